@@ -1,0 +1,97 @@
+import nx from '@nx/eslint-plugin';
+
+// Libraries that do I/O or own process-wide concerns; they belong in adapters and apps.
+const ioPackages = [
+  'kafkajs',
+  'pg',
+  'pg-*',
+  'kysely',
+  '@aws-sdk/*',
+  '@smithy/*',
+  'express',
+  'pino',
+  'pino-*',
+  'node:fs',
+  'node:net',
+  'node:http',
+  'node:child_process',
+  'fs',
+  'net',
+  'http',
+  'child_process',
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/.nx', '.stack/**', '.cache/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: true,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:schema',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ioPackages,
+            },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:schema'],
+              bannedExternalImports: ioPackages,
+            },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:schema', 'type:domain'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:schema', 'type:domain', 'type:adapter', 'type:tool'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:schema', 'type:domain', 'type:adapter', 'type:tool'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.json'],
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          ignoredFiles: [
+            '{projectRoot}/eslint.config.{js,cjs,mjs}',
+            '{projectRoot}/jest.config.{js,cjs,mjs,ts}',
+            '{projectRoot}/jest.integration.config.{js,cjs,mjs,ts}',
+            '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/src/testing/**',
+            '{projectRoot}/bench/**',
+          ],
+          includeTransitiveDependencies: false,
+        },
+      ],
+    },
+    languageOptions: {
+      parser: await import('jsonc-eslint-parser'),
+    },
+  },
+];

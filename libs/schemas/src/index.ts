@@ -1,0 +1,43 @@
+export {
+  SCHEMA_VERSION,
+  EVENT_TYPES,
+  DEVICES,
+  UUID_PATTERN,
+  CURRENCY_PATTERN,
+  baseFields,
+  eventFields,
+  lineItemFields,
+  isEventType,
+} from './contract/events.js';
+export type {
+  EventType,
+  EventOf,
+  ShopEvent,
+  LineItem,
+  Device,
+  PageViewEvent,
+  ProductViewEvent,
+  AddToCartEvent,
+  RemoveFromCartEvent,
+  CheckoutStartedEvent,
+  PurchaseEvent,
+  RefundEvent,
+} from './contract/events.js';
+export { COUNTRY_CODES } from './contract/countries.js';
+export type { Field, FieldSpec, ObjectShape, InferShape } from './contract/fields.js';
+export { TOPICS, TOPIC_NAMES, topicFor } from './topics.js';
+export type { Topic } from './topics.js';
+export { REASON_CODES } from './validation/reasons.js';
+export type { ReasonCode, ValidationIssue } from './validation/reasons.js';
+export { validateEvent, DEFAULT_MAX_FUTURE_MS } from './validation/validate-event.js';
+export type { ValidateOptions, ValidationResult } from './validation/validate-event.js';
+export { parseEventLine } from './validation/parse-event-line.js';
+export { parseEventTime, EVENT_TIME_PATTERN } from './validation/event-time.js';
+export { eventJsonSchema, EVENT_SCHEMA_ID } from './json-schema/event-json-schema.js';
+export type { JsonSchema } from './json-schema/event-json-schema.js';
+export {
+  curatedEventsSchema,
+  curatedOrderItemsSchema,
+  CURATED_DATASETS,
+} from './arrow/curated-schemas.js';
+export type { CuratedDataset } from './arrow/curated-schemas.js';
