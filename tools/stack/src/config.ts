@@ -1,0 +1,44 @@
+/**
+ * Where and how each service listens. Every port is deliberately not the service's
+ * default, so the stack never collides with a system Kafka, PostgreSQL or MinIO.
+ */
+export const stackConfig = Object.freeze({
+  host: '127.0.0.1',
+  kafka: Object.freeze({
+    version: '4.4.0',
+    port: 19092,
+    controllerPort: 19093,
+    topics: Object.freeze(['pageviews', 'cart', 'orders'] as const),
+    partitions: 3,
+    heap: '1g',
+  }),
+  postgres: Object.freeze({
+    port: 15432,
+    database: 'shoplens',
+    user: 'shoplens',
+    password: 'shoplens',
+  }),
+  s3: Object.freeze({
+    port: 19000,
+    bucket: 'shoplens',
+    lakePrefix: 'lake',
+    accessKeyId: 'shoplens',
+    secretAccessKey: 'shoplens-secret',
+    region: 'us-east-1',
+  }),
+  airflow: Object.freeze({
+    version: '3.3.2',
+  }),
+});
+
+export type StackConfig = typeof stackConfig;
+
+export const serviceNames = ['kafka', 'postgres', 's3', 'airflow'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/** What `up` starts when no service is named; Airflow is opt-in as it is slow to install. */
+export const defaultServices: readonly ServiceName[] = Object.freeze(['kafka', 'postgres', 's3']);
+
+export function isServiceName(value: string): value is ServiceName {
+  return (serviceNames as readonly string[]).includes(value);
+}

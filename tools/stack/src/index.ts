@@ -1,0 +1,10 @@
+export type { ServiceName, StackConfig } from './config.js';
+export { defaultServices, serviceNames, stackConfig } from './config.js';
+export type { StackErrorCode, StackErrorOptions } from './errors.js';
+export { StackError, isStackError, stackErrorCodes } from './errors.js';
+export type { StackPaths } from './paths.js';
+export { findRepoRoot, stackPaths } from './paths.js';
+export { renderEnv } from './render-env.js';
+export type { ServiceStatus } from './services/service.js';
+export type { StackOptions, UpReport } from './stack.js';
+export { airflowCli, kafkaTool, stackDown, stackEnv, stackLogFiles, stackReset, stackStatus, stackUp } from './stack.js';

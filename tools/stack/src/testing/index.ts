@@ -1,0 +1,11 @@
+export type { IntegrationEnv } from './integration-env.js';
+export { integrationEnv } from './integration-env.js';
+export type { TestTopic } from './test-kafka.js';
+export { createTestTopic, testKafka, uniqueGroupId } from './test-kafka.js';
+export type { TestPrefix } from './test-s3.js';
+export { createTestPrefix, testS3Client } from './test-s3.js';
+export type { TestSchema } from './test-schema.js';
+export { createTestSchema } from './test-schema.js';
+export { uniqueId } from './unique-id.js';
+export { default as globalSetup } from './global-setup.js';
+export { default as globalTeardown } from './global-teardown.js';
