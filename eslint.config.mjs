@@ -29,7 +29,7 @@ export default [
     ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/.nx', '.stack/**', '.cache/**'],
   },
   {
-    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -70,6 +70,16 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'tools/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {
@@ -83,7 +93,6 @@ export default [
             '{projectRoot}/jest.config.{js,cjs,mjs,ts}',
             '{projectRoot}/jest.integration.config.{js,cjs,mjs,ts}',
             '{projectRoot}/**/*.spec.ts',
-            '{projectRoot}/src/testing/**',
             '{projectRoot}/bench/**',
           ],
           includeTransitiveDependencies: false,

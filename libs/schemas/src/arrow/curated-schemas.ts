@@ -1,7 +1,8 @@
 import { Field, Int32, Int64, Schema, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 
 const utf8 = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
-const instant = (name: string) => new Field(name, new Timestamp(TimeUnit.MILLISECOND, 'UTC'), false);
+const instant = (name: string) =>
+  new Field(name, new Timestamp(TimeUnit.MILLISECOND, 'UTC'), false);
 
 /**
  * `curated/events`: one row per valid, deduplicated event. Type-specific columns are

@@ -56,10 +56,7 @@ function objectSchema(shape: ObjectShape, extra: JsonSchema = {}): JsonSchema {
 export function eventJsonSchema(): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
   for (const type of EVENT_TYPES) {
-    defs[type] = objectSchema(
-      { ...baseFields, ...eventFields[type] },
-      { title: type },
-    );
+    defs[type] = objectSchema({ ...baseFields, ...eventFields[type] }, { title: type });
     (defs[type]['properties'] as Record<string, JsonSchema>)['event_type'] = { const: type };
   }
   return {

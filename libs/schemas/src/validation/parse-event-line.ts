@@ -31,5 +31,9 @@ export function parseEventLine(
 }
 
 function invalidJson(message: string): ValidationResult {
-  return { ok: false, reason: 'invalid_json', issues: [{ path: '', code: 'invalid_json', message }] };
+  return {
+    ok: false,
+    reason: 'invalid_json',
+    issues: [{ path: '', code: 'invalid_json', message }],
+  };
 }

@@ -1,6 +1,7 @@
 import { baseFields, eventFields, isEventType, SCHEMA_VERSION } from '../contract/events.js';
 import type { ShopEvent } from '../contract/events.js';
 import type { FieldSpec, ObjectShape } from '../contract/fields.js';
+import { generateObjectTest, isPlainObject } from './compiled-tests.js';
 import { parseEventTime } from './event-time.js';
 import type { ReasonCode, ValidationIssue } from './reasons.js';
 
@@ -57,10 +58,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -139,8 +136,7 @@ function checkValue(spec: FieldSpec, value: unknown, w: Walker): void {
 }
 
 function checkObject(shape: ObjectShape, obj: Record<string, unknown>, w: Walker): void {
-  for (const key in shape) {
-    const field = shape[key]!;
+  for (const [key, field] of Object.entries(shape)) {
     const value = obj[key];
     if (value === undefined) {
       if (!field.optional) w.report('missing_field', 'is required', key);
@@ -153,6 +149,34 @@ function checkObject(shape: ObjectShape, obj: Record<string, unknown>, w: Walker
 }
 
 const { schema_version: _version, event_type: _type, ...commonFields } = baseFields;
+const { event_time: _time, ...untimedFields } = commonFields;
+
+/** Per event type: one compiled check of every field but the three handled up front. */
+const quickTests = new Map(
+  Object.entries(eventFields).map(([type, fields]) => [
+    type,
+    generateObjectTest({ ...untimedFields, ...fields }),
+  ]),
+);
+
+/** The valid-input path: no allocation but the result. Undefined means "explain why not". */
+function quickValidate(
+  value: Record<string, unknown>,
+  options?: ValidateOptions,
+): number | undefined {
+  if (value['schema_version'] !== SCHEMA_VERSION) return undefined;
+  const type = value['event_type'];
+  const test = typeof type === 'string' ? quickTests.get(type) : undefined;
+  if (test === undefined || !test(value)) return undefined;
+  const time = value['event_time'];
+  const ms = typeof time === 'string' ? parseEventTime(time) : undefined;
+  if (ms === undefined) return undefined;
+  if (options?.arrivalTimeMs !== undefined) {
+    const limit = options.arrivalTimeMs + (options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS);
+    if (ms > limit) return undefined;
+  }
+  return ms;
+}
 
 /**
  * Checks that `value` is an event of contract v1. Never throws; every problem found is
@@ -164,6 +188,13 @@ export function validateEvent(value: unknown, options?: ValidateOptions): Valida
       { path: '', code: 'not_an_object', message: `expected an object, got ${describe(value)}` },
     ]);
   }
+  const ms = quickValidate(value, options);
+  if (ms !== undefined) return { ok: true, event: value as unknown as ShopEvent, eventTimeMs: ms };
+  return explain(value, options);
+}
+
+/** The slow path: walks the whole value and lists every problem with its path. */
+function explain(value: Record<string, unknown>, options?: ValidateOptions): ValidationResult {
   const w = new Walker();
 
   const version = value['schema_version'];
@@ -214,5 +245,7 @@ export function validateEvent(value: unknown, options?: ValidateOptions): Valida
 }
 
 function failure(issues: readonly ValidationIssue[]): ValidationResult {
-  return { ok: false, reason: issues[0]!.code, issues };
+  // Callers only fail with at least one issue.
+  const reason = issues[0]?.code ?? 'invalid_value';
+  return { ok: false, reason, issues };
 }

@@ -1,0 +1,115 @@
+import type { FieldSpec, ObjectShape } from '../contract/fields.js';
+import { parseEventTime } from './event-time.js';
+
+/**
+ * Allocation-free yes/no checks compiled once from the field descriptors. Valid input,
+ * the common case, only ever takes this path; the slower walk that explains what is
+ * wrong runs only for input these reject.
+ */
+export type Test = (value: unknown) => boolean;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function compileTest(spec: FieldSpec): Test {
+  switch (spec.kind) {
+    case 'string': {
+      const min = spec.minLength;
+      if (spec.pattern === undefined) return (v) => typeof v === 'string' && v.length >= min;
+      const re = new RegExp(spec.pattern);
+      return (v) => typeof v === 'string' && v.length >= min && re.test(v);
+    }
+    case 'enum': {
+      const values = new Set(spec.values);
+      return (v) => typeof v === 'string' && values.has(v);
+    }
+    case 'const': {
+      const expected = spec.value;
+      return (v) => v === expected;
+    }
+    case 'integer': {
+      const min = spec.minimum;
+      return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+    }
+    case 'timestamp':
+      return (v) => typeof v === 'string' && parseEventTime(v) !== undefined;
+    case 'array': {
+      const min = spec.minItems;
+      const item = compileObjectTest(spec.items);
+      return (v) => {
+        if (!Array.isArray(v) || v.length < min) return false;
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (!isPlainObject(x) || !item(x)) return false;
+        }
+        return true;
+      };
+    }
+  }
+}
+
+/**
+ * Straight-line source for one object shape: V8 inlines and specialises it far better
+ * than a loop over per-field closures (about 2x on the benchmark). Only descriptor data
+ * from this package reaches the generated code; values are passed in, never spliced.
+ */
+export function generateObjectTest(shape: ObjectShape): (obj: Record<string, unknown>) => boolean {
+  const refs: unknown[] = [];
+  const ref = (value: unknown) => `r[${refs.push(value) - 1}]`;
+  let counter = 0;
+  const objectBody = (s: ObjectShape, obj: string): string => {
+    let code = '';
+    for (const [key, field] of Object.entries(s)) {
+      const v = `v${counter++}`;
+      code += `var ${v} = ${obj}[${JSON.stringify(key)}];\n`;
+      const check = valueCheck(field.spec, v);
+      code += field.optional
+        ? `if (${v} !== undefined && !(${check})) return false;\n`
+        : `if (${v} === undefined || !(${check})) return false;\n`;
+    }
+    return code;
+  };
+  const valueCheck = (spec: FieldSpec, v: string): string => {
+    switch (spec.kind) {
+      case 'string':
+        return (
+          `typeof ${v} === 'string' && ${v}.length >= ${spec.minLength}` +
+          (spec.pattern === undefined ? '' : ` && ${ref(new RegExp(spec.pattern))}.test(${v})`)
+        );
+      case 'enum':
+        return `typeof ${v} === 'string' && ${ref(new Set(spec.values))}.has(${v})`;
+      case 'const':
+        return `${v} === ${JSON.stringify(spec.value)}`;
+      case 'integer':
+        return `typeof ${v} === 'number' && Number.isSafeInteger(${v}) && ${v} >= ${spec.minimum}`;
+      case 'timestamp':
+        return `typeof ${v} === 'string' && ${ref(parseEventTime)}(${v}) !== undefined`;
+      case 'array':
+        return `${ref(compileTest(spec))}(${v})`;
+    }
+  };
+  const body = objectBody(shape, 'o');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function('r', `return function test(o) {\n${body}return true;\n};`);
+  return factory(refs) as (obj: Record<string, unknown>) => boolean;
+}
+
+export function compileObjectTest(shape: ObjectShape): (obj: Record<string, unknown>) => boolean {
+  const entries = Object.entries(shape);
+  const keys = entries.map(([key]) => key);
+  const optional = entries.map(([, field]) => field.optional);
+  const tests = entries.map(([, field]) => compileTest(field.spec));
+  const n = keys.length;
+  return (obj) => {
+    for (let i = 0; i < n; i++) {
+      const v = obj[keys[i] as string];
+      if (v === undefined) {
+        if (!optional[i]) return false;
+      } else if (!(tests[i] as Test)(v)) {
+        return false;
+      }
+    }
+    return true;
+  };
+}
