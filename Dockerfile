@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# One image for every app (the command picks the app: node dist/apps/<app>/main.js),
+# and an Airflow image that carries Node.js and the same build for its DAGs' tasks.
+ARG NODE_VERSION=20
+ARG AIRFLOW_VERSION=3.3.2
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /repo
+ENV NX_NO_CLOUD=true NX_DAEMON=false CI=true
+COPY . .
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+RUN npx nx run-many -t build
+# Workspace packages stay linked; only dev tooling goes.
+RUN npm prune --omit=dev --no-audit --no-fund
+
+FROM node:${NODE_VERSION}-bookworm-slim AS app
+ENV NODE_ENV=production
+WORKDIR /opt/shoplens
+COPY --from=build /repo/package.json /repo/package-lock.json ./
+COPY --from=build /repo/node_modules ./node_modules
+COPY --from=build /repo/libs ./libs
+COPY --from=build /repo/apps ./apps
+COPY --from=build /repo/dist ./dist
+USER node
+CMD ["node", "dist/apps/api/main.js"]
+
+FROM apache/airflow:${AIRFLOW_VERSION}-python3.11 AS airflow
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
+COPY --from=app /opt/shoplens /opt/shoplens
