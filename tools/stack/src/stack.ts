@@ -66,9 +66,10 @@ export async function stackReset(names: readonly ServiceName[] = serviceNames, o
   const ctx = context(options);
   await stackDown(names, options);
   for (const name of names) {
-    const dir = services[name].dataDir(ctx);
-    ctx.log(`${name}: deleting ${dir}`);
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of services[name].dataDirs(ctx)) {
+      ctx.log(`${name}: deleting ${dir}`);
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -76,5 +76,5 @@ export const airflowService: StackService = {
 
   env: (ctx) => (existsSync(dirs(ctx).airflow) ? airflowEnv(ctx) : {}),
   logFiles: (ctx) => [dirs(ctx).log],
-  dataDir: (ctx) => dirs(ctx).home,
+  dataDirs: (ctx) => [dirs(ctx).home],
 };

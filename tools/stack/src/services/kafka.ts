@@ -115,17 +115,24 @@ function javaArgs(ctx: ServiceContext, mainClass: string, args: readonly string[
 async function formatStorage(ctx: ServiceContext): Promise<void> {
   const d = dirs(ctx);
   if (existsSync(join(d.data, 'meta.properties'))) return;
-  const clusterId = existsSync(d.clusterId) ? readFileSync(d.clusterId, 'utf8').trim() : kafkaClusterId();
+  const stored = existsSync(d.clusterId) ? readFileSync(d.clusterId, 'utf8').trim() : '';
+  const clusterId = /^[\w][\w-]{21}$/.test(stored) ? stored : kafkaClusterId();
   writeFileSync(d.clusterId, `${clusterId}\n`);
   ctx.log(`kafka: formatting KRaft storage (cluster ${clusterId})`);
-  await runCommand('java', javaArgs(ctx, 'kafka.tools.StorageTool', ['format', '--ignore-formatted', '-t', clusterId, '-c', d.config]), {
+  await runCommand('java', javaArgs(ctx, 'kafka.tools.StorageTool', ['format', '--ignore-formatted', `--cluster-id=${clusterId}`, `--config=${d.config}`]), {
     logFile: d.log,
   });
 }
 
-/** A KRaft cluster id: a UUID as 22 characters of URL-safe base64. */
+/**
+ * A KRaft cluster id: a UUID as 22 characters of URL-safe base64. Like Kafka's own
+ * generator it never starts with '-', which command-line parsers take for an option.
+ */
 function kafkaClusterId(): string {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export const kafkaService: StackService = {
@@ -134,6 +141,7 @@ export const kafkaService: StackService = {
   install: installJars,
 
   async up(ctx) {
+    requireExecutable('java', 'kafka');
     await installJars(ctx);
     const d = dirs(ctx);
     if (!livePid(d.pid, d.home)) {
@@ -181,7 +189,7 @@ export const kafkaService: StackService = {
 
   env: () => ({ KAFKA_BROKERS: brokers }),
   logFiles: (ctx) => [dirs(ctx).log],
-  dataDir: (ctx) => dirs(ctx).home,
+  dataDirs: (ctx) => [dirs(ctx).home],
 };
 
 /** Runs one of Kafka's Java tools (e.g. org.apache.kafka.tools.ProducerPerformance) with its output on ours. */

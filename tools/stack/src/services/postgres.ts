@@ -209,5 +209,5 @@ export const postgresService: StackService = {
 
   env: () => ({ DATABASE_URL: databaseUrl }),
   logFiles: (ctx) => [dirs(ctx).log],
-  dataDir: (ctx) => join(ctx.paths.stackDir, 'postgres'),
+  dataDirs: (ctx) => [...new Set([home(ctx), join(ctx.paths.stackDir, 'postgres')])],
 };

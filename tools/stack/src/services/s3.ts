@@ -122,5 +122,5 @@ export const s3Service: StackService = {
     AWS_REGION: cfg.region,
   }),
   logFiles: (ctx) => [dirs(ctx).log],
-  dataDir: (ctx) => dirs(ctx).home,
+  dataDirs: (ctx) => [dirs(ctx).home],
 };

@@ -29,6 +29,6 @@ export interface StackService {
   /** Environment variables that point clients at this service. */
   env(ctx: ServiceContext): Readonly<Record<string, string>>;
   logFiles(ctx: ServiceContext): readonly string[];
-  /** The folder under .stack/ that `reset` deletes. */
-  dataDir(ctx: ServiceContext): string;
+  /** What `reset` deletes: the service's folder under .stack/ (and where it links to). */
+  dataDirs(ctx: ServiceContext): readonly string[];
 }
