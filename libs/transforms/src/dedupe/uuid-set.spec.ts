@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { UuidSet } from './uuid-set.js';
+
+describe('UuidSet', () => {
+  it('behaves like a Set of lower-cased UUID strings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uuid(), { maxLength: 3000 }),
+        fc.integer({ min: 1, max: 64 }),
+        (ids, capacity) => {
+          const ours = new UuidSet(capacity);
+          const model = new Set<string>();
+          for (const id of [...ids, ...ids.slice(0, ids.length >> 1).map((s) => s.toUpperCase())]) {
+            expect(ours.add(id)).toBe(!model.has(id.toLowerCase()));
+            model.add(id.toLowerCase());
+          }
+          expect(ours.size).toBe(model.size);
+          for (const id of model) expect(ours.has(id)).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('merges another set', () => {
+    const a = new UuidSet();
+    const b = new UuidSet();
+    a.add('00000000-0000-4000-8000-000000000001');
+    b.add('00000000-0000-4000-8000-000000000001');
+    b.add('00000000-0000-4000-8000-000000000002');
+    a.addAll(b);
+    expect(a.size).toBe(2);
+  });
+
+  it('rejects what is not a UUID', () => {
+    expect(() => new UuidSet().add('not-a-uuid')).toThrow(TypeError);
+    expect(new UuidSet().has('0000000g-0000-4000-8000-000000000001')).toBe(false);
+  });
+});

@@ -1,0 +1,20 @@
+export { TransformError, TRANSFORM_ERROR_CODES } from './errors.js';
+export type { TransformErrorCode } from './errors.js';
+export { ZoneCalendar, utcHoursBetween } from './time/zone-calendar.js';
+export { UuidSet } from './dedupe/uuid-set.js';
+export { KpiAccumulator } from './kpi/kpi-accumulator.js';
+export { KPI_TABLES } from './kpi/kpi-rows.js';
+export type {
+  DayKpis,
+  DayCounts,
+  KpiTableKey,
+  DailyActiveUsersRow,
+  RevenueByCategoryRow,
+  ProductSalesRow,
+  OrdersPerHourRow,
+  RevenueDailyRow,
+  FunnelDailyRow,
+} from './kpi/kpi-rows.js';
+export { kpiFrames, rowsToFrame, KPI_COLUMNS } from './kpi/kpi-frames.js';
+export { referenceKpis } from './reference/reference-kpis.js';
+export type { ReferenceKpis, TimedEvent } from './reference/reference-kpis.js';

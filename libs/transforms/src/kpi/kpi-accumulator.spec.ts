@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { sampleEvents } from '@shoplens/schemas/testing';
+import { referenceKpis } from '../reference/reference-kpis.js';
+import type { TimedEvent } from '../reference/reference-kpis.js';
+import { ZoneCalendar } from '../time/zone-calendar.js';
+import { KpiAccumulator } from './kpi-accumulator.js';
+import type { DayKpis } from './kpi-rows.js';
+import { timedEventsArb } from './shop-events.arbitrary.js';
+
+const ZONES = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata'];
+
+function accumulate(events: readonly TimedEvent[], tz: string): KpiAccumulator {
+  const acc = new KpiAccumulator(new ZoneCalendar(tz));
+  for (const { event, eventTimeMs } of events) acc.add(event, eventTimeMs);
+  return acc;
+}
+
+function allKpis(acc: KpiAccumulator): DayKpis[] {
+  return acc.days().map((d) => acc.kpis(d));
+}
+
+/** The fast path reshaped like the reference's records. */
+function headline(kpis: DayKpis[]) {
+  return {
+    dailyActiveUsers: kpis.flatMap((k) => k.dailyActiveUsers),
+    revenueByCategory: kpis.flatMap((k) => k.revenueByCategory),
+    productUnits: kpis.flatMap((k) =>
+      k.productSales.map(({ day, product_id, currency, units, revenue_cents }) => ({
+        day,
+        product_id,
+        currency,
+        units,
+        revenue_cents,
+      })),
+    ),
+    ordersPerHour: kpis.flatMap((k) =>
+      k.ordersPerHour
+        .filter((r) => r.orders > 0)
+        .map(({ hour_start, orders }) => ({ hour_start, orders })),
+    ),
+    refunds: kpis.flatMap((k) =>
+      k.revenueDaily
+        .filter((r) => r.refund_cents > 0)
+        .map(({ day, currency, refund_cents }) => ({ day, currency, refund_cents })),
+    ),
+    funnel: kpis.flatMap((k) =>
+      k.funnelDaily.flatMap((f) =>
+        (['add_to_cart', 'checkout_started', 'product_view', 'purchase'] as const)
+          .filter((step) => f[step] > 0)
+          .map((step) => ({ day: f.day, step, sessions: f[step] })),
+      ),
+    ),
+  };
+}
+
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('KpiAccumulator', () => {
+  it('computes exact KPIs for a known day', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const p = sampleEvents.purchase; // EUR: 2 x 1250 books + 1 x 0 games
+    const acc = accumulate(
+      [
+        { event: p, eventTimeMs: at(p.event_time) },
+        { event: p, eventTimeMs: at(p.event_time) }, // redelivery
+        {
+          event: {
+            ...p,
+            event_id: 'ffffffff-1c1e-4d39-9a57-2f0a8d1f0a06',
+            event_time: '2026-03-08T09:15:01Z',
+          },
+          eventTimeMs: at('2026-03-08T09:15:01Z'),
+        }, // double-fired, later
+        { event: sampleEvents.refund, eventTimeMs: at(sampleEvents.refund.event_time) },
+        { event: sampleEvents.page_view, eventTimeMs: at(sampleEvents.page_view.event_time) },
+      ],
+      'UTC',
+    );
+    const k = acc.kpis('2026-03-08');
+    expect(k.counts).toEqual({ valid: 5, duplicate_events: 1, duplicate_orders: 1 });
+    expect(k.dailyActiveUsers).toEqual([{ day: '2026-03-08', users: 1 }]);
+    expect(k.revenueByCategory).toEqual([
+      {
+        day: '2026-03-08',
+        category: 'books',
+        currency: 'EUR',
+        gross_cents: 2500,
+        orders: 1,
+        units: 2,
+      },
+      {
+        day: '2026-03-08',
+        category: 'games',
+        currency: 'EUR',
+        gross_cents: 0,
+        orders: 1,
+        units: 1,
+      },
+    ]);
+    expect(k.revenueDaily).toEqual([
+      {
+        day: '2026-03-08',
+        currency: 'EUR',
+        orders: 1,
+        gross_cents: 2500,
+        refund_cents: 2500,
+        net_cents: 0,
+        aov_cents: 2500,
+      },
+    ]);
+    expect(k.ordersPerHour).toHaveLength(24);
+    expect(k.ordersPerHour.filter((h) => h.orders > 0)).toEqual([
+      { day: '2026-03-08', hour_start: '2026-03-08T09:00:00.000Z', orders: 1 },
+    ]);
+    expect(k.funnelDaily).toEqual([
+      {
+        day: '2026-03-08',
+        sessions: 1,
+        product_view: 0,
+        add_to_cart: 0,
+        checkout_started: 0,
+        purchase: 1,
+      },
+    ]);
+  });
+
+  it('gives a 23-row orders-per-hour table on a spring-forward day', () => {
+    expect(
+      new KpiAccumulator(new ZoneCalendar('America/New_York')).kpis('2026-03-08').ordersPerHour,
+    ).toHaveLength(23);
+  });
+
+  it('refuses to merge partials of different zones', () => {
+    const a = new KpiAccumulator(new ZoneCalendar('UTC'));
+    expect(() => a.merge(new KpiAccumulator(new ZoneCalendar('Europe/Berlin')))).toThrow(
+      /cannot merge/,
+    );
+  });
+
+  describe('properties', () => {
+    const zone = fc.constantFrom(...ZONES);
+
+    it('equals the Danfo.js reference implementation', () => {
+      fc.assert(
+        fc.property(timedEventsArb, zone, (events, tz) => {
+          const cal = new ZoneCalendar(tz);
+          expect(headline(allKpis(accumulate(events, tz)))).toEqual(referenceKpis(events, cal));
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('is unchanged when the input is shuffled', () => {
+      fc.assert(
+        fc.property(timedEventsArb, zone, fc.integer(), (events, tz, seed) => {
+          expect(allKpis(accumulate(shuffle(events, seed), tz))).toEqual(
+            allKpis(accumulate(events, tz)),
+          );
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('is unchanged by exact duplicates, except for the duplicate count', () => {
+      fc.assert(
+        fc.property(timedEventsArb, zone, (events, tz) => {
+          const once = allKpis(accumulate(events, tz));
+          const twice = allKpis(accumulate([...events, ...events], tz));
+          const strip = (ks: DayKpis[]) => ks.map(({ counts: _counts, ...rest }) => rest);
+          expect(strip(twice)).toEqual(strip(once));
+          expect(twice.map((k) => k.counts.valid)).toEqual(once.map((k) => 2 * k.counts.valid));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('is unchanged when chunks are aggregated apart and their partials merged', () => {
+      fc.assert(
+        fc.property(
+          timedEventsArb,
+          zone,
+          fc.array(fc.nat(), { maxLength: 5 }),
+          (events, tz, cuts) => {
+            const bounds = [
+              ...new Set([0, ...cuts.map((c) => c % (events.length + 1)), events.length]),
+            ].sort((a, b) => a - b);
+            const merged = new KpiAccumulator(new ZoneCalendar(tz));
+            for (let i = 0; i + 1 < bounds.length; i++)
+              merged.merge(accumulate(events.slice(bounds[i], bounds[i + 1]), tz));
+            expect(allKpis(merged)).toEqual(allKpis(accumulate(events, tz)));
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
+  });
+});

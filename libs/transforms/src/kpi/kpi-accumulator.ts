@@ -1,0 +1,288 @@
+import type { LineItem, ShopEvent } from '@shoplens/schemas';
+import { UuidSet } from '../dedupe/uuid-set.js';
+import { TransformError } from '../errors.js';
+import type { ZoneCalendar } from '../time/zone-calendar.js';
+import type {
+  DayKpis,
+  ProductSalesRow,
+  RevenueByCategoryRow,
+  RevenueDailyRow,
+} from './kpi-rows.js';
+
+interface Purchase {
+  readonly eventId: string;
+  readonly timeMs: number;
+  readonly currency: string;
+  readonly items: readonly LineItem[];
+}
+
+interface DayState {
+  readonly ids: UuidSet;
+  valid: number;
+  readonly users: Set<string>;
+  readonly sessions: Set<string>;
+  readonly funnel: {
+    readonly product_view: Set<string>;
+    readonly add_to_cart: Set<string>;
+    readonly checkout_started: Set<string>;
+    readonly purchase: Set<string>;
+  };
+  /** Refunds by event_id, so merging partials that share events never adds one twice. */
+  readonly refunds: Map<string, { readonly currency: string; readonly amountCents: number }>;
+}
+
+function newDay(): DayState {
+  return {
+    ids: new UuidSet(),
+    valid: 0,
+    users: new Set(),
+    sessions: new Set(),
+    funnel: {
+      product_view: new Set(),
+      add_to_cart: new Set(),
+      checkout_started: new Set(),
+      purchase: new Set(),
+    },
+    refunds: new Map(),
+  };
+}
+
+function addAll<T>(into: Set<T>, from: Iterable<T>): void {
+  for (const x of from) into.add(x);
+}
+
+/** The kept purchase of an order: earliest event_time, then smallest event_id. */
+function winner(purchases: Map<string, Purchase>): Purchase {
+  let best: Purchase | undefined;
+  for (const p of purchases.values()) {
+    if (
+      best === undefined ||
+      p.timeMs < best.timeMs ||
+      (p.timeMs === best.timeMs && p.eventId < best.eventId)
+    ) {
+      best = p;
+    }
+  }
+  return best as Purchase;
+}
+
+function sumInto<K>(map: Map<K, number>, key: K, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+/**
+ * The mergeable partial aggregate behind every daily KPI, over valid events, by local
+ * day of `event_time` in one time zone. Everything it keeps is a set or a map keyed by
+ * an id, so adding an event twice, in any order, or in two partials later merged, gives
+ * the same KPIs. Counts are kept per day.
+ */
+export class KpiAccumulator {
+  readonly calendar: ZoneCalendar;
+  readonly #days = new Map<string, DayState>();
+  /** Every distinct purchase by order_id, then event_id: dedup needs them all. */
+  readonly #orders = new Map<string, Map<string, Purchase>>();
+
+  constructor(calendar: ZoneCalendar) {
+    this.calendar = calendar;
+  }
+
+  #day(day: string): DayState {
+    let state = this.#days.get(day);
+    if (state === undefined) {
+      state = newDay();
+      this.#days.set(day, state);
+    }
+    return state;
+  }
+
+  /** Adds one valid event; returns false when its event_id was already counted. */
+  add(event: ShopEvent, eventTimeMs: number): boolean {
+    const state = this.#day(this.calendar.dayOf(eventTimeMs));
+    state.valid++;
+    if (!state.ids.add(event.event_id)) return false;
+    state.users.add(event.user_id);
+    state.sessions.add(event.session_id);
+    switch (event.event_type) {
+      case 'product_view':
+      case 'add_to_cart':
+      case 'checkout_started':
+        state.funnel[event.event_type].add(event.session_id);
+        break;
+      case 'purchase': {
+        state.funnel.purchase.add(event.session_id);
+        let byEvent = this.#orders.get(event.order_id);
+        if (byEvent === undefined) {
+          byEvent = new Map();
+          this.#orders.set(event.order_id, byEvent);
+        }
+        byEvent.set(event.event_id, {
+          eventId: event.event_id,
+          timeMs: eventTimeMs,
+          currency: event.currency,
+          items: event.items,
+        });
+        break;
+      }
+      case 'refund':
+        state.refunds.set(event.event_id, {
+          currency: event.currency,
+          amountCents: event.amount_cents,
+        });
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  /** Folds `other` (of the same time zone) into this partial. */
+  merge(other: KpiAccumulator): this {
+    if (other.calendar.timeZone !== this.calendar.timeZone) {
+      throw new TransformError(
+        'incompatible_partials',
+        `cannot merge partials of ${other.calendar.timeZone} into ${this.calendar.timeZone}`,
+      );
+    }
+    for (const [day, theirs] of other.#days) {
+      const ours = this.#day(day);
+      ours.valid += theirs.valid;
+      ours.ids.addAll(theirs.ids);
+      addAll(ours.users, theirs.users);
+      addAll(ours.sessions, theirs.sessions);
+      addAll(ours.funnel.product_view, theirs.funnel.product_view);
+      addAll(ours.funnel.add_to_cart, theirs.funnel.add_to_cart);
+      addAll(ours.funnel.checkout_started, theirs.funnel.checkout_started);
+      addAll(ours.funnel.purchase, theirs.funnel.purchase);
+      for (const [id, refund] of theirs.refunds) ours.refunds.set(id, refund);
+    }
+    for (const [orderId, theirs] of other.#orders) {
+      const ours = this.#orders.get(orderId);
+      if (ours === undefined) this.#orders.set(orderId, new Map(theirs));
+      else for (const [id, p] of theirs) ours.set(id, p);
+    }
+    return this;
+  }
+
+  /** Local days that saw at least one event, sorted. */
+  days(): string[] {
+    return [...this.#days.keys()].sort();
+  }
+
+  /** Every KPI table of one local day. */
+  kpis(day: string): DayKpis {
+    const cal = this.calendar;
+    const state = this.#days.get(day) ?? newDay();
+    const hours = cal.hoursOf(day);
+    const ordersByHour = new Map<number, number>(hours.map((h) => [h, 0]));
+    const categories = new Map<string, RevenueByCategoryRow>();
+    const products = new Map<string, ProductSalesRow>();
+    const revenue = new Map<string, RevenueDailyRow>();
+    const currencyRow = (currency: string): RevenueDailyRow => {
+      let row = revenue.get(currency);
+      if (row === undefined) {
+        row = {
+          day,
+          currency,
+          orders: 0,
+          gross_cents: 0,
+          refund_cents: 0,
+          net_cents: 0,
+          aov_cents: null,
+        };
+        revenue.set(currency, row);
+      }
+      return row;
+    };
+    let duplicateOrders = 0;
+
+    for (const purchases of this.#orders.values()) {
+      const kept = winner(purchases);
+      for (const p of purchases.values()) {
+        if (p !== kept && cal.dayOf(p.timeMs) === day) duplicateOrders++;
+      }
+      if (cal.dayOf(kept.timeMs) !== day) continue;
+      const { currency } = kept;
+      sumInto(ordersByHour, cal.hourStartOf(kept.timeMs), 1);
+      const totals = currencyRow(currency);
+      totals.orders++;
+      const seenCategories = new Set<string>();
+      for (const item of kept.items) {
+        const cents = item.price_cents * item.quantity;
+        totals.gross_cents += cents;
+        const ck = `${item.category}\u0000${currency}`;
+        let c = categories.get(ck);
+        if (c === undefined) {
+          c = { day, category: item.category, currency, gross_cents: 0, orders: 0, units: 0 };
+          categories.set(ck, c);
+        }
+        c.gross_cents += cents;
+        c.units += item.quantity;
+        if (!seenCategories.has(item.category)) {
+          seenCategories.add(item.category);
+          c.orders++;
+        }
+        const pk = `${item.product_id}\u0000${item.category}\u0000${currency}`;
+        let s = products.get(pk);
+        if (s === undefined) {
+          s = {
+            day,
+            product_id: item.product_id,
+            category: item.category,
+            currency,
+            units: 0,
+            revenue_cents: 0,
+          };
+          products.set(pk, s);
+        }
+        s.units += item.quantity;
+        s.revenue_cents += cents;
+      }
+    }
+    for (const refund of state.refunds.values())
+      currencyRow(refund.currency).refund_cents += refund.amountCents;
+    for (const row of revenue.values()) {
+      row.net_cents = row.gross_cents - row.refund_cents;
+      row.aov_cents = row.orders === 0 ? null : Math.round(row.gross_cents / row.orders);
+    }
+
+    const byKeys =
+      <T>(...keys: (keyof T)[]) =>
+      (a: T, b: T) => {
+        for (const k of keys) {
+          const x = a[k];
+          const y = b[k];
+          if (x < y) return -1;
+          if (x > y) return 1;
+        }
+        return 0;
+      };
+    return {
+      day,
+      tz: cal.timeZone,
+      counts: {
+        valid: state.valid,
+        duplicate_events: state.valid - state.ids.size,
+        duplicate_orders: duplicateOrders,
+      },
+      dailyActiveUsers: [{ day, users: state.users.size }],
+      revenueByCategory: [...categories.values()].sort(byKeys('category', 'currency')),
+      productSales: [...products.values()].sort(byKeys('product_id', 'category', 'currency')),
+      ordersPerHour: hours.map((h) => ({
+        day,
+        hour_start: new Date(h).toISOString(),
+        orders: ordersByHour.get(h) ?? 0,
+      })),
+      revenueDaily: [...revenue.values()].sort(byKeys('currency')),
+      funnelDaily: [
+        {
+          day,
+          sessions: state.sessions.size,
+          product_view: state.funnel.product_view.size,
+          add_to_cart: state.funnel.add_to_cart.size,
+          checkout_started: state.funnel.checkout_started.size,
+          purchase: state.funnel.purchase.size,
+        },
+      ],
+    };
+  }
+}
