@@ -95,6 +95,7 @@ export default [
             '{projectRoot}/jest.config.{js,cjs,mjs,ts}',
             '{projectRoot}/jest.integration.config.{js,cjs,mjs,ts}',
             '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/**/*.arbitrary.ts',
             '{projectRoot}/bench/**',
           ],
           includeTransitiveDependencies: false,

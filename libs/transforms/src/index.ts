@@ -18,3 +18,5 @@ export type {
 export { kpiFrames, rowsToFrame, KPI_COLUMNS } from './kpi/kpi-frames.js';
 export { referenceKpis } from './reference/reference-kpis.js';
 export type { ReferenceKpis, TimedEvent } from './reference/reference-kpis.js';
+export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
+export type { Purchase } from './kpi/kpi-accumulator.js';

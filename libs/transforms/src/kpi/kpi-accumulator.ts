@@ -9,8 +9,11 @@ import type {
   RevenueDailyRow,
 } from './kpi-rows.js';
 
-interface Purchase {
+/** A distinct purchase event, as the order dedup needs it. */
+export interface Purchase {
   readonly eventId: string;
+  readonly orderId: string;
+  readonly userId: string;
   readonly timeMs: number;
   readonly currency: string;
   readonly items: readonly LineItem[];
@@ -117,6 +120,8 @@ export class KpiAccumulator {
         }
         byEvent.set(event.event_id, {
           eventId: event.event_id,
+          orderId: event.order_id,
+          userId: event.user_id,
           timeMs: eventTimeMs,
           currency: event.currency,
           items: event.items,
@@ -161,6 +166,16 @@ export class KpiAccumulator {
       else for (const [id, p] of theirs) ours.set(id, p);
     }
     return this;
+  }
+
+  /** The purchases kept after order dedup whose event_time falls on `day`, by time. */
+  keptOrders(day: string): Purchase[] {
+    const kept: Purchase[] = [];
+    for (const purchases of this.#orders.values()) {
+      const p = winner(purchases);
+      if (this.calendar.dayOf(p.timeMs) === day) kept.push(p);
+    }
+    return kept.sort((a, b) => a.timeMs - b.timeMs || (a.eventId < b.eventId ? -1 : 1));
   }
 
   /** Local days that saw at least one event, sorted. */

@@ -1,0 +1,51 @@
+import { sampleEvents } from '@shoplens/schemas/testing';
+import { ZoneCalendar } from '../time/zone-calendar.js';
+import { KpiAccumulator } from '../kpi/kpi-accumulator.js';
+import { curatedEventsTable, orderItemsTable } from './curated-tables.js';
+
+describe('curated tables', () => {
+  it('type every event into the curated events schema, nulls where a field does not apply', () => {
+    const events = [sampleEvents.page_view, sampleEvents.refund].map((event) => ({
+      event,
+      eventTimeMs: Date.parse(event.event_time),
+    }));
+    const table = curatedEventsTable(events);
+    expect(table.numRows).toBe(2);
+    const [view, refund] = table.toArray().map((r) => r.toJSON());
+    expect(view).toMatchObject({
+      event_type: 'page_view',
+      page_url: '/home',
+      country: 'DE',
+      amount_cents: null,
+    });
+    expect(refund).toMatchObject({
+      event_type: 'refund',
+      amount_cents: 2500n,
+      currency: 'EUR',
+      page_url: null,
+    });
+    expect(refund?.['event_time']).toBe(Date.parse('2026-03-08T09:15:00Z'));
+  });
+
+  it('flattens kept orders into one row per line', () => {
+    const acc = new KpiAccumulator(new ZoneCalendar('UTC'));
+    acc.add(sampleEvents.purchase, Date.parse(sampleEvents.purchase.event_time));
+    const table = orderItemsTable(acc.keptOrders('2026-03-08'));
+    expect(table.toArray().map((r) => r.toJSON())).toEqual([
+      expect.objectContaining({
+        order_id: 'o-1',
+        line: 0,
+        product_id: 'p-1',
+        price_cents: 1250n,
+        quantity: 2,
+      }),
+      expect.objectContaining({
+        order_id: 'o-1',
+        line: 1,
+        product_id: 'p-2',
+        price_cents: 0n,
+        quantity: 1,
+      }),
+    ]);
+  });
+});
