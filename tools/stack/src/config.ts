@@ -1,3 +1,19 @@
+import { StackError } from './errors.js';
+
+/** Shifts every port, so a second checkout (or a CI dry run) can run its own stack beside this one. */
+function portOffset(): number {
+  const raw = process.env['SHOPLENS_STACK_PORT_OFFSET'] ?? '0';
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 10000) {
+    throw new StackError(
+      'BAD_USAGE',
+      `SHOPLENS_STACK_PORT_OFFSET must be an integer from 0 to 10000, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return offset;
+}
+const offset = portOffset();
+
 /**
  * Where and how each service listens. Every port is deliberately not the service's
  * default, so the stack never collides with a system Kafka, PostgreSQL or MinIO.
@@ -6,20 +22,20 @@ export const stackConfig = Object.freeze({
   host: '127.0.0.1',
   kafka: Object.freeze({
     version: '4.4.0',
-    port: 19092,
-    controllerPort: 19093,
+    port: 19092 + offset,
+    controllerPort: 19093 + offset,
     topics: Object.freeze(['pageviews', 'cart', 'orders'] as const),
     partitions: 3,
     heap: '1g',
   }),
   postgres: Object.freeze({
-    port: 15432,
+    port: 15432 + offset,
     database: 'shoplens',
     user: 'shoplens',
     password: 'shoplens',
   }),
   s3: Object.freeze({
-    port: 19000,
+    port: 19000 + offset,
     bucket: 'shoplens',
     lakePrefix: 'lake',
     accessKeyId: 'shoplens',
