@@ -1,0 +1,37 @@
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const NEWLINE = 0x0a;
+
+/** Joins records as JSON Lines and gzips them (zlib runs off the main thread). */
+export async function encodeJsonlGz(lines: readonly Uint8Array[], level = 3): Promise<Uint8Array> {
+  let size = 0;
+  for (const line of lines) size += line.byteLength + 1;
+  const joined = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const line of lines) {
+    joined.set(line, at);
+    at += line.byteLength;
+    joined[at++] = NEWLINE;
+  }
+  return gzipAsync(joined, { level });
+}
+
+/** The lines of a JSONL.gz stream, without their `\n`; empty lines are skipped. */
+export async function* decodeJsonlGz(source: Readable | Uint8Array): AsyncGenerator<Buffer> {
+  const stream = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
+  let rest: Buffer | undefined;
+  for await (const chunk of stream.pipe(createGunzip()) as AsyncIterable<Buffer>) {
+    let data = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(NEWLINE, start); nl >= 0; nl = data.indexOf(NEWLINE, start)) {
+      if (nl > start) yield data.subarray(start, nl);
+      start = nl + 1;
+    }
+    rest = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+    data = Buffer.alloc(0);
+  }
+  if (rest && rest.length > 0) yield rest;
+}

@@ -1,0 +1,128 @@
+import { StorageError } from '../errors.js';
+
+/** Zones of the lake; each is the first segment of every key in it. */
+export const LAKE_ZONES = ['raw', 'quarantine', 'curated', 'kpi'] as const;
+export type LakeZone = (typeof LAKE_ZONES)[number];
+
+const HOUR_MS = 3_600_000;
+// Offsets are int64; padding them makes file names sort in offset order.
+const OFFSET_DIGITS = 19;
+
+/** `YYYY-MM-DD` of an instant in UTC. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** `HH` of an instant in UTC. */
+export function utcHour(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 13);
+}
+
+export function hourStart(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+export function padOffset(offset: string | number | bigint): string {
+  const text = String(offset);
+  if (!/^\d+$/.test(text))
+    throw new StorageError('INVALID_KEY', `offset ${text} is not a non-negative integer`);
+  return text.padStart(OFFSET_DIGITS, '0');
+}
+
+export interface RawFileId {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset of the first record in the file. */
+  readonly startOffset: string;
+  /** Any instant within the UTC hour of the records' event time. */
+  readonly hourMs: number;
+}
+
+export function rawHourPrefix(topic: string, hourMs: number): string {
+  return `raw/topic=${topic}/dt=${utcDay(hourMs)}/hour=${utcHour(hourMs)}/`;
+}
+
+/** `raw/topic=<topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<startOffset>.jsonl.gz`: the same records always get the same key. */
+export function rawKey(id: RawFileId): string {
+  return `${rawHourPrefix(id.topic, id.hourMs)}${id.topic}+${id.partition}+${padOffset(id.startOffset)}.jsonl.gz`;
+}
+
+export interface ParsedRawKey {
+  readonly topic: string;
+  readonly dt: string;
+  readonly hour: string;
+  readonly partition: number;
+  readonly startOffset: string;
+  readonly hourStartMs: number;
+}
+
+const RAW_KEY =
+  /^raw\/topic=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/([^/+]+)\+(\d+)\+(\d+)\.jsonl\.gz$/;
+
+export function parseRawKey(key: string): ParsedRawKey | undefined {
+  const m = RAW_KEY.exec(key);
+  if (!m || m[1] !== m[4]) return undefined;
+  const [, topic, dt, hour, , partition, offset] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    topic,
+    dt,
+    hour,
+    partition: Number(partition),
+    startOffset: String(BigInt(offset)),
+    hourStartMs: Date.parse(`${dt}T${hour}:00:00Z`),
+  };
+}
+
+export interface QuarantineFileId {
+  readonly topic: string;
+  readonly partition: number;
+  readonly startOffset: string;
+  /** Arrival (broker timestamp) of the records: an invalid record may have no event time. */
+  readonly arrivalMs: number;
+}
+
+/** `quarantine/dt=YYYY-MM-DD/topic=<topic>/<topic>+<partition>+<startOffset>.jsonl.gz`, dt of arrival in UTC. */
+export function quarantineKey(id: QuarantineFileId): string {
+  return `quarantine/dt=${utcDay(id.arrivalMs)}/topic=${id.topic}/${id.topic}+${id.partition}+${padOffset(id.startOffset)}.jsonl.gz`;
+}
+
+export function quarantineDayPrefix(day: string): string {
+  return `quarantine/dt=${day}/`;
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** `<zone>/<dataset>/dt=YYYY-MM-DD/part-<part>.parquet` (Hive-style: Spark, DuckDB, Trino and Athena read `dt` as a column). */
+export function parquetKey(
+  zone: 'curated' | 'kpi',
+  dataset: string,
+  day: string,
+  part: string | number = 0,
+): string {
+  if (!NAME.test(dataset))
+    throw new StorageError(
+      'INVALID_KEY',
+      `dataset name "${dataset}" must be lower-case letters, digits, _ or -`,
+    );
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+    throw new StorageError('INVALID_KEY', `day must be YYYY-MM-DD, got ${day}`);
+  const name = typeof part === 'number' ? String(part).padStart(5, '0') : part;
+  if (!NAME.test(name))
+    throw new StorageError(
+      'INVALID_KEY',
+      `part "${name}" must be lower-case letters, digits, _ or -`,
+    );
+  return `${parquetDayPrefix(zone, dataset, day)}part-${name}.parquet`;
+}
+
+export function parquetDayPrefix(zone: 'curated' | 'kpi', dataset: string, day: string): string {
+  return `${zone}/${dataset}/dt=${day}/`;
+}

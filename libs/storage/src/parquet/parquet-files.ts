@@ -1,0 +1,77 @@
+import type { Table } from 'apache-arrow';
+import { parquetDayPrefix, parquetKey } from '../lake/layout.js';
+import type { ObjectStore } from '../object-store/object-store.js';
+import { getBytes, listAll } from '../object-store/object-store-helpers.js';
+import type { ParquetWriteOptions } from './parquet-codec.js';
+import { decodeParquet, encodeParquet } from './parquet-codec.js';
+
+/** Writes an Arrow table as one Parquet object. */
+export async function writeParquet(
+  store: ObjectStore,
+  key: string,
+  table: Table,
+  options?: ParquetWriteOptions,
+): Promise<void> {
+  await store.put(key, encodeParquet(table, options), {
+    contentType: 'application/vnd.apache.parquet',
+  });
+}
+
+/** Reads one Parquet object into an Arrow table. */
+export async function readParquet(
+  store: ObjectStore,
+  key: string,
+  columns?: readonly string[],
+): Promise<Table> {
+  return decodeParquet(await getBytes(store, key), columns);
+}
+
+export interface ParquetDay {
+  readonly zone: 'curated' | 'kpi';
+  readonly dataset: string;
+  /** `YYYY-MM-DD`, the Hive partition `dt`. */
+  readonly day: string;
+}
+
+/**
+ * Replaces a day partition (`<zone>/<dataset>/dt=<day>/`) with the given tables as
+ * `part-00000.parquet`, `part-00001.parquet`… then deletes parts of an earlier run that
+ * were not rewritten, so re-running a day never leaves stale rows behind.
+ */
+export async function replaceParquetDay(
+  store: ObjectStore,
+  where: ParquetDay,
+  tables: readonly Table[],
+  options?: ParquetWriteOptions,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (const [index, table] of tables.entries()) {
+    const key = parquetKey(where.zone, where.dataset, where.day, index);
+    await writeParquet(store, key, table, options);
+    keys.push(key);
+  }
+  const written = new Set(keys);
+  for await (const object of listAll(
+    store,
+    parquetDayPrefix(where.zone, where.dataset, where.day),
+  )) {
+    if (!written.has(object.key) && object.key.endsWith('.parquet')) await store.delete(object.key);
+  }
+  return keys;
+}
+
+/** Reads every part of a day partition, in part order. */
+export async function readParquetDay(
+  store: ObjectStore,
+  where: ParquetDay,
+  columns?: readonly string[],
+): Promise<Table[]> {
+  const tables: Table[] = [];
+  for await (const object of listAll(
+    store,
+    parquetDayPrefix(where.zone, where.dataset, where.day),
+  )) {
+    if (object.key.endsWith('.parquet')) tables.push(await readParquet(store, object.key, columns));
+  }
+  return tables;
+}
