@@ -24,8 +24,6 @@ await build({
   conditions: ['@shoplens/source'],
   sourcemap: true,
   logLevel: 'warning',
-  // Bundled CommonJS dependencies may call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __shoplensRequire } from 'node:module'; const require = __shoplensRequire(import.meta.url);" },
   plugins: [
     {
       name: 'npm-packages-external',
