@@ -20,3 +20,4 @@ export { referenceKpis } from './reference/reference-kpis.js';
 export type { ReferenceKpis, TimedEvent } from './reference/reference-kpis.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
 export type { Purchase } from './kpi/kpi-accumulator.js';
+export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';

@@ -49,3 +49,19 @@ describe('curated tables', () => {
     ]);
   });
 });
+
+describe('KPI Arrow tables', () => {
+  it('keep every row and type counts as int64 and hours as UTC instants', async () => {
+    const { kpiArrowTable } = await import('../kpi/kpi-arrow.js');
+    const acc = new KpiAccumulator(new ZoneCalendar('America/New_York'));
+    acc.add(sampleEvents.purchase, Date.parse(sampleEvents.purchase.event_time));
+    const kpis = acc.kpis('2026-03-08');
+    const hours = kpiArrowTable(kpis, 'ordersPerHour');
+    expect(hours.numRows).toBe(23);
+    expect(hours.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Timestamp<MILLISECOND, UTC>', 'Int64']);
+    const revenue = kpiArrowTable(kpis, 'revenueDaily').toArray().map((r) => r.toJSON());
+    expect(revenue).toEqual([
+      { day: '2026-03-08', currency: 'EUR', orders: 1n, gross_cents: 2500n, refund_cents: 0n, net_cents: 2500n, aov_cents: 2500n },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { LineItem, ShopEvent } from '@shoplens/schemas';
+import type { LineItem, PurchaseEvent, ShopEvent } from '@shoplens/schemas';
 import { UuidSet } from '../dedupe/uuid-set.js';
 import { TransformError } from '../errors.js';
 import type { ZoneCalendar } from '../time/zone-calendar.js';
@@ -17,6 +17,7 @@ export interface Purchase {
   readonly timeMs: number;
   readonly currency: string;
   readonly items: readonly LineItem[];
+  readonly event: PurchaseEvent;
 }
 
 interface DayState {
@@ -125,6 +126,7 @@ export class KpiAccumulator {
           timeMs: eventTimeMs,
           currency: event.currency,
           items: event.items,
+          event,
         });
         break;
       }
