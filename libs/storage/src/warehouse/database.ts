@@ -47,7 +47,8 @@ export interface KpiRevenueDailyTable extends DayKeyed {
   gross_cents: Int8;
   refund_cents: Int8;
   net_cents: Int8;
-  aov_cents: Int8;
+  /** Null when the day had no orders in this currency. */
+  aov_cents: ColumnType<number | null, number | bigint | null, number | bigint | null>;
 }
 
 export interface KpiFunnelDailyTable extends DayKeyed {

@@ -55,7 +55,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('gross_cents', 'bigint', (c) => c.notNull())
     .addColumn('refund_cents', 'bigint', (c) => c.notNull())
     .addColumn('net_cents', 'bigint', (c) => c.notNull())
-    .addColumn('aov_cents', 'bigint', (c) => c.notNull())
+    // Average order value is undefined on a day with refunds but no orders.
+    .addColumn('aov_cents', 'bigint')
     .addPrimaryKeyConstraint('kpi_revenue_daily_pk', ['day', 'tz', 'currency'])
     .execute();
 
