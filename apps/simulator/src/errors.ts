@@ -1,4 +1,10 @@
-export const simulatorErrorCodes = ['BAD_OPTION', 'BAD_USAGE', 'KAFKA_UNREACHABLE', 'KAFKA_SEND', 'OUTPUT'] as const;
+export const simulatorErrorCodes = [
+  'BAD_OPTION',
+  'BAD_USAGE',
+  'KAFKA_UNREACHABLE',
+  'KAFKA_SEND',
+  'OUTPUT',
+] as const;
 export type SimulatorErrorCode = (typeof simulatorErrorCodes)[number];
 
 export interface SimulatorErrorOptions {

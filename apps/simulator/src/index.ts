@@ -1,7 +1,12 @@
 export { Simulation } from './lib/generator/simulation.js';
 export type { EmittedRecord, RecordKind } from './lib/generator/simulation.js';
 export { DEFAULT_OPTIONS, NO_FAULTS, defaultUsers, resolveOptions } from './lib/options.js';
-export type { CurrencyShare, FaultRates, SimulationOptions } from './lib/options.js';
+export type {
+  CurrencyShare,
+  FaultRates,
+  SimulationInput,
+  SimulationOptions,
+} from './lib/options.js';
 export type {
   DailyActiveUsersRow,
   OrdersPerHourRow,

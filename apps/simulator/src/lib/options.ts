@@ -85,7 +85,8 @@ export function defaultUsers(events: number): number {
 }
 
 function rate(name: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) throw new SimulatorError('BAD_OPTION', `${name} must be between 0 and 1, got ${value}`);
+  if (!(value >= 0 && value <= 1))
+    throw new SimulatorError('BAD_OPTION', `${name} must be between 0 and 1, got ${value}`);
 }
 
 function positiveInteger(name: string, value: number, min = 1): void {
@@ -94,8 +95,13 @@ function positiveInteger(name: string, value: number, min = 1): void {
   }
 }
 
+/** Options as callers give them: any subset, defaults for the rest. */
+export type SimulationInput = Omit<Partial<SimulationOptions>, 'faults'> & {
+  readonly faults?: Partial<FaultRates>;
+};
+
 /** Fills defaults and checks every option; throws a SimulatorError naming the bad one. */
-export function resolveOptions(options: Partial<SimulationOptions> & { faults?: Partial<FaultRates> }): SimulationOptions {
+export function resolveOptions(options: SimulationInput): SimulationOptions {
   const events = options.events ?? DEFAULT_OPTIONS.events;
   const resolved: SimulationOptions = {
     ...DEFAULT_OPTIONS,
@@ -104,15 +110,22 @@ export function resolveOptions(options: Partial<SimulationOptions> & { faults?: 
     faults: Object.freeze({ ...NO_FAULTS, ...options.faults }),
   };
   if (!Number.isSafeInteger(resolved.seed) || resolved.seed < 0 || resolved.seed > 0xffffffff) {
-    throw new SimulatorError('BAD_OPTION', `seed must be an integer from 0 to 4294967295, got ${resolved.seed}`);
+    throw new SimulatorError(
+      'BAD_OPTION',
+      `seed must be an integer from 0 to 4294967295, got ${resolved.seed}`,
+    );
   }
   positiveInteger('events', resolved.events);
   positiveInteger('days', resolved.days);
   positiveInteger('users', resolved.users);
   positiveInteger('products', resolved.products, 10);
-  if (!Number.isFinite(resolved.startMs)) throw new SimulatorError('BAD_OPTION', 'start must be a valid instant');
+  if (!Number.isFinite(resolved.startMs))
+    throw new SimulatorError('BAD_OPTION', 'start must be a valid instant');
   if (!isTimeZone(resolved.timeZone)) {
-    throw new SimulatorError('BAD_OPTION', `unknown time zone "${resolved.timeZone}"; use an IANA name such as Europe/Berlin`);
+    throw new SimulatorError(
+      'BAD_OPTION',
+      `unknown time zone "${resolved.timeZone}"; use an IANA name such as Europe/Berlin`,
+    );
   }
   if (resolved.currencies.length === 0 || resolved.currencies.length > 64) {
     throw new SimulatorError('BAD_OPTION', 'give from 1 to 64 currencies');
@@ -122,17 +135,29 @@ export function resolveOptions(options: Partial<SimulationOptions> & { faults?: 
   }
   const currency = new RegExp(CURRENCY_PATTERN);
   for (const c of resolved.currencies) {
-    if (!currency.test(c.code)) throw new SimulatorError('BAD_OPTION', `currency "${c.code}" is not 3 capital letters`);
-    if (!(c.weight > 0)) throw new SimulatorError('BAD_OPTION', `currency ${c.code} needs a positive share`);
+    if (!currency.test(c.code))
+      throw new SimulatorError('BAD_OPTION', `currency "${c.code}" is not 3 capital letters`);
+    if (!(c.weight > 0))
+      throw new SimulatorError('BAD_OPTION', `currency ${c.code} needs a positive share`);
   }
-  for (const name of ['cartRate', 'checkoutRate', 'conversionRate', 'refundRate'] as const) rate(name, resolved[name]);
-  if (!(resolved.conversionRate <= resolved.checkoutRate && resolved.checkoutRate <= resolved.cartRate)) {
-    throw new SimulatorError('BAD_OPTION', 'the funnel must narrow: conversion <= checkout rate <= cart rate');
+  for (const name of ['cartRate', 'checkoutRate', 'conversionRate', 'refundRate'] as const)
+    rate(name, resolved[name]);
+  if (!(
+    resolved.conversionRate <= resolved.checkoutRate && resolved.checkoutRate <= resolved.cartRate
+  )) {
+    throw new SimulatorError(
+      'BAD_OPTION',
+      'the funnel must narrow: conversion <= checkout rate <= cart rate',
+    );
   }
-  if (!(resolved.sessionGapSeconds > 0)) throw new SimulatorError('BAD_OPTION', 'sessionGapSeconds must be positive');
+  if (!(resolved.sessionGapSeconds > 0))
+    throw new SimulatorError('BAD_OPTION', 'sessionGapSeconds must be positive');
   for (const [name, value] of Object.entries(resolved.faults)) rate(name, value);
   if (resolved.faults.duplicateRate + resolved.faults.invalidRate > 0.9) {
-    throw new SimulatorError('BAD_OPTION', 'duplicate and invalid rates together must leave room for real events (<= 0.9)');
+    throw new SimulatorError(
+      'BAD_OPTION',
+      'duplicate and invalid rates together must leave room for real events (<= 0.9)',
+    );
   }
   return Object.freeze(resolved);
 }

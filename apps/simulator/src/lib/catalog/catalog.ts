@@ -83,7 +83,12 @@ export class Catalog {
   private readonly byCategory: readonly (readonly Product[])[];
   private readonly pickers: readonly WeightedPicker[];
 
-  constructor(random: Random, size: number, categories: readonly CategorySpec[], currencies: readonly CurrencyInfo[]) {
+  constructor(
+    random: Random,
+    size: number,
+    categories: readonly CategorySpec[],
+    currencies: readonly CurrencyInfo[],
+  ) {
     this.categories = categories;
     this.currencies = currencies;
     this.categoryPicker = new WeightedPicker(categories.map((c) => c.weight));
@@ -93,7 +98,10 @@ export class Catalog {
       // Every category gets products before any gets a second share of them.
       const categoryIndex = i < categories.length ? i : this.categoryPicker.pick(random);
       const spec = categories[categoryIndex]!;
-      const usd = Math.max(99, Math.round(spec.medianUsdCents * Math.exp(spec.sigma * normal(random))));
+      const usd = Math.max(
+        99,
+        Math.round(spec.medianUsdCents * Math.exp(spec.sigma * normal(random))),
+      );
       const id = `p-${String(i + 1).padStart(width, '0')}`;
       const prices = currencies.map((c) => convertPrice(usd, c));
       const head = `"product_id":"${id}","category":${JSON.stringify(spec.name)},"price_cents":`;
@@ -111,7 +119,9 @@ export class Catalog {
     }
     this.products = products;
     this.byCategory = categories.map((_, k) => products.filter((p) => p.categoryIndex === k));
-    this.pickers = this.byCategory.map((list) => new WeightedPicker(list.map((_, rank) => 1 / (rank + 3))));
+    this.pickers = this.byCategory.map(
+      (list) => new WeightedPicker(list.map((_, rank) => 1 / (rank + 3))),
+    );
   }
 
   /** A category index, weighted by shopper interest. */

@@ -11,7 +11,11 @@ export interface CurrencyInfo {
 
 const KNOWN: Readonly<Record<string, Omit<CurrencyInfo, 'code'>>> = {
   USD: { perUsd: 1, minorDigits: 2, countries: ['US', 'US', 'US', 'US', 'PR', 'EC'] },
-  EUR: { perUsd: 0.92, minorDigits: 2, countries: ['DE', 'FR', 'ES', 'IT', 'NL', 'IE', 'AT', 'BE'] },
+  EUR: {
+    perUsd: 0.92,
+    minorDigits: 2,
+    countries: ['DE', 'FR', 'ES', 'IT', 'NL', 'IE', 'AT', 'BE'],
+  },
   GBP: { perUsd: 0.79, minorDigits: 2, countries: ['GB'] },
   CAD: { perUsd: 1.36, minorDigits: 2, countries: ['CA'] },
   AUD: { perUsd: 1.52, minorDigits: 2, countries: ['AU'] },

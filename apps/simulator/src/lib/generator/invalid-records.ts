@@ -30,12 +30,15 @@ export function corruptEvent(
       delete event[random.pick(['event_id', 'user_id', 'session_id', 'event_time'])];
       break;
     case 'invalid_type':
-      if (typeof event['price_cents'] === 'number' && random.chance(0.5)) event['price_cents'] = String(event['price_cents']);
+      if (typeof event['price_cents'] === 'number' && random.chance(0.5))
+        event['price_cents'] = String(event['price_cents']);
       else event['user_id'] = 1 + random.int(1_000_000);
       break;
     case 'invalid_value':
-      if (typeof event['price_cents'] === 'number') event['price_cents'] = -1 - (event['price_cents'] as number);
-      else if (typeof event['currency'] === 'string') event['currency'] = (event['currency'] as string).toLowerCase();
+      if (typeof event['price_cents'] === 'number')
+        event['price_cents'] = -1 - (event['price_cents'] as number);
+      else if (typeof event['currency'] === 'string')
+        event['currency'] = (event['currency'] as string).toLowerCase();
       else event['device'] = 'smartwatch';
       break;
     case 'unknown_event_type':
@@ -45,7 +48,11 @@ export function corruptEvent(
       const time = String(event['event_time']);
       const variant = random.int(3);
       event['event_time'] =
-        variant === 0 ? time.replace('T', ' ') : variant === 1 ? time.replace(/Z$/, '') : `${time.slice(0, 5)}02-30${time.slice(10)}`;
+        variant === 0
+          ? time.replace('T', ' ')
+          : variant === 1
+            ? time.replace(/Z$/, '')
+            : `${time.slice(0, 5)}02-30${time.slice(10)}`;
       break;
     }
     case 'event_time_in_future':

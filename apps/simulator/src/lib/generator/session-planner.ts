@@ -53,7 +53,13 @@ export class SessionPlanner {
     const f = this.funnel;
     const u = r.float();
     const depth =
-      u < f.conversionRate ? Depth.Purchase : u < f.checkoutRate ? Depth.Checkout : u < f.cartRate ? Depth.Cart : Depth.Browse;
+      u < f.conversionRate
+        ? Depth.Purchase
+        : u < f.checkoutRate
+          ? Depth.Checkout
+          : u < f.cartRate
+            ? Depth.Cart
+            : Depth.Browse;
     const session = this.newSessionJson(shopper);
     const ci = shopper.currencyIndex;
     const currency = this.catalog.currencies[ci]!.code;
@@ -64,7 +70,14 @@ export class SessionPlanner {
     const pages = 1 + r.geometric(0.8);
     for (let i = 0; i < pages; i++) {
       const kind = r.int(4);
-      const url = kind === 0 ? '/' : kind === 1 ? `/c/${category}` : kind === 2 ? `/search?q=${category}` : '/deals';
+      const url =
+        kind === 0
+          ? '/'
+          : kind === 1
+            ? `/c/${category}`
+            : kind === 2
+              ? `/search?q=${category}`
+              : '/deals';
       const referrer = i === 0 && r.chance(0.4) ? `,"referrer":"${r.pick(REFERRERS)}"` : '';
       events.push(simEvent('page_view', shopper, session, `,"page_url":"${url}"${referrer}`));
     }
@@ -72,14 +85,22 @@ export class SessionPlanner {
     const views = depth === Depth.Browse ? r.geometric(2) : 1 + r.geometric(2.5);
     const cart: CartLine[] = [];
     for (let i = 0; i < views; i++) {
-      const product = this.catalog.pickProduct(r, r.chance(0.8) ? interest : this.catalog.pickCategory(r));
-      events.push(simEvent('product_view', shopper, session, `,${product.eventJson[ci]},"quantity":1`, { product }));
+      const product = this.catalog.pickProduct(
+        r,
+        r.chance(0.8) ? interest : this.catalog.pickCategory(r),
+      );
+      events.push(
+        simEvent('product_view', shopper, session, `,${product.eventJson[ci]},"quantity":1`, {
+          product,
+        }),
+      );
       const last = i === views - 1;
       if (depth >= Depth.Cart && (r.chance(0.45) || (last && cart.length === 0))) {
         const quantity = r.chance(0.75) ? 1 : r.between(2, 4);
         events.push(this.cartEvent('add_to_cart', shopper, session, product, quantity));
         const existing = cart.findIndex((line) => line.product === product);
-        if (existing >= 0) cart[existing] = { product, quantity: cart[existing]!.quantity + quantity };
+        if (existing >= 0)
+          cart[existing] = { product, quantity: cart[existing]!.quantity + quantity };
         else cart.push({ product, quantity });
       }
     }
@@ -87,7 +108,9 @@ export class SessionPlanner {
     if (depth >= Depth.Cart && r.chance(0.2) && (cart.length > 1 || depth === Depth.Cart)) {
       const index = r.int(cart.length);
       const line = cart[index]!;
-      events.push(this.cartEvent('remove_from_cart', shopper, session, line.product, line.quantity));
+      events.push(
+        this.cartEvent('remove_from_cart', shopper, session, line.product, line.quantity),
+      );
       cart.splice(index, 1);
     }
     if (depth >= Depth.Checkout && cart.length > 0) {
@@ -96,16 +119,28 @@ export class SessionPlanner {
       this.carts++;
       const cartId = `c-${this.runTag}-${this.carts.toString(36)}`;
       events.push(
-        simEvent('checkout_started', shopper, session, `,"cart_id":"${cartId}","currency":"${currency}","items":${items}`, { lines }),
+        simEvent(
+          'checkout_started',
+          shopper,
+          session,
+          `,"cart_id":"${cartId}","currency":"${currency}","items":${items}`,
+          { lines },
+        ),
       );
       if (depth === Depth.Purchase) {
         this.orders++;
         const orderId = `o-${this.runTag}-${this.orders.toString(36)}`;
         events.push(
-          simEvent('purchase', shopper, session, `,"order_id":"${orderId}","currency":"${currency}","items":${items}`, {
-            lines,
-            orderId,
-          }),
+          simEvent(
+            'purchase',
+            shopper,
+            session,
+            `,"order_id":"${orderId}","currency":"${currency}","items":${items}`,
+            {
+              lines,
+              orderId,
+            },
+          ),
         );
       }
     }
@@ -133,7 +168,13 @@ export class SessionPlanner {
     );
   }
 
-  private cartEvent(type: 'add_to_cart' | 'remove_from_cart', shopper: Shopper, session: string, product: Product, quantity: number): SimEvent {
+  private cartEvent(
+    type: 'add_to_cart' | 'remove_from_cart',
+    shopper: Shopper,
+    session: string,
+    product: Product,
+    quantity: number,
+  ): SimEvent {
     const body = `,${product.eventJson[shopper.currencyIndex]},"quantity":${quantity}`;
     return simEvent(type, shopper, session, body, { product });
   }

@@ -41,8 +41,10 @@ export class Shoppers {
       const currencyIndex = this.currencyPicker.pick(r);
       const countries = this.currencies[currencyIndex]!.countries;
       let optionalJson = '';
-      if (r.chance(DEVICE_SHARE)) optionalJson += `,"device":"${DEVICES[this.devicePicker.pick(r)]}"`;
-      if (countries.length > 0 && r.chance(COUNTRY_SHARE)) optionalJson += `,"country":"${r.pick(countries)}"`;
+      if (r.chance(DEVICE_SHARE))
+        optionalJson += `,"device":"${DEVICES[this.devicePicker.pick(r)]}"`;
+      if (countries.length > 0 && r.chance(COUNTRY_SHARE))
+        optionalJson += `,"country":"${r.pick(countries)}"`;
       shopper = Object.freeze({ index, id: `u-${index + 1}`, currencyIndex, optionalJson });
       this.profiles[index] = shopper;
     }

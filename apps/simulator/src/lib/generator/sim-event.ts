@@ -42,7 +42,12 @@ export function simEvent(
   shopper: Shopper,
   sessionJson: string,
   bodyJson: string,
-  extra: { product?: Product; lines?: readonly CartLine[]; orderId?: string; amountCents?: number } = {},
+  extra: {
+    product?: Product;
+    lines?: readonly CartLine[];
+    orderId?: string;
+    amountCents?: number;
+  } = {},
 ): SimEvent {
   return {
     type,

@@ -2,7 +2,7 @@ import type { ReasonCode, Topic } from '@shoplens/schemas';
 import { REASON_CODES, topicFor } from '@shoplens/schemas';
 import { Catalog, DEFAULT_CATEGORIES } from '../catalog/catalog.js';
 import { currencyInfo } from '../catalog/currencies.js';
-import type { FaultRates, SimulationOptions } from '../options.js';
+import type { FaultRates, SimulationInput, SimulationOptions } from '../options.js';
 import { resolveOptions } from '../options.js';
 import { Random, randomUuid, runTag } from '../random/random.js';
 import { TrafficCurve } from '../traffic/traffic-curve.js';
@@ -73,7 +73,7 @@ export class Simulation {
   private readonly recent: EmittedRecord[] = [];
   private emittedCount = 0;
 
-  constructor(options: Partial<SimulationOptions> & { faults?: Partial<FaultRates> } = {}) {
+  constructor(options: SimulationInput = {}) {
     const o = resolveOptions(options);
     this.options = o;
     this.faults = o.faults;
@@ -82,13 +82,29 @@ export class Simulation {
     this.startMs = o.startMs;
     this.endMs = probe.instantOf(probe.wall(o.startMs) + o.days * MS_PER_DAY);
     // Room on both sides for late events and for invalid records up to 3 days ahead.
-    this.clock = new ZoneClock(o.timeZone, this.startMs - 2 * MS_PER_DAY, this.endMs + 4 * MS_PER_DAY);
+    this.clock = new ZoneClock(
+      o.timeZone,
+      this.startMs - 2 * MS_PER_DAY,
+      this.endMs + 4 * MS_PER_DAY,
+    );
     this.curve = new TrafficCurve(this.clock, this.startMs, this.endMs, o.events);
     const currencies = o.currencies.map((c) => currencyInfo(c.code));
     this.catalog = new Catalog(this.random.fork(), o.products, DEFAULT_CATEGORIES, currencies);
-    this.shoppers = new Shoppers(this.random.fork(), o.users, currencies, o.currencies.map((c) => c.weight));
+    this.shoppers = new Shoppers(
+      this.random.fork(),
+      o.users,
+      currencies,
+      o.currencies.map((c) => c.weight),
+    );
     this.planner = new SessionPlanner(this.random, this.catalog, o, runTag(o.seed));
-    this.builder = new TruthBuilder(this.clock, o.seed, this.startMs, this.endMs, this.catalog, o.users);
+    this.builder = new TruthBuilder(
+      this.clock,
+      o.seed,
+      this.startMs,
+      this.endMs,
+      this.catalog,
+      o.users,
+    );
   }
 
   /** Records emitted so far. */
@@ -130,11 +146,18 @@ export class Simulation {
   }
 
   private sessionEvent(t: number, newSession: boolean): SimEvent | undefined {
-    const target = Math.max(1, Math.ceil(this.options.sessionGapSeconds * this.curve.slotsPerSecond()));
+    const target = Math.max(
+      1,
+      Math.ceil(this.options.sessionGapSeconds * this.curve.slotsPerSecond()),
+    );
     let index: number;
     if (newSession || this.active.length < target) {
       index = this.active.length;
-      this.active.push({ events: this.planner.plan(this.shoppers.next()), next: 0, held: undefined });
+      this.active.push({
+        events: this.planner.plan(this.shoppers.next()),
+        next: 0,
+        held: undefined,
+      });
     } else {
       index = this.random.int(this.active.length);
     }
@@ -172,10 +195,22 @@ export class Simulation {
       refund.eventId = randomUuid(this.random);
       return this.emit(refund, t, false, false, false);
     }
-    return this.emit(item.event, t, item.kind === 'late', item.kind === 'held', item.kind === 'double');
+    return this.emit(
+      item.event,
+      t,
+      item.kind === 'late',
+      item.kind === 'held',
+      item.kind === 'double',
+    );
   }
 
-  private emit(event: SimEvent, t: number, late: boolean, outOfOrder: boolean, doubleFired: boolean): EmittedRecord {
+  private emit(
+    event: SimEvent,
+    t: number,
+    late: boolean,
+    outOfOrder: boolean,
+    doubleFired: boolean,
+  ): EmittedRecord {
     const f = this.faults;
     let time: string;
     if (f.offsetRate > 0 && this.random.chance(f.offsetRate)) {
@@ -185,7 +220,13 @@ export class Simulation {
       time = this.times.utc(event.timeMs);
     }
     const topic = topicFor(event.type);
-    const record: EmittedRecord = { topic, key: event.shopper.id, value: renderEvent(event, time), emittedAtMs: t, kind: 'event' };
+    const record: EmittedRecord = {
+      topic,
+      key: event.shopper.id,
+      value: renderEvent(event, time),
+      emittedAtMs: t,
+      kind: 'event',
+    };
     this.builder.emitted(topic);
     this.builder.event(event, { late, outOfOrder, doubleFired });
     if (f.duplicateRate > 0) {
@@ -194,10 +235,18 @@ export class Simulation {
     }
     if (event.type === 'purchase' && !doubleFired) {
       if (this.random.chance(this.options.refundRate)) {
-        this.pending.push(t + this.random.between(HOUR_MS, 72 * HOUR_MS), { kind: 'refund', purchase: event });
+        this.pending.push(t + this.random.between(HOUR_MS, 72 * HOUR_MS), {
+          kind: 'refund',
+          purchase: event,
+        });
       }
       if (f.doublePurchaseRate > 0 && this.random.chance(f.doublePurchaseRate)) {
-        const again: SimEvent = { ...event, eventId: randomUuid(this.random), timeMs: event.timeMs + this.random.int(3001), offsetMinutes: undefined };
+        const again: SimEvent = {
+          ...event,
+          eventId: randomUuid(this.random),
+          timeMs: event.timeMs + this.random.int(3001),
+          offsetMinutes: undefined,
+        };
         this.pending.push(t + this.random.between(1000, 120_000), { kind: 'double', event: again });
       }
     }
@@ -218,7 +267,9 @@ export class Simulation {
     const base = plan[this.random.int(plan.length)]!;
     base.timeMs = t;
     base.eventId = randomUuid(this.random);
-    const value = corruptEvent(renderEvent(base, this.times.utc(t)), reason, this.random, t, (ms) => this.times.utc(ms));
+    const value = corruptEvent(renderEvent(base, this.times.utc(t)), reason, this.random, t, (ms) =>
+      this.times.utc(ms),
+    );
     const topic = topicFor(base.type);
     this.builder.emitted(topic);
     this.builder.invalid(reason);

@@ -72,6 +72,7 @@ export class Random {
   }
 }
 
+const HEX_DIGITS = '0123456789abcdef';
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex32(n: number): string {
@@ -80,13 +81,26 @@ function hex32(n: number): string {
 
 /** An RFC 4122 version-4 UUID drawn from `random`. */
 export function randomUuid(random: Random): string {
-  const a = hex32(random.uint32());
+  const a = random.uint32();
   const b = random.uint32();
   const c = random.uint32();
-  const d = hex32(random.uint32());
-  const bHex = hex32(((b & 0xffff0fff) | 0x4000) >>> 0);
-  const cHex = hex32(((c & 0x3fffffff) | 0x80000000) >>> 0);
-  return `${a}-${bHex.slice(0, 4)}-${bHex.slice(4)}-${cHex.slice(0, 4)}-${cHex.slice(4)}${d}`;
+  const d = random.uint32();
+  return (
+    hex32(a) +
+    '-' +
+    HEX[b >>> 24]! +
+    HEX[(b >>> 16) & 255]! +
+    '-4' +
+    HEX_DIGITS[(b >>> 8) & 15]! +
+    HEX[b & 255]! +
+    '-' +
+    HEX[((c >>> 24) & 0x3f) | 0x80]! +
+    HEX[(c >>> 16) & 255]! +
+    '-' +
+    HEX[(c >>> 8) & 255]! +
+    HEX[c & 255]! +
+    hex32(d)
+  );
 }
 
 /** 8 hex digits naming a run, so ids of runs with different seeds never collide. */

@@ -37,8 +37,15 @@ export function intlOffsetMinutes(timeZone: string, ms: number): number {
   const parts = formatter(timeZone).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes) =>
     Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - (ms - (ms % 1000 + 1000) % 1000)) / MS_PER_MINUTE);
+  const wall = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return Math.round((wall - (ms - (((ms % 1000) + 1000) % 1000))) / MS_PER_MINUTE);
 }
 
 /**

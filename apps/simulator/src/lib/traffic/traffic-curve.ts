@@ -2,12 +2,14 @@ import type { ZoneClock } from '../time/zone-clock.js';
 
 /** Relative traffic per local hour (0–23): quiet nights, a lunch bump, an evening peak. */
 export const DEFAULT_HOURLY_WEIGHTS: readonly number[] = Object.freeze([
-  2, 1.2, 0.8, 0.6, 0.6, 0.9, 1.8, 3, 4.2, 5, 5.5, 6, 6.5, 6.2, 5.8, 5.6, 5.8, 6.4, 7.5, 8.5, 8.8, 8,
-  6, 3.8,
+  2, 1.2, 0.8, 0.6, 0.6, 0.9, 1.8, 3, 4.2, 5, 5.5, 6, 6.5, 6.2, 5.8, 5.6, 5.8, 6.4, 7.5, 8.5, 8.8,
+  8, 6, 3.8,
 ]);
 
 /** Relative traffic per local weekday, Sunday first. */
-export const DEFAULT_WEEKDAY_WEIGHTS: readonly number[] = Object.freeze([1.15, 0.95, 0.95, 0.97, 1, 1.05, 1.2]);
+export const DEFAULT_WEEKDAY_WEIGHTS: readonly number[] = Object.freeze([
+  1.15, 0.95, 0.95, 0.97, 1, 1.05, 1.2,
+]);
 
 const SEGMENT_MS = 15 * 60_000;
 
@@ -54,7 +56,10 @@ export class TrafficCurve {
   /** Emission time (epoch ms) of slot `i`; calls must come with non-decreasing `i`. */
   timeOf(i: number): number {
     const target = ((i + 0.5) / this.count) * this.total;
-    while (this.segment < this.masses.length - 1 && this.before + this.masses[this.segment]! < target) {
+    while (
+      this.segment < this.masses.length - 1 &&
+      this.before + this.masses[this.segment]! < target
+    ) {
       this.before += this.masses[this.segment]!;
       this.segment++;
     }

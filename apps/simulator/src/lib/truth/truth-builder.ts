@@ -45,7 +45,13 @@ export class TruthBuilder {
   private readonly byTopic = zeroes<Topic>(TOPIC_NAMES);
   private readonly invalidByReason = zeroes<ReasonCode>(REASON_CODES);
   private readonly byType = zeroes<EventType>(EVENT_TYPES);
-  private readonly injected = { redelivered: 0, double_fired: 0, late: 0, out_of_order: 0, non_utc_offset: 0 };
+  private readonly injected = {
+    redelivered: 0,
+    double_fired: 0,
+    late: 0,
+    out_of_order: 0,
+    non_utc_offset: 0,
+  };
   private readonly activeUsers = new Map<number, Uint8Array>();
   private readonly activeCounts = new Map<number, number>();
   private readonly refunds = new Map<number, Money>();
@@ -87,7 +93,11 @@ export class TruthBuilder {
     if (event.type === 'purchase') {
       this.purchases++;
       const kept = this.orders.get(event.orderId!);
-      if (kept === undefined || event.timeMs < kept.timeMs || (event.timeMs === kept.timeMs && event.eventId < kept.eventId)) {
+      if (
+        kept === undefined ||
+        event.timeMs < kept.timeMs ||
+        (event.timeMs === kept.timeMs && event.eventId < kept.eventId)
+      ) {
         this.orders.set(event.orderId!, event);
       }
       return;
@@ -99,8 +109,26 @@ export class TruthBuilder {
     }
   }
 
+  private lastDay = Number.NaN;
+  private lastSeen: Uint8Array = new Uint8Array(0);
+
   private count(event: SimEvent): void {
-    countEvent(event, this.clock, this.byType, this.activeUsers, this.activeCounts, this.userCount);
+    this.byType[event.type]++;
+    // Events come in time order, so the day of the last one is almost always the day.
+    const day = this.clock.dayNumber(event.timeMs);
+    if (day !== this.lastDay) {
+      let seen = this.activeUsers.get(day);
+      if (seen === undefined) {
+        seen = new Uint8Array(this.userCount);
+        this.activeUsers.set(day, seen);
+      }
+      this.lastDay = day;
+      this.lastSeen = seen;
+    }
+    if (this.lastSeen[event.shopper.index] === 0) {
+      this.lastSeen[event.shopper.index] = 1;
+      this.activeCounts.set(day, (this.activeCounts.get(day) ?? 0) + 1);
+    }
   }
 
   finish(): SimulationTruth {
@@ -123,7 +151,12 @@ export class TruthBuilder {
       for (const line of order.lines!) {
         const cents = line.product.prices[ci]! * line.quantity;
         gross += cents;
-        bump(byCategory, (day * 64 + ci) * categories + line.product.categoryIndex, line.quantity, cents);
+        bump(
+          byCategory,
+          (day * 64 + ci) * categories + line.product.categoryIndex,
+          line.quantity,
+          cents,
+        );
         const key = day * catalog.products.length + line.product.index;
         let p = products.get(key);
         if (p === undefined) {
@@ -156,7 +189,9 @@ export class TruthBuilder {
           units: m.count,
         };
       })
-      .sort((a, b) => cmp(a.date, b.date) || cmp(a.category, b.category) || cmp(a.currency, b.currency));
+      .sort(
+        (a, b) => cmp(a.date, b.date) || cmp(a.category, b.category) || cmp(a.currency, b.currency),
+      );
 
     const dayCurrencies = new Set([...byDay.keys(), ...this.refunds.keys()]);
     const revenueByDay: RevenueByDayRow[] = [...dayCurrencies]
@@ -206,7 +241,12 @@ export class TruthBuilder {
       }));
 
     const refunds: RefundsRow[] = [...this.refunds.entries()]
-      .map(([key, m]) => ({ date: date(Math.floor(key / 64)), currency: codes[key % 64]!, refunds: m.count, amount_cents: m.cents }))
+      .map(([key, m]) => ({
+        date: date(Math.floor(key / 64)),
+        currency: codes[key % 64]!,
+        refunds: m.count,
+        amount_cents: m.cents,
+      }))
       .sort((a, b) => cmp(a.date, b.date) || cmp(a.currency, b.currency));
 
     const activeDays = new Set([...days, ...activeCounts.keys()]);
@@ -217,7 +257,10 @@ export class TruthBuilder {
       version: 1,
       seed: this.seed,
       time_zone: clock.timeZone,
-      span: { start: new Date(this.startMs).toISOString(), end: new Date(this.endMs).toISOString() },
+      span: {
+        start: new Date(this.startMs).toISOString(),
+        end: new Date(this.endMs).toISOString(),
+      },
       dates: days.map(date),
       records: {
         total: this.total,
@@ -231,7 +274,9 @@ export class TruthBuilder {
       invalid_by_reason: { ...this.invalidByReason },
       events_by_type: byType,
       injected: { ...this.injected } satisfies TruthInjectedCounts,
-      daily_active_users: [...activeDays].sort((a, b) => a - b).map((d) => ({ date: date(d), users: activeCounts.get(d) ?? 0 })),
+      daily_active_users: [...activeDays]
+        .sort((a, b) => a - b)
+        .map((d) => ({ date: date(d), users: activeCounts.get(d) ?? 0 })),
       revenue_by_category: revenueByCategory,
       revenue_by_day: revenueByDay,
       top_products: topProducts,
