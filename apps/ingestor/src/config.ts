@@ -1,0 +1,121 @@
+import { TOPIC_NAMES } from '@shoplens/schemas';
+
+/** The ingestor's settings: read from the environment once, validated, frozen. */
+export interface IngestorConfig {
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly lakeUrl: string;
+  readonly s3Endpoint: string | undefined;
+  readonly awsRegion: string;
+  readonly logLevel: string;
+  readonly flushMaxBytes: number;
+  readonly flushMaxRecords: number;
+  readonly flushMaxAgeMs: number;
+  readonly maxOpenFilesPerPartition: number;
+  readonly maxBufferedBytes: number;
+  readonly maxConcurrentWrites: number;
+  readonly gzipLevel: number;
+  readonly fromBeginning: boolean;
+  readonly statsIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly exitWhenIdleMs: number | undefined;
+}
+
+export const CONFIG_HELP = `Environment:
+  KAFKA_BROKERS                    host:port[,host:port…] (required)
+  KAFKA_CLIENT_ID                  default shoplens-ingestor
+  INGESTOR_GROUP_ID                consumer group, default shoplens-ingestor
+  INGESTOR_TOPICS                  default ${TOPIC_NAMES.join(',')}
+  LAKE_URL                         s3://bucket/prefix, file:///dir or a path; default ./data/lake
+  S3_ENDPOINT                      custom S3 endpoint (MinIO, moto); credentials from the AWS chain
+  AWS_REGION                       default us-east-1
+  LOG_LEVEL                        fatal|error|warn|info|debug|trace, default info
+  INGESTOR_FLUSH_MAX_BYTES         seal a file at this many bytes (uncompressed), default 16777216
+  INGESTOR_FLUSH_MAX_RECORDS       … or this many records, default 200000
+  INGESTOR_FLUSH_MAX_AGE_MS        … or this long after its first record, default 60000
+  INGESTOR_MAX_OPEN_FILES          open files per partition (event-time hours), default 8
+  INGESTOR_MAX_BUFFERED_BYTES      all open files together, default 268435456
+  INGESTOR_MAX_CONCURRENT_WRITES   default 4
+  INGESTOR_GZIP_LEVEL              1-9, default 3
+  INGESTOR_FROM_BEGINNING          a new group starts at the earliest offset (true) or the latest, default true
+  INGESTOR_STATS_INTERVAL_MS       stats log line period, default 10000
+  INGESTOR_SHUTDOWN_TIMEOUT_MS     time to write buffers on SIGTERM, default 30000
+  INGESTOR_EXIT_WHEN_IDLE_MS       exit 0 once caught up and idle this long (batch runs, benchmarks)`;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
+  const brokers = list(env['KAFKA_BROKERS'] ?? '');
+  if (brokers.length === 0)
+    throw new ConfigError(
+      'KAFKA_BROKERS is not set: give the Kafka bootstrap servers as host:port[,host:port…]',
+    );
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
+      throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  }
+  const topics = list(env['INGESTOR_TOPICS'] ?? TOPIC_NAMES.join(','));
+  if (topics.length === 0) throw new ConfigError('INGESTOR_TOPICS names no topic');
+  const s3Endpoint = env['S3_ENDPOINT'] || undefined;
+  if (s3Endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(s3Endpoint))
+    throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${s3Endpoint}"`);
+  const logLevel = env['LOG_LEVEL'] || 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const fromBeginning = env['INGESTOR_FROM_BEGINNING'] ?? 'true';
+  if (fromBeginning !== 'true' && fromBeginning !== 'false')
+    throw new ConfigError(`INGESTOR_FROM_BEGINNING must be true or false, got "${fromBeginning}"`);
+  const idle = env['INGESTOR_EXIT_WHEN_IDLE_MS'];
+  return Object.freeze({
+    kafkaBrokers: Object.freeze(brokers),
+    kafkaClientId: env['KAFKA_CLIENT_ID'] || 'shoplens-ingestor',
+    groupId: env['INGESTOR_GROUP_ID'] || 'shoplens-ingestor',
+    topics: Object.freeze(topics),
+    lakeUrl: env['LAKE_URL'] || './data/lake',
+    s3Endpoint,
+    awsRegion: env['AWS_REGION'] || 'us-east-1',
+    logLevel,
+    flushMaxBytes: integer(env, 'INGESTOR_FLUSH_MAX_BYTES', 16 * 1024 * 1024, 1),
+    flushMaxRecords: integer(env, 'INGESTOR_FLUSH_MAX_RECORDS', 200_000, 1),
+    flushMaxAgeMs: integer(env, 'INGESTOR_FLUSH_MAX_AGE_MS', 60_000, 1),
+    maxOpenFilesPerPartition: integer(env, 'INGESTOR_MAX_OPEN_FILES', 8, 1, 1000),
+    maxBufferedBytes: integer(env, 'INGESTOR_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, 1),
+    maxConcurrentWrites: integer(env, 'INGESTOR_MAX_CONCURRENT_WRITES', 4, 1, 64),
+    gzipLevel: integer(env, 'INGESTOR_GZIP_LEVEL', 3, 1, 9),
+    fromBeginning: fromBeginning === 'true',
+    statsIntervalMs: integer(env, 'INGESTOR_STATS_INTERVAL_MS', 10_000, 100),
+    shutdownTimeoutMs: integer(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+    exitWhenIdleMs:
+      idle === undefined || idle === ''
+        ? undefined
+        : integer(env, 'INGESTOR_EXIT_WHEN_IDLE_MS', 0, 1),
+  });
+}

@@ -1,0 +1,369 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
+import type { OpenFile } from './open-file.js';
+import type { BufferLimits } from './partition-buffers.js';
+import { PartitionBuffers } from './partition-buffers.js';
+import { routeRecord } from './route-record.js';
+import { IngestStats } from './stats.js';
+import { writeFile } from './write-file.js';
+
+export interface IngestorOptions {
+  readonly kafka: Kafka;
+  readonly store: ObjectStore;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly limits: BufferLimits;
+  /** Seal the largest open files while all partitions together hold more than this. */
+  readonly maxBufferedBytes: number;
+  /** Writes in flight at once; consumption waits beyond that (backpressure). */
+  readonly maxConcurrentWrites: number;
+  readonly gzipLevel: number;
+  readonly fromBeginning: boolean;
+  readonly statsIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** Stop on its own once caught up (lag 0) and no record came for this long. */
+  readonly exitWhenIdleMs?: number;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export type IngestorOutcome = 'stopped' | 'idle' | 'crashed' | 'unclean';
+
+const TICK_MS = 500;
+const MAX_BACKOFF_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One consumer of the group: records go to per-(partition, hour) files; a partition's
+ * offset is committed only up to its first record not yet written (see PartitionBuffers).
+ */
+export class Ingestor {
+  private readonly consumer: Consumer;
+  private readonly buffers = new Map<string, PartitionBuffers>();
+  private readonly writes = new Set<Promise<void>>();
+  private readonly stats: IngestStats;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private stopping = false;
+  private abortWrites = false;
+  private committing: Promise<void> | undefined;
+  private commitAgain = false;
+  private readonly batches = new Set<Promise<void>>();
+  private lastRecordAt: number;
+  private lastStatsAt: number;
+  private timer: NodeJS.Timeout | undefined;
+  private finish!: (outcome: IngestorOutcome) => void;
+  readonly done: Promise<IngestorOutcome>;
+
+  constructor(private readonly options: IngestorOptions) {
+    this.now = options.now ?? Date.now;
+    this.stats = new IngestStats(this.now);
+    this.log = options.logger.child({ component: 'ingestor' });
+    this.lastRecordAt = this.lastStatsAt = this.now();
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      maxWaitTimeInMs: 500,
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+  }
+
+  async start(): Promise<void> {
+    const { consumer } = this;
+    consumer.on(consumer.events.GROUP_JOIN, (event) =>
+      this.onAssignment(event.payload.memberAssignment),
+    );
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.log.info('rebalance: flushing and committing what this member holds');
+      void this.flushAllAndCommit();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      this.log.error(
+        { err: error, restart },
+        restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
+      );
+      if (!restart) void this.stop('crashed');
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...this.options.topics],
+      fromBeginning: this.options.fromBeginning,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => {
+        const work = this.onBatch(payload);
+        const settled = work.catch(() => undefined);
+        this.batches.add(settled);
+        void settled.finally(() => this.batches.delete(settled));
+        return work;
+      },
+    });
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.log.info(
+      { topics: this.options.topics, groupId: this.options.groupId, lake: this.options.store.url },
+      'ingestor started',
+    );
+  }
+
+  /** Stops consuming, writes every held record, commits, disconnects. */
+  async stop(outcome: IngestorOutcome = 'stopped'): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info({ reason: outcome }, 'stopping: flushing buffers, then committing');
+    clearInterval(this.timer);
+    try {
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch {
+      // Not running yet: nothing to pause.
+    }
+    await Promise.all([...this.batches]);
+    for (const buffers of this.buffers.values())
+      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
+    const deadline = sleep(this.options.shutdownTimeoutMs).then(() => 'timeout' as const);
+    const all = Promise.all([...this.writes]).then(() => 'written' as const);
+    const result = await Promise.race([all, deadline]);
+    if (result === 'timeout') {
+      this.abortWrites = true;
+      this.log.error(
+        'shutdown timeout: some records were not written and their offsets stay uncommitted',
+      );
+    }
+    await this.commit();
+    await this.consumer
+      .disconnect()
+      .catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
+    this.logStats(true);
+    this.finish(result === 'timeout' ? 'unclean' : outcome);
+  }
+
+  private partitionKey(topic: string, partition: number): string {
+    return `${topic}/${partition}`;
+  }
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const kept = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => this.partitionKey(topic, p)),
+      ),
+    );
+    for (const key of [...this.buffers.keys()]) {
+      if (!kept.has(key)) {
+        // Not ours any more: what is held here was never committed, and the new owner re-reads it.
+        this.buffers.delete(key);
+        this.stats.lagByPartition.delete(key);
+      }
+    }
+    this.log.info({ assignment }, 'partitions assigned');
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const key = this.partitionKey(topic, partition);
+    let buffers = this.buffers.get(key);
+    if (buffers === undefined) {
+      buffers = new PartitionBuffers(topic, partition, this.options.limits);
+      this.buffers.set(key, buffers);
+    }
+    for (const message of batch.messages) {
+      if (this.stopping || !isRunning() || isStale()) return;
+      const offset = Number(message.offset);
+      const arrivalMs = Number(message.timestamp);
+      const nowMs = this.now();
+      const routed = routeRecord(message.value, arrivalMs);
+      const record: Uint8Array | QuarantineRecord =
+        routed.zone === 'raw'
+          ? routed.line
+          : {
+              topic,
+              partition,
+              offset: message.offset,
+              arrivalMs,
+              reason: routed.reason,
+              issues: routed.issues,
+              key: message.key ?? null,
+              value: message.value ?? new Uint8Array(0),
+            };
+      const result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
+      if (result.accepted) {
+        this.stats.countRecord(
+          routed.zone,
+          routed.zone === 'quarantine' ? routed.reason : undefined,
+        );
+        for (const file of result.sealed) this.startWrite(buffers, file);
+      } else {
+        this.stats.redelivered++;
+      }
+      resolveOffset(message.offset);
+      this.lastRecordAt = nowMs;
+    }
+    this.stats.lagByPartition.set(key, Number(batch.offsetLag()));
+    this.boundMemory();
+    while (this.writes.size >= this.options.maxConcurrentWrites && !this.stopping) {
+      await Promise.race([Promise.race(this.writes), sleep(1_000)]);
+      await heartbeat();
+    }
+    await heartbeat();
+  }
+
+  private boundMemory(): void {
+    let total = 0;
+    for (const b of this.buffers.values()) total += b.openBytes;
+    while (total > this.options.maxBufferedBytes) {
+      const largest = [...this.buffers.values()].reduce((a, b) =>
+        a.openBytes >= b.openBytes ? a : b,
+      );
+      const file = largest.sealLargest();
+      if (!file) return;
+      total -= file.bytes;
+      this.startWrite(largest, file);
+    }
+  }
+
+  private startWrite(buffers: PartitionBuffers, file: OpenFile): void {
+    const write = this.writeWithRetry(file).then(
+      (key) => {
+        buffers.written(file);
+        this.stats.flushes++;
+        this.stats.flushRecords += file.records;
+        this.stats.flushBytes += file.bytes;
+        this.log.debug({ key, records: file.records, bytes: file.bytes }, 'file written');
+        this.scheduleCommit();
+      },
+      (err: unknown) =>
+        this.log.error(
+          { err, topic: file.topic, partition: file.partition, startOffset: file.startOffset },
+          'write abandoned',
+        ),
+    );
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Retries until the store takes the file: the partition's commit point waits meanwhile. */
+  private async writeWithRetry(file: OpenFile): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeFile(this.options.store, file, this.options.gzipLevel);
+      } catch (err) {
+        if (this.abortWrites) throw err;
+        const backoff = Math.min(250 * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
+        this.stats.flushRetries++;
+        this.log.warn(
+          {
+            err,
+            attempt,
+            backoffMs: backoff,
+            topic: file.topic,
+            partition: file.partition,
+            startOffset: file.startOffset,
+          },
+          'write failed; retrying',
+        );
+        await sleep(backoff);
+      }
+    }
+  }
+
+  private scheduleCommit(): void {
+    void this.commit();
+  }
+
+  /** Commits every partition whose commit point moved; one commit request at a time. */
+  private async commit(): Promise<void> {
+    if (this.committing) {
+      this.commitAgain = true;
+      return this.committing;
+    }
+    this.committing = (async () => {
+      do {
+        this.commitAgain = false;
+        const offsets: { topic: string; partition: number; offset: string }[] = [];
+        const owners: [PartitionBuffers, number][] = [];
+        for (const b of this.buffers.values()) {
+          const point = b.committable();
+          if (point === undefined) continue;
+          offsets.push({ topic: b.topic, partition: b.partition, offset: String(point) });
+          owners.push([b, point]);
+        }
+        if (offsets.length === 0) continue;
+        try {
+          await this.consumer.commitOffsets(offsets);
+          for (const [b, point] of owners) b.markCommitted(point);
+          this.stats.commits++;
+        } catch (err) {
+          // E.g. a rebalance in progress: the records stay in the lake and the offsets are
+          // committed later, or re-read by the partition's next owner.
+          this.log.warn({ err }, 'commit failed; will retry');
+          return;
+        }
+      } while (this.commitAgain);
+    })().finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  private async flushAllAndCommit(): Promise<void> {
+    for (const buffers of this.buffers.values())
+      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
+    await Promise.all([...this.writes]);
+    await this.commit();
+  }
+
+  private tick(): void {
+    const nowMs = this.now();
+    for (const buffers of this.buffers.values())
+      for (const file of buffers.sealAged(nowMs)) this.startWrite(buffers, file);
+    void this.commit();
+    if (nowMs - this.lastStatsAt >= this.options.statsIntervalMs) this.logStats(false);
+    const idle = this.options.exitWhenIdleMs;
+    if (
+      idle !== undefined &&
+      this.stats.lagByPartition.size > 0 &&
+      this.stats.lag === 0 &&
+      nowMs - this.lastRecordAt >= idle &&
+      this.writes.size === 0
+    ) {
+      void this.stop('idle');
+    }
+  }
+
+  private logStats(final: boolean): void {
+    this.lastStatsAt = this.now();
+    let openFiles = 0;
+    let openBytes = 0;
+    let writing = 0;
+    for (const b of this.buffers.values()) {
+      openFiles += b.openFiles;
+      openBytes += b.openBytes;
+      writing += b.writingFiles;
+    }
+    const memory = process.memoryUsage();
+    this.log.info(
+      {
+        ...this.stats.take(),
+        totalRecords: this.stats.totalRecords,
+        totalQuarantined: this.stats.totalQuarantined,
+        openFiles,
+        openBytes,
+        writingFiles: writing,
+        rssBytes: memory.rss,
+        ...(final ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}),
+      },
+      final ? 'final stats' : 'stats',
+    );
+  }
+}

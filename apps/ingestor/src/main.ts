@@ -1,0 +1,118 @@
+import { Kafka, logLevel as kafkaLogLevel } from 'kafkajs';
+import type { LogEntry } from 'kafkajs';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { openLake } from '@shoplens/storage';
+import { CONFIG_HELP, ConfigError, loadConfig } from './config.js';
+import { Ingestor } from './ingest/ingestor.js';
+
+const HELP = `Usage: node dist/apps/ingestor/main.js [--help]
+
+Consumes the shop's Kafka topics as one consumer group and lands every record in the
+lake: valid events in raw/topic=…/dt=…/hour=…/<topic>+<partition>+<startOffset>.jsonl.gz
+(by event-time UTC hour), invalid ones in quarantine/dt=… with their reason. Offsets are
+committed only once every record below them is written. SIGTERM/SIGINT: write, commit, exit.
+
+${CONFIG_HELP}
+
+Exit codes: 0 stopped cleanly, 1 failed (or could not write everything on shutdown),
+2 bad configuration or usage. See docs/ingestion.md.`;
+
+function kafkaLogger(logger: Logger) {
+  const log = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      if (level === kafkaLogLevel.ERROR || level === kafkaLogLevel.NOTHING)
+        log.error(rest, message);
+      else if (level === kafkaLogLevel.WARN) log.warn(rest, message);
+      else if (level === kafkaLogLevel.INFO) log.info(rest, message);
+      else log.debug(rest, message);
+    };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`unknown argument ${argv[0]}; see --help\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ingestor: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = pino({
+    level: config.logLevel,
+    base: { app: 'ingestor' },
+    redact: ['*.secretAccessKey', '*.password', '*.credentials'],
+  });
+  const lake = openLake({
+    url: config.lakeUrl,
+    s3: { region: config.awsRegion, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) },
+  });
+  const kafka = new Kafka({
+    clientId: config.kafkaClientId,
+    brokers: [...config.kafkaBrokers],
+    logLevel: kafkaLogLevel.WARN,
+    logCreator: kafkaLogger(logger),
+    retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const ingestor = new Ingestor({
+    kafka,
+    store: lake.store,
+    groupId: config.groupId,
+    topics: config.topics,
+    limits: {
+      maxFileBytes: config.flushMaxBytes,
+      maxFileRecords: config.flushMaxRecords,
+      maxFileAgeMs: config.flushMaxAgeMs,
+      maxOpenFilesPerPartition: config.maxOpenFilesPerPartition,
+    },
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxConcurrentWrites: config.maxConcurrentWrites,
+    gzipLevel: config.gzipLevel,
+    fromBeginning: config.fromBeginning,
+    statsIntervalMs: config.statsIntervalMs,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    ...(config.exitWhenIdleMs === undefined ? {} : { exitWhenIdleMs: config.exitWhenIdleMs }),
+    logger,
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'signal received');
+      void ingestor.stop('stopped');
+    });
+  }
+  try {
+    await ingestor.start();
+  } catch (err) {
+    logger.error({ err }, 'could not start');
+    await lake.close();
+    return 1;
+  }
+  const outcome = await ingestor.done;
+  await lake.close();
+  logger.info({ outcome }, 'ingestor exited');
+  return outcome === 'stopped' || outcome === 'idle' ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `ingestor: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
