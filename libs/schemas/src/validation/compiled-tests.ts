@@ -90,7 +90,6 @@ export function generateObjectTest(shape: ObjectShape): (obj: Record<string, unk
     }
   };
   const body = objectBody(shape, 'o');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('r', `return function test(o) {\n${body}return true;\n};`);
   return factory(refs) as (obj: Record<string, unknown>) => boolean;
 }

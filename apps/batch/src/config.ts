@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import { BatchError } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const HELP = `Usage: node dist/apps/batch/main.js --date YYYY-MM-DD [options]
+       node dist/apps/batch/main.js --from YYYY-MM-DD --to YYYY-MM-DD [options]
+
+Computes the daily KPIs of each local day from the raw zone of the lake: validates,
+deduplicates and aggregates the day's events, writes curated and KPI Parquet back to the
+lake and replaces the day in the PostgreSQL warehouse in one transaction. Running a day
+again gives the same rows; nothing is counted twice. See docs/batch.md.
+
+Options:
+  --date DAY             the local day to compute
+  --from DAY --to DAY    every day of an inclusive range, in order
+  --tz ZONE              IANA reporting time zone (default REPORT_TZ, else UTC)
+  --lateness-hours N     also read N hours of raw partitions on each side of the day, so
+                         a duplicate order across midnight keeps its earliest copy (default 2)
+  --allow-empty          a day without raw input loads zeros instead of failing
+  --no-warehouse         write Parquet only; DATABASE_URL is not needed
+  --help                 this text
+
+Environment:
+  LAKE_URL               s3://bucket/prefix, file:// URL or directory (default .shoplens/lake)
+  DATABASE_URL           postgres://user:pass@host:port/db (required unless --no-warehouse)
+  S3_ENDPOINT            S3-compatible endpoint (MinIO, moto); path-style URLs are used
+  AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   the usual AWS credential chain
+  REPORT_TZ              default for --tz
+  LOG_LEVEL              ${LOG_LEVELS.join(', ')} (default info)
+
+Exit status: 0 success, 2 bad arguments or configuration, 3 no input for a day,
+4 lake or warehouse unreachable or failing.`;
+
+export interface BatchConfig {
+  readonly help: boolean;
+  readonly days: readonly string[];
+  readonly tz: string;
+  readonly latenessHours: number;
+  readonly allowEmpty: boolean;
+  readonly lakeUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly logLevel: LogLevel;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_DAYS = 366;
+
+function checkDay(flag: string, value: string): string {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (!DAY.test(value) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+    throw new BatchError(
+      'bad_arguments',
+      `${flag} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`);
+    t += 86_400_000
+  ) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the command line and the environment once, failing with what is wrong. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BatchConfig {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        date: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        tz: { type: 'string' },
+        'lateness-hours': { type: 'string' },
+        'allow-empty': { type: 'boolean', default: false },
+        'no-warehouse': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (cause) {
+    throw new BatchError('bad_arguments', `${(cause as Error).message} (see --help)`, { cause });
+  }
+  const v = parsed.values;
+  const logLevel = (env['LOG_LEVEL'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new BatchError(
+      'bad_config',
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
+    );
+  }
+  const base = {
+    logLevel,
+    lakeUrl: env['LAKE_URL'] || '.shoplens/lake',
+    s3Endpoint: env['S3_ENDPOINT'] || undefined,
+  };
+  if (v.help) {
+    return Object.freeze({
+      ...base,
+      help: true,
+      days: [],
+      tz: 'UTC',
+      latenessHours: 0,
+      allowEmpty: false,
+      databaseUrl: undefined,
+    });
+  }
+
+  let days: string[];
+  if (v.date !== undefined) {
+    if (v.from !== undefined || v.to !== undefined)
+      throw new BatchError('bad_arguments', 'give --date or --from/--to, not both');
+    days = [checkDay('--date', v.date)];
+  } else if (v.from !== undefined && v.to !== undefined) {
+    const from = checkDay('--from', v.from);
+    const to = checkDay('--to', v.to);
+    if (from > to) throw new BatchError('bad_arguments', `--from ${from} is after --to ${to}`);
+    days = daysBetween(from, to);
+    if (days.length > MAX_DAYS)
+      throw new BatchError('bad_arguments', `a range may span at most ${MAX_DAYS} days`);
+  } else {
+    throw new BatchError(
+      'bad_arguments',
+      'give --date DAY or both --from DAY and --to DAY (see --help)',
+    );
+  }
+
+  const tz = v.tz ?? (env['REPORT_TZ'] || 'UTC');
+  if (!isTimeZone(tz)) {
+    throw new BatchError(
+      'bad_arguments',
+      `${v.tz === undefined ? 'REPORT_TZ' : '--tz'} is not an IANA time zone: ${JSON.stringify(tz)}`,
+    );
+  }
+  const lateness = Number(v['lateness-hours'] ?? '2');
+  if (!Number.isInteger(lateness) || lateness < 0 || lateness > 72) {
+    throw new BatchError(
+      'bad_arguments',
+      `--lateness-hours must be an integer from 0 to 72, got ${JSON.stringify(v['lateness-hours'])}`,
+    );
+  }
+  const databaseUrl = v['no-warehouse'] ? undefined : env['DATABASE_URL'];
+  if (!v['no-warehouse'] && !databaseUrl) {
+    throw new BatchError(
+      'bad_config',
+      'DATABASE_URL is not set (postgres://user:pass@host:port/db), or pass --no-warehouse',
+    );
+  }
+  return Object.freeze({
+    ...base,
+    help: false,
+    days: Object.freeze(days),
+    tz,
+    latenessHours: lateness,
+    allowEmpty: v['allow-empty'] ?? false,
+    databaseUrl,
+  });
+}

@@ -1,0 +1,42 @@
+import { pino } from 'pino';
+import { HELP, loadConfig } from './config.js';
+import { BatchError, EXIT_CODES } from './errors.js';
+import { runBatch } from './run-batch.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`batch: ${(err as Error).message}\n`);
+    return err instanceof BatchError ? EXIT_CODES[err.code] : 2;
+  }
+  if (config.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const log = pino(
+    {
+      name: 'batch',
+      level: config.logLevel,
+      redact: ['databaseUrl', '*.password', '*.secretAccessKey'],
+    },
+    pino.destination(2),
+  );
+  try {
+    await runBatch(config, log, (r) => {
+      // One JSON summary per day on stdout, for scripts and Airflow's task log.
+      const { kpis: _kpis, ...summary } = r;
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    });
+    return 0;
+  } catch (err) {
+    // Expected failures get their message; anything else its stack too.
+    if (err instanceof BatchError) log.error({ code: err.code, retriable: err.retriable }, err.message);
+    else log.error({ err }, 'batch failed');
+    process.stderr.write(`batch: ${(err as Error).message}\n`);
+    return err instanceof BatchError ? EXIT_CODES[err.code] : 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,63 @@
+import {
+  createWarehouse,
+  migrateToLatest,
+  openLake,
+  type Database,
+  type Lake,
+} from '@shoplens/storage';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { BatchConfig } from './config.js';
+import { BatchError } from './errors.js';
+import { runDay, type DayReport } from './run-day.js';
+
+/** Opens the lake and the warehouse named by the config and runs each day in order. */
+export async function runBatch(
+  config: BatchConfig,
+  log: Logger,
+  onDay: (report: DayReport) => void = () => undefined,
+): Promise<DayReport[]> {
+  const lake: Lake = openLake({
+    url: config.lakeUrl,
+    ...(config.s3Endpoint ? { s3: { endpoint: config.s3Endpoint, forcePathStyle: true } } : {}),
+  });
+  let db: Kysely<Database> | undefined;
+  try {
+    if (config.databaseUrl) {
+      db = createWarehouse(config.databaseUrl);
+      await sql`select 1`.execute(db).catch((cause: unknown) => {
+        throw new BatchError(
+          'warehouse_failed',
+          `cannot reach the database at ${redact(config.databaseUrl!)}: ${(cause as Error).message}`,
+          { cause },
+        );
+      });
+      const migrated = await migrateToLatest(db);
+      log.debug({ migrated }, 'warehouse schema up to date');
+    }
+    const reports: DayReport[] = [];
+    for (const day of config.days) {
+      const report = await runDay(
+        { store: lake.store, log, ...(db ? { db } : {}) },
+        { day, tz: config.tz, latenessHours: config.latenessHours, allowEmpty: config.allowEmpty },
+      );
+      onDay(report);
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    await db?.destroy();
+    await lake.close();
+  }
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}
