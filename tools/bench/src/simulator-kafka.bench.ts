@@ -1,0 +1,110 @@
+/**
+ * Producing simulator traffic to the local broker (KAFKA_BROKERS, e.g. from
+ * `eval "$(npm run -s stack -- env)"`) in records/s, next to Kafka's own producer perf
+ * test (org.apache.kafka.tools.ProducerPerformance) on the same topic, with the same
+ * record count, record size, compression, acks=all and idempotence. Goal: at least 0.5x.
+ */
+import { execFileSync } from 'node:child_process';
+import { formatRate } from './harness.js';
+import { kafkaClass, median, runSimulator, simulatorMain } from './simulator-process.js';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const COMPRESSION = process.env['BENCH_COMPRESSION'] ?? 'lz4';
+const brokers = process.env['KAFKA_BROKERS'];
+if (!brokers) {
+  console.error(
+    'KAFKA_BROKERS is not set: start the broker with `npm run stack -- up kafka` and eval "$(npm run -s stack -- env)"',
+  );
+  process.exit(2);
+}
+// Every simulator topic, and ProducerPerformance's, under one prefix of this run.
+const prefix = `bench-sim-${Date.now().toString(36)}.`;
+const topics = ['pageviews', 'cart', 'orders'].map((t) => prefix + t);
+
+async function topicCommand(args: readonly string[]): Promise<void> {
+  const result = await kafkaClass('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    brokers!,
+    ...args,
+  ]);
+  if (result.code !== 0)
+    throw new Error(`TopicCommand ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
+}
+
+for (const topic of topics)
+  await topicCommand([
+    '--create',
+    '--topic',
+    topic,
+    '--partitions',
+    '3',
+    '--replication-factor',
+    '1',
+  ]);
+try {
+  // Record size for the reference: the simulator's average value size.
+  const jsonl = execFileSync(
+    process.execPath,
+    [simulatorMain, '--events', '20000', '--seed', '7', '--out', '-', '--progress', 'log'],
+    {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).toString();
+  const recordSize = Math.round(Buffer.byteLength(jsonl) / 20000) - 1;
+
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const report = await runSimulator([
+      '--kafka',
+      '--topic-prefix',
+      prefix,
+      '--events',
+      String(EVENTS),
+      '--seed',
+      String(7 + r),
+      '--compression',
+      COMPRESSION,
+    ]);
+    ours.push(report.perSecond);
+    const perf = await kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
+      '--topic',
+      topics[0]!,
+      '--num-records',
+      String(EVENTS),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'acks=all',
+      'enable.idempotence=true',
+      `compression.type=${COMPRESSION}`,
+    ]);
+    const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+      perf.stdout.trim().split('\n').at(-1) ?? '',
+    );
+    if (perf.code !== 0 || summary === null)
+      throw new Error(`ProducerPerformance failed:\n${perf.stderr}${perf.stdout}`);
+    theirs.push(Number(summary[2]));
+  }
+  const a = median(ours);
+  const b = median(theirs);
+  console.log(
+    `produce ${EVENTS.toLocaleString('en-US')} records of ~${recordSize} B to ${brokers}, ${COMPRESSION}, acks=all, idempotent, ` +
+      `3 partitions per topic, median of ${ROUNDS} rounds, node ${process.version}`,
+  );
+  console.log(
+    `  simulator --kafka (generate + produce)             ${formatRate(a).padStart(14)}  ${(a / b).toFixed(2)}x reference`,
+  );
+  console.log(`  ProducerPerformance (reference, random bytes)      ${formatRate(b).padStart(14)}`);
+  console.log(`\ngoal >= 0.5x of ProducerPerformance: ${a >= 0.5 * b ? 'met' : 'not met'}`);
+} finally {
+  for (const topic of topics)
+    await topicCommand(['--delete', '--topic', topic]).catch((err: unknown) =>
+      console.error(String(err)),
+    );
+}
