@@ -21,3 +21,7 @@ export type { ReferenceKpis, TimedEvent } from './reference/reference-kpis.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
 export type { Purchase } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';
+export { MinuteWindows, MINUTE_MS, minuteOf } from './realtime/minute-windows.js';
+export type { MinuteWindowsOptions } from './realtime/minute-windows.js';
+export { NO_CURRENCY } from './realtime/minute-rows.js';
+export type { MinuteKpiRow, WindowOutcome } from './realtime/minute-rows.js';
