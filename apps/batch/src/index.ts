@@ -5,3 +5,5 @@ export { loadConfig, HELP } from './config.js';
 export type { BatchConfig } from './config.js';
 export { BatchError, BATCH_ERROR_CODES, EXIT_CODES } from './errors.js';
 export type { BatchErrorCode } from './errors.js';
+export { aggregateRaw } from './run-day.js';
+export type { AggregateHooks } from './run-day.js';

@@ -32,7 +32,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     // Expected failures get their message; anything else its stack too.
-    if (err instanceof BatchError) log.error({ code: err.code, retriable: err.retriable }, err.message);
+    if (err instanceof BatchError)
+      log.error({ code: err.code, retriable: err.retriable }, err.message);
     else log.error({ err }, 'batch failed');
     process.stderr.write(`batch: ${(err as Error).message}\n`);
     return err instanceof BatchError ? EXIT_CODES[err.code] : 1;

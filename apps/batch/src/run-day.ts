@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseEventLine } from '@shoplens/schemas';
+import { parseEventLine, type ShopEvent } from '@shoplens/schemas';
 import {
   listRawFiles,
   readRawFile,
@@ -27,6 +27,7 @@ import { CuratedWriter } from './curated-writer.js';
 import { BatchError } from './errors.js';
 
 const HOUR = 3_600_000;
+const PROGRESS_EVERY = 500_000;
 
 export interface RunDayDeps {
   readonly store: ObjectStore;
@@ -114,38 +115,10 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
 
     const acc = new KpiAccumulator(calendar);
     const curated = new CuratedWriter(deps.store, day);
-    let quarantined = 0;
-    let lines = 0;
-    let nextProgress = 500_000;
-    const readStart = now();
-    for (const file of files) {
-      const invalid: QuarantineRecord[] = [];
-      let offset = 0;
-      for await (const line of readRawFile(deps.store, file.key)) {
-        lines++;
-        const result = parseEventLine(line);
-        if (!result.ok) {
-          invalid.push({
-            topic: file.topic,
-            partition: file.partition,
-            offset: `${file.startOffset}+${offset}`,
-            arrivalMs: file.hourStartMs,
-            reason: result.reason,
-            issues: result.issues,
-            key: null,
-            value: line,
-          });
-        } else if (
-          acc.add(result.event, result.eventTimeMs) &&
-          result.event.event_type !== 'purchase'
-        ) {
-          // Purchases are written once order dedup has picked the kept copy.
-          if (calendar.dayOf(result.eventTimeMs) === day)
-            await curated.append(result.event, result.eventTimeMs);
-        }
-        offset++;
-      }
-      if (invalid.length > 0 && ownHour(file)) {
+    const { lines, quarantined } = await aggregateRaw(deps.store, files, acc, {
+      onEvent: (event, eventTimeMs) => curated.append(event, eventTimeMs),
+      onInvalid: async (file, records) => {
+        if (!ownHour(file)) return 0;
         // Keyed by the raw file, so a re-run rewrites the same quarantine object.
         await writeQuarantineFile(
           deps.store,
@@ -155,18 +128,14 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
             startOffset: file.startOffset,
             arrivalMs: file.hourStartMs,
           },
-          invalid,
+          records,
         );
-        quarantined += invalid.length;
-      }
-      if (lines >= nextProgress) {
-        nextProgress += 500_000;
-        log.info(
-          { lines, linesPerSecond: Math.round(lines / ((now() - readStart) / 1000 || 1)) },
-          'progress',
-        );
-      }
-    }
+        return records.length;
+      },
+      day,
+      onProgress: (n, perSecond) => log.info({ lines: n, linesPerSecond: perSecond }, 'progress'),
+      now,
+    });
 
     const kpis = acc.kpis(day);
     for (const order of acc.keptOrders(day)) await curated.append(order.event, order.timeMs);
@@ -248,6 +217,68 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
     }
     throw err;
   }
+}
+
+export interface AggregateHooks {
+  /** A kept (first-seen, non-purchase) event of the accumulator's day; purchases wait for order dedup. */
+  readonly onEvent?: (event: ShopEvent, eventTimeMs: number) => Promise<void> | void;
+  /** Invalid lines of one file; returns how many were quarantined. */
+  readonly onInvalid?: (file: RawFile, records: QuarantineRecord[]) => Promise<number>;
+  readonly onProgress?: (lines: number, linesPerSecond: number) => void;
+  readonly day?: string;
+  readonly now?: () => number;
+}
+
+/**
+ * Streams raw files through validation into a KPI accumulator, one file at a time, so
+ * memory holds the aggregate and one decompressed file, never the day.
+ */
+export async function aggregateRaw(
+  store: ObjectStore,
+  files: readonly RawFile[],
+  acc: KpiAccumulator,
+  hooks: AggregateHooks = {},
+): Promise<{ lines: number; quarantined: number }> {
+  const now = hooks.now ?? Date.now;
+  const started = now();
+  let lines = 0;
+  let quarantined = 0;
+  let nextProgress = PROGRESS_EVERY;
+  for (const file of files) {
+    const invalid: QuarantineRecord[] = [];
+    let offset = 0;
+    for await (const line of readRawFile(store, file.key)) {
+      lines++;
+      const result = parseEventLine(line);
+      if (!result.ok) {
+        invalid.push({
+          topic: file.topic,
+          partition: file.partition,
+          offset: `${file.startOffset}+${offset}`,
+          arrivalMs: file.hourStartMs,
+          reason: result.reason,
+          issues: result.issues,
+          key: null,
+          value: line,
+        });
+      } else if (
+        acc.add(result.event, result.eventTimeMs) &&
+        result.event.event_type !== 'purchase' &&
+        hooks.onEvent
+      ) {
+        if (hooks.day === undefined || acc.calendar.dayOf(result.eventTimeMs) === hooks.day) {
+          await hooks.onEvent(result.event, result.eventTimeMs);
+        }
+      }
+      offset++;
+    }
+    if (invalid.length > 0 && hooks.onInvalid) quarantined += await hooks.onInvalid(file, invalid);
+    if (lines >= nextProgress) {
+      nextProgress += PROGRESS_EVERY;
+      hooks.onProgress?.(lines, Math.round(lines / ((now() - started) / 1000 || 1)));
+    }
+  }
+  return { lines, quarantined };
 }
 
 /** Valid events the last successful run of the day saw; what came after is late data. */

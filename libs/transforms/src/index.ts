@@ -6,6 +6,7 @@ export { KpiAccumulator } from './kpi/kpi-accumulator.js';
 export { KPI_TABLES } from './kpi/kpi-rows.js';
 export type {
   DayKpis,
+  TimedEvent,
   DayCounts,
   KpiTableKey,
   DailyActiveUsersRow,
@@ -15,9 +16,7 @@ export type {
   RevenueDailyRow,
   FunnelDailyRow,
 } from './kpi/kpi-rows.js';
-export { kpiFrames, rowsToFrame, KPI_COLUMNS } from './kpi/kpi-frames.js';
-export { referenceKpis } from './reference/reference-kpis.js';
-export type { ReferenceKpis, TimedEvent } from './reference/reference-kpis.js';
+export { KPI_COLUMNS } from './kpi/kpi-columns.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
 export type { Purchase } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';

@@ -58,10 +58,24 @@ describe('KPI Arrow tables', () => {
     const kpis = acc.kpis('2026-03-08');
     const hours = kpiArrowTable(kpis, 'ordersPerHour');
     expect(hours.numRows).toBe(23);
-    expect(hours.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Timestamp<MILLISECOND, UTC>', 'Int64']);
-    const revenue = kpiArrowTable(kpis, 'revenueDaily').toArray().map((r) => r.toJSON());
+    expect(hours.schema.fields.map((f) => String(f.type))).toEqual([
+      'Utf8',
+      'Timestamp<MILLISECOND, UTC>',
+      'Int64',
+    ]);
+    const revenue = kpiArrowTable(kpis, 'revenueDaily')
+      .toArray()
+      .map((r) => r.toJSON());
     expect(revenue).toEqual([
-      { day: '2026-03-08', currency: 'EUR', orders: 1n, gross_cents: 2500n, refund_cents: 0n, net_cents: 2500n, aov_cents: 2500n },
+      {
+        day: '2026-03-08',
+        currency: 'EUR',
+        orders: 1n,
+        gross_cents: 2500n,
+        refund_cents: 0n,
+        net_cents: 2500n,
+        aov_cents: 2500n,
+      },
     ]);
   });
 });

@@ -1,5 +1,15 @@
-import { Field, Int64, Schema, Table, TimeUnit, Timestamp, Utf8, makeBuilder, type DataType } from 'apache-arrow';
-import { KPI_COLUMNS } from './kpi-frames.js';
+import {
+  Field,
+  Int64,
+  Schema,
+  Table,
+  TimeUnit,
+  Timestamp,
+  Utf8,
+  makeBuilder,
+  type DataType,
+} from 'apache-arrow';
+import { KPI_COLUMNS } from './kpi-columns.js';
 import type { DayKpis, KpiTableKey } from './kpi-rows.js';
 
 const TEXT = new Set(['day', 'category', 'currency', 'product_id']);

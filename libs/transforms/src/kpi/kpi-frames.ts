@@ -1,23 +1,6 @@
 import { DataFrame } from 'danfojs-node';
+import { KPI_COLUMNS } from './kpi-columns.js';
 import type { DayKpis, KpiTableKey } from './kpi-rows.js';
-
-/** Column order of each KPI table, so even an empty table has its columns. */
-export const KPI_COLUMNS: { readonly [K in KpiTableKey]: readonly string[] } = Object.freeze({
-  dailyActiveUsers: ['day', 'users'],
-  revenueByCategory: ['day', 'category', 'currency', 'gross_cents', 'orders', 'units'],
-  productSales: ['day', 'product_id', 'category', 'currency', 'units', 'revenue_cents'],
-  ordersPerHour: ['day', 'hour_start', 'orders'],
-  revenueDaily: [
-    'day',
-    'currency',
-    'orders',
-    'gross_cents',
-    'refund_cents',
-    'net_cents',
-    'aov_cents',
-  ],
-  funnelDaily: ['day', 'sessions', 'product_view', 'add_to_cart', 'checkout_started', 'purchase'],
-});
 
 /** A Danfo.js DataFrame of plain rows with the given columns (also when there are none). */
 export function rowsToFrame(rows: readonly object[], columns: readonly string[]): DataFrame {

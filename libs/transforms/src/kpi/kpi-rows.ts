@@ -1,3 +1,11 @@
+import type { ShopEvent } from '@shoplens/schemas';
+
+/** A valid event with its `event_time` as epoch milliseconds (UTC). */
+export interface TimedEvent {
+  readonly event: ShopEvent;
+  readonly eventTimeMs: number;
+}
+
 /** Row types of the daily KPI tables; column names are the warehouse's. Money in minor units. */
 
 export interface DailyActiveUsersRow {

@@ -1,11 +1,9 @@
 import type { ShopEvent } from '@shoplens/schemas';
 import { DataFrame, toJSON } from 'danfojs-node';
+import type { TimedEvent } from '../kpi/kpi-rows.js';
 import type { ZoneCalendar } from '../time/zone-calendar.js';
 
-export interface TimedEvent {
-  readonly event: ShopEvent;
-  readonly eventTimeMs: number;
-}
+export type { TimedEvent } from '../kpi/kpi-rows.js';
 
 /** The headline KPIs as plain, sorted records, for comparing implementations. */
 export interface ReferenceKpis {
