@@ -100,6 +100,10 @@ export interface Database {
   kpi_funnel_daily: KpiFunnelDailyTable;
   pipeline_runs: PipelineRunsTable;
   rt_kpi_minute: RtKpiMinuteTable;
+  rt_kpi_today: RtKpiTodayTable;
+  rt_today_users: RtTodayUsersTable;
+  rt_offsets: RtOffsetsTable;
+  rt_stream_state: RtStreamStateTable;
 }
 
 /** The daily KPI tables that `replaceDay` loads. */
@@ -123,3 +127,38 @@ export type PipelineRun = Selectable<PipelineRunsTable>;
 export type NewPipelineRun = Insertable<PipelineRunsTable>;
 export type RtKpiMinute = Selectable<RtKpiMinuteTable>;
 export type NewRtKpiMinute = Insertable<RtKpiMinuteTable>;
+
+export interface RtKpiTodayTable extends DayKeyed {
+  currency: string;
+  events: Int8;
+  active_users: Int8;
+  orders: Int8;
+  revenue_cents: Int8;
+  add_to_carts: Int8;
+  updated_at: Generated<Date>;
+}
+
+export interface RtTodayUsersTable extends DayKeyed {
+  user_id: string;
+}
+
+export interface RtOffsetsTable {
+  group_id: string;
+  topic: string;
+  partition: number;
+  next_offset: Int8;
+  replay_offset: Int8;
+  updated_at: Generated<Date>;
+}
+
+export interface RtStreamStateTable {
+  group_id: string;
+  sealed_before: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  counted: Generated<number>;
+  duplicates: Generated<number>;
+  too_late: Generated<number>;
+  invalid: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export type RtKpiToday = Selectable<RtKpiTodayTable>;

@@ -2,11 +2,16 @@ import fc from 'fast-check';
 import { sampleEvents } from '@shoplens/schemas/testing';
 import { KpiAccumulator } from '../kpi/kpi-accumulator.js';
 import { timedEventsArb } from '../kpi/shop-events.arbitrary.js';
-import type { TimedEvent } from '../reference/reference-kpis.js';
+import type { ShopEvent } from '@shoplens/schemas';
 import { ZoneCalendar } from '../time/zone-calendar.js';
 import type { MinuteKpiRow } from './minute-rows.js';
 import { NO_CURRENCY } from './minute-rows.js';
 import { MINUTE_MS, MinuteWindows, minuteOf } from './minute-windows.js';
+
+interface TimedEvent {
+  readonly event: ShopEvent;
+  readonly eventTimeMs: number;
+}
 
 const DAY_MS = 86_400_000;
 /** Large enough that nothing in the arbitrary's three days is late. */

@@ -75,6 +75,11 @@ export class MinuteWindows {
     return this.#sealedBefore;
   }
 
+  /** Purchases of minutes from this instant on are still remembered for order dedup. */
+  get retainedFrom(): number {
+    return this.#sealedBefore - this.#retentionMs();
+  }
+
   /** Open minutes, sorted. */
   minutes(): number[] {
     return [...this.#minutes.keys()].sort((a, b) => a - b);

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as kpiTables from './2026-03-01T00-00-00-kpi-tables.js';
 import * as pipelineRuns from './2026-03-01T00-10-00-pipeline-runs.js';
 import * as rtKpiMinute from './2026-03-01T00-20-00-rt-kpi-minute.js';
+import * as rtStreamer from './2026-03-09T00-00-00-rt-streamer.js';
 
 /**
  * Every migration, by name; names sort in the order they run. Listed in code rather
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-03-01T00-00-00-kpi-tables': kpiTables,
   '2026-03-01T00-10-00-pipeline-runs': pipelineRuns,
   '2026-03-01T00-20-00-rt-kpi-minute': rtKpiMinute,
+  '2026-03-09T00-00-00-rt-streamer': rtStreamer,
 });

@@ -1,0 +1,117 @@
+import { Kafka, logLevel as kafkaLogLevel } from 'kafkajs';
+import type { LogEntry } from 'kafkajs';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { createWarehouse, migrateToLatest } from '@shoplens/storage';
+import { CONFIG_HELP, ConfigError, loadConfig } from './config.js';
+import { Streamer } from './stream/streamer.js';
+
+const HELP = `Usage: node dist/apps/streamer/main.js [--help]
+
+Consumes the shop's Kafka topics as a consumer group of its own and keeps near-real-time
+KPIs by minute of event time in PostgreSQL: rt_kpi_minute (events, active users, orders,
+revenue per currency, add-to-carts) and rt_kpi_today (the local day of REPORT_TZ so far).
+Events arriving later than the lateness are counted as too late and left to the batch;
+duplicates (event_id, and order_id for purchases) are counted once. Windows and offsets
+are written in one transaction, so restarts and redeliveries never count twice.
+SIGTERM/SIGINT: write the open windows, then exit.
+
+${CONFIG_HELP}
+
+Exit codes: 0 stopped cleanly, 1 failed (or could not write on shutdown),
+2 bad configuration or usage. See docs/streaming.md.`;
+
+function kafkaLogger(logger: Logger) {
+  const log = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      if (level === kafkaLogLevel.ERROR || level === kafkaLogLevel.NOTHING)
+        log.error(rest, message);
+      else if (level === kafkaLogLevel.WARN) log.warn(rest, message);
+      else if (level === kafkaLogLevel.INFO) log.info(rest, message);
+      else log.debug(rest, message);
+    };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`unknown argument ${argv[0]}; see --help\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`streamer: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = pino({
+    level: config.logLevel,
+    base: { app: 'streamer' },
+    redact: ['*.password', '*.databaseUrl', '*.connectionString'],
+  });
+  const db = createWarehouse(config.databaseUrl, { maxConnections: 2 });
+  const kafka = new Kafka({
+    clientId: config.kafkaClientId,
+    brokers: [...config.kafkaBrokers],
+    logLevel: kafkaLogLevel.WARN,
+    logCreator: kafkaLogger(logger),
+    retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const streamer = new Streamer({
+    kafka,
+    db,
+    groupId: config.groupId,
+    topics: config.topics,
+    reportTz: config.reportTz,
+    latenessMs: config.latenessMs,
+    graceMs: config.graceMs,
+    flushIntervalMs: config.flushIntervalMs,
+    idlePartitionMs: config.idlePartitionMs,
+    fromBeginning: config.fromBeginning,
+    statsIntervalMs: config.statsIntervalMs,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    logger,
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'signal received');
+      void streamer.stop('stopped');
+    });
+  }
+  try {
+    if (config.migrate) {
+      const { applied } = await migrateToLatest(db);
+      if (applied.length > 0) logger.info({ applied }, 'warehouse migrated');
+    }
+    await streamer.start();
+  } catch (err) {
+    logger.error({ err }, 'could not start');
+    await db.destroy();
+    return 1;
+  }
+  const outcome = await streamer.done;
+  await db.destroy();
+  logger.info({ outcome }, 'streamer exited');
+  return outcome === 'stopped' ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `streamer: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
