@@ -1,0 +1,92 @@
+import { ApiError } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The API server's settings, read from the environment once, validated and frozen. */
+export interface ApiConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly reportTz: string;
+  readonly logLevel: LogLevel;
+  /** When set, every /api/kpis request needs it (`x-api-key` or `Authorization: Bearer`). */
+  readonly apiKey: string | undefined;
+  /** Origins allowed by CORS; `['*']` for any; empty for same-origin only. */
+  readonly corsOrigins: readonly string[];
+  readonly dbPoolSize: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export const API_ENV_HELP = `Environment:
+  DATABASE_URL          postgres://user:pass@host:port/db (required)
+  PORT                  default 3000
+  HOST                  address to bind, default 127.0.0.1 (0.0.0.0 in a container)
+  REPORT_TZ             default reporting time zone (IANA), default UTC
+  API_KEY               optional read-only key required on /api/kpis/* (x-api-key header
+                        or Authorization: Bearer); /api/health and /openapi.json stay open
+  CORS_ORIGINS          comma-separated origins allowed to call the API, or *; default none
+  API_DB_POOL           PostgreSQL connections, default 10
+  SHUTDOWN_TIMEOUT_MS   grace period for open requests on SIGTERM, default 10000
+  LOG_LEVEL             ${LOG_LEVELS.join(', ')} (default info)`;
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ApiError('bad_config', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const level = (env['LOG_LEVEL'] || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level))
+    throw new ApiError('bad_config', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  return level;
+}
+
+export function reportTzFrom(env: NodeJS.ProcessEnv): string {
+  const tz = env['REPORT_TZ'] || 'UTC';
+  if (!isTimeZone(tz)) throw new ApiError('bad_config', `REPORT_TZ is not an IANA time zone: ${JSON.stringify(tz)}`);
+  return tz;
+}
+
+/** The server part of the configuration; `databaseUrl` may come from elsewhere (the demo). */
+export function loadApiConfig(env: NodeJS.ProcessEnv, overrides: Partial<ApiConfig> = {}): ApiConfig {
+  const databaseUrl = overrides.databaseUrl ?? env['DATABASE_URL'];
+  if (!databaseUrl)
+    throw new ApiError('bad_config', 'DATABASE_URL is not set (postgres://user:pass@host:port/db)');
+  const cors = (env['CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const origin of cors) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ApiError('bad_config', `CORS_ORIGINS holds ${JSON.stringify(origin)}; give origins like https://metabase.example.com, or *`);
+  }
+  const apiKey = env['API_KEY'] || undefined;
+  if (apiKey !== undefined && apiKey.length < 16)
+    throw new ApiError('bad_config', 'API_KEY must be at least 16 characters');
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] || '127.0.0.1',
+    databaseUrl,
+    reportTz: reportTzFrom(env),
+    logLevel: logLevelFrom(env),
+    apiKey,
+    corsOrigins: Object.freeze(cors),
+    dbPoolSize: integer(env, 'API_DB_POOL', 10, 1, 200),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    ...overrides,
+  });
+}

@@ -1,0 +1,84 @@
+import { ApiError } from '../errors.js';
+import type { LogLevel } from '../config.js';
+import { logLevelFrom, reportTzFrom } from '../config.js';
+
+/** What `npm start` runs: everything embedded, or the real services named by the environment. */
+export interface DemoConfig {
+  readonly mode: 'embedded' | 'services';
+  readonly events: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly tz: string;
+  readonly port: number;
+  readonly host: string;
+  /** Undefined: the demo's own lake directory, emptied first. */
+  readonly lakeUrl: string | undefined;
+  /** Undefined: the embedded PostgreSQL (PGlite). */
+  readonly databaseUrl: string | undefined;
+  readonly kafkaBrokers: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Exit after the pipeline instead of serving (scripts, tests). */
+  readonly exitAfterLoad: boolean;
+}
+
+export const DEMO_HELP = `Usage: npm start
+       node dist/apps/api/demo/main.js [--help]
+
+The whole pipeline in one command. With no configuration: simulates a week of shop
+traffic, lands it in a local lake (.shoplens/lake), runs the batch for each day into an
+embedded PostgreSQL (PGlite over the PostgreSQL wire protocol) and serves the API and
+the dashboard. With KAFKA_BROKERS, LAKE_URL and DATABASE_URL set, runs the real path
+instead: simulator -> Kafka -> ingestor -> lake -> batch -> PostgreSQL, with the streamer.
+See docs/demo.md.
+
+Environment:
+  PORT, HOST            where to serve (default 3000 on 127.0.0.1)
+  REPORT_TZ             reporting time zone of the days (default UTC)
+  DEMO_EVENTS           records to simulate (default 150000)
+  DEMO_DAYS             days of traffic, ending yesterday (default 7)
+  DEMO_SEED             simulator seed (default 1)
+  DEMO_EXIT=1           stop once the data is loaded instead of serving
+  KAFKA_BROKERS         with LAKE_URL and DATABASE_URL: the real services
+  LAKE_URL              a lake to use instead of .shoplens/lake (it is not emptied)
+  DATABASE_URL          a PostgreSQL to use instead of the embedded one
+  S3_ENDPOINT           for an S3-compatible lake (MinIO, moto)
+  LOG_LEVEL             level of .shoplens/demo.log (default info)`;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ApiError('bad_config', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
+  const kafkaBrokers = env['KAFKA_BROKERS'] || undefined;
+  const lakeUrl = env['LAKE_URL'] || undefined;
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (kafkaBrokers !== undefined) {
+    const missing = [lakeUrl ? '' : 'LAKE_URL', databaseUrl ? '' : 'DATABASE_URL'].filter(Boolean);
+    if (missing.length > 0)
+      throw new ApiError(
+        'bad_config',
+        `KAFKA_BROKERS is set, so the real path runs and needs ${missing.join(' and ')} too (or unset KAFKA_BROKERS for the embedded demo)`,
+      );
+  }
+  return Object.freeze({
+    mode: kafkaBrokers !== undefined ? 'services' : 'embedded',
+    events: integer(env, 'DEMO_EVENTS', 150_000, 100, 50_000_000),
+    days: integer(env, 'DEMO_DAYS', 7, 1, 366),
+    seed: integer(env, 'DEMO_SEED', 1, 0, 0xffffffff),
+    tz: reportTzFrom(env),
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] || '127.0.0.1',
+    lakeUrl,
+    databaseUrl,
+    kafkaBrokers,
+    s3Endpoint: env['S3_ENDPOINT'] || undefined,
+    logLevel: logLevelFrom(env),
+    exitAfterLoad: env['DEMO_EXIT'] === '1' || env['DEMO_EXIT'] === 'true',
+  });
+}

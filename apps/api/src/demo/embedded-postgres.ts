@@ -1,0 +1,82 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { ApiError } from '../errors.js';
+
+export interface EmbeddedPostgres {
+  /** A normal PostgreSQL URL every app can use with pg. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The pglite-socket server script, found from the api package (which depends on it). */
+export function pgliteServerScript(repoRoot: string): string {
+  const require = createRequire(join(repoRoot, 'apps/api/package.json'));
+  return join(dirname(require.resolve('@electric-sql/pglite-socket')), 'scripts/server.js');
+}
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly) in a child process, served over the
+ * PostgreSQL wire protocol on 127.0.0.1 by pglite-socket; in memory, gone when stopped.
+ */
+export async function startEmbeddedPostgres(options: {
+  readonly repoRoot: string;
+  readonly port?: number;
+  readonly maxConnections?: number;
+}): Promise<EmbeddedPostgres> {
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      pgliteServerScript(options.repoRoot),
+      '--db=memory://',
+      `--port=${port}`,
+      '--host=127.0.0.1',
+      `--max-connections=${options.maxConnections ?? 32}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await once(child, 'exit');
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new ApiError('demo_failed', `the embedded PostgreSQL exited (${child.exitCode}): ${output.trim()}`);
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      return { url, stop };
+    } catch {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) {
+        await stop();
+        throw new ApiError('demo_failed', `the embedded PostgreSQL did not start within 60 s: ${output.trim()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

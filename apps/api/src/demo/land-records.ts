@@ -1,0 +1,93 @@
+import type { Topic } from '@shoplens/schemas';
+import { parseEventLine } from '@shoplens/schemas';
+import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
+import { writeQuarantineFile, writeRawFile } from '@shoplens/storage';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** A record as a Kafka consumer would see it. */
+export interface LandableRecord {
+  readonly topic: Topic;
+  readonly key: string;
+  readonly value: string;
+  /** Broker timestamp: the arrival time the ingestor validates event times against. */
+  readonly emittedAtMs: number;
+}
+
+export interface LandReport {
+  readonly records: number;
+  readonly raw: number;
+  readonly quarantined: number;
+  readonly files: number;
+}
+
+interface Pending {
+  readonly topic: Topic;
+  readonly startOffset: number;
+  readonly bucketMs: number;
+  readonly lines: Uint8Array[];
+  readonly invalid: QuarantineRecord[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Lands records in the lake the way the ingestor does, without Kafka: each topic is one
+ * partition (0) whose offsets count its records; a valid event goes to the raw file of
+ * its event-time UTC hour, an invalid record to the quarantine of its arrival UTC day
+ * with the reason. Each file is named by the offset of its first record, so landing the
+ * same records again rewrites the same objects.
+ */
+export async function landRecords(
+  store: ObjectStore,
+  records: Iterable<LandableRecord>,
+  onFile: (written: number, total: number) => void = () => undefined,
+): Promise<LandReport> {
+  const offsets = new Map<string, number>();
+  const files = new Map<string, Pending>();
+  let raw = 0;
+  let quarantined = 0;
+  let count = 0;
+  for (const record of records) {
+    count++;
+    const offset = offsets.get(record.topic) ?? 0;
+    offsets.set(record.topic, offset + 1);
+    const result = parseEventLine(record.value, { arrivalTimeMs: record.emittedAtMs });
+    const bucketMs = result.ok
+      ? Math.floor(result.eventTimeMs / HOUR_MS) * HOUR_MS
+      : Math.floor(record.emittedAtMs / DAY_MS) * DAY_MS;
+    const id = `${record.topic}|${result.ok ? 'raw' : 'quarantine'}|${bucketMs}`;
+    let file = files.get(id);
+    if (file === undefined) {
+      file = { topic: record.topic, startOffset: offset, bucketMs, lines: [], invalid: [] };
+      files.set(id, file);
+    }
+    if (result.ok) {
+      raw++;
+      // JSON Lines holds one record per line: a pretty-printed event is stored compacted.
+      const text = /[\r\n]/.test(record.value) ? JSON.stringify(JSON.parse(record.value)) : record.value;
+      file.lines.push(encoder.encode(text));
+    } else {
+      quarantined++;
+      file.invalid.push({
+        topic: record.topic,
+        partition: 0,
+        offset: String(offset),
+        arrivalMs: record.emittedAtMs,
+        reason: result.reason,
+        issues: result.issues,
+        key: encoder.encode(record.key),
+        value: encoder.encode(record.value),
+      });
+    }
+  }
+  let written = 0;
+  for (const f of files.values()) {
+    const id = { topic: f.topic, partition: 0, startOffset: String(f.startOffset) };
+    if (f.lines.length > 0) await writeRawFile(store, { ...id, hourMs: f.bucketMs }, f.lines);
+    else await writeQuarantineFile(store, { ...id, arrivalMs: f.bucketMs }, f.invalid);
+    onFile(++written, files.size);
+  }
+  return { records: count, raw, quarantined, files: files.size };
+}

@@ -1,0 +1,75 @@
+export const API_ERROR_CODES = [
+  'invalid_parameter',
+  'invalid_range',
+  'unauthorized',
+  'not_found',
+  'not_acceptable',
+  'database_unavailable',
+  'internal',
+  'bad_config',
+  'demo_failed',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** HTTP status of each code a client can see. */
+export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze({
+  invalid_parameter: 400,
+  invalid_range: 400,
+  unauthorized: 401,
+  not_found: 404,
+  not_acceptable: 406,
+  database_unavailable: 503,
+  internal: 500,
+  bad_config: 500,
+  demo_failed: 500,
+});
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    options?: { cause?: unknown; retriable?: boolean },
+  ) {
+    super(message, options);
+    this.retriable = options?.retriable ?? code === 'database_unavailable';
+  }
+
+  get status(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+// Connection-level failures: the database is down or refusing us, not a bad query.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+/** Whether an error from pg/kysely means the database cannot be reached right now. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message))
+      return true;
+    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
+    e = e.cause;
+  }
+  return false;
+}

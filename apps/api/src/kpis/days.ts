@@ -1,0 +1,45 @@
+import { ZoneCalendar } from '@shoplens/transforms';
+
+const DAY_MS = 86_400_000;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+export function isDay(text: string): boolean {
+  if (!DAY_PATTERN.test(text)) return false;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+/** Days from `from` to `to`, both included (0 when `to` is before `from`). */
+export function dayCount(from: string, to: string): number {
+  const n = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
+  return Math.max(0, n);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Every day of an inclusive range, in order. */
+export function daysOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+const calendars = new Map<string, ZoneCalendar>();
+
+/** One calendar per zone: building one costs an Intl formatter, each caches its buckets. */
+export function calendarOf(tz: string): ZoneCalendar {
+  let c = calendars.get(tz);
+  if (c === undefined) {
+    c = new ZoneCalendar(tz);
+    calendars.set(tz, c);
+  }
+  return c;
+}
+
+/** The local date in `tz` at the instant `nowMs`. */
+export function todayIn(tz: string, nowMs: number): string {
+  return calendarOf(tz).dayOf(nowMs);
+}
