@@ -63,13 +63,15 @@ const UNAVAILABLE_CODES = new Set([
 
 /** Whether an error from pg/kysely means the database cannot be reached right now. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
+  // Duck-typed: errors from node:net may come from another realm (test sandboxes, workers).
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, errors, cause } = e as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message))
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message))
       return true;
-    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
-    e = e.cause;
+    if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
+    e = cause;
   }
   return false;
 }

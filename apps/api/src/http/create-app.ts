@@ -220,7 +220,8 @@ export function createApp(options: AppOptions): express.Express {
       if (isClosed) {
         const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
         res.set('ETag', etag).set('Cache-Control', 'public, max-age=300');
-        if (req.fresh) {
+        const match = (req.get('if-none-match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+        if (match.includes(etag) || match.includes('*')) {
           res.status(304).end();
           return;
         }
