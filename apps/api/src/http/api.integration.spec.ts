@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
-import { createWarehouse, migrateToLatest, replaceDay, type Database } from '@shoplens/storage';
+import { createWarehouse, replaceDay, type Database } from '@shoplens/storage';
+import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Kysely } from 'kysely';
@@ -92,7 +93,7 @@ describe('the API against PostgreSQL', () => {
   beforeAll(async () => {
     schema = await createTestSchema('api');
     db = createWarehouse(schema.url);
-    await migrateToLatest(db);
+    await migrateTestSchema(db);
     await seed(db);
     server = await serveApp(db, { now: () => NOW, corsOrigins: ['https://metabase.example.com'] });
   });
