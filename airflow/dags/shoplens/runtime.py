@@ -97,8 +97,10 @@ def check_day_quality(summary: dict, tz: str) -> dict:
     }
     log.info("quality of %s (%s): %s", day, tz, json.dumps(report, sort_keys=True))
     if failures:
+        message = f"data-quality checks failed for {day} ({tz}): " + "; ".join(failures)
+        log.error("%s", message)
         # Data, not infrastructure: retrying would give the same answer.
-        raise AirflowFailException(f"data-quality checks failed for {day} ({tz}): " + "; ".join(failures))
+        raise AirflowFailException(message)
     return report
 
 
