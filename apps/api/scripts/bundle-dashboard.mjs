@@ -21,4 +21,5 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-for (const file of ['index.html', 'styles.css']) copyFileSync(resolve(app, 'src/dashboard', file), resolve(out, file));
+for (const file of ['index.html', 'styles.css'])
+  copyFileSync(resolve(app, 'src/dashboard', file), resolve(out, file));

@@ -44,25 +44,35 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ApiError('bad_config', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    throw new ApiError(
+      'bad_config',
+      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
   return value;
 }
 
 export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   const level = (env['LOG_LEVEL'] || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(level))
-    throw new ApiError('bad_config', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+    throw new ApiError(
+      'bad_config',
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+    );
   return level;
 }
 
 export function reportTzFrom(env: NodeJS.ProcessEnv): string {
   const tz = env['REPORT_TZ'] || 'UTC';
-  if (!isTimeZone(tz)) throw new ApiError('bad_config', `REPORT_TZ is not an IANA time zone: ${JSON.stringify(tz)}`);
+  if (!isTimeZone(tz))
+    throw new ApiError('bad_config', `REPORT_TZ is not an IANA time zone: ${JSON.stringify(tz)}`);
   return tz;
 }
 
 /** The server part of the configuration; `databaseUrl` may come from elsewhere (the demo). */
-export function loadApiConfig(env: NodeJS.ProcessEnv, overrides: Partial<ApiConfig> = {}): ApiConfig {
+export function loadApiConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<ApiConfig> = {},
+): ApiConfig {
   const databaseUrl = overrides.databaseUrl ?? env['DATABASE_URL'];
   if (!databaseUrl)
     throw new ApiError('bad_config', 'DATABASE_URL is not set (postgres://user:pass@host:port/db)');
@@ -72,7 +82,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv, overrides: Partial<ApiConf
     .filter((s) => s.length > 0);
   for (const origin of cors) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
-      throw new ApiError('bad_config', `CORS_ORIGINS holds ${JSON.stringify(origin)}; give origins like https://metabase.example.com, or *`);
+      throw new ApiError(
+        'bad_config',
+        `CORS_ORIGINS holds ${JSON.stringify(origin)}; give origins like https://metabase.example.com, or *`,
+      );
   }
   const apiKey = env['API_KEY'] || undefined;
   if (apiKey !== undefined && apiKey.length < 16)

@@ -66,9 +66,17 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // Duck-typed: errors from node:net may come from another realm (test sandboxes, workers).
   let e: unknown = err;
   for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, message, errors, cause } = e as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+    const { code, message, errors, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message))
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    )
       return true;
     if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
     e = cause;

@@ -46,7 +46,10 @@ async function main(argv: readonly string[]): Promise<number> {
     publicDir,
   });
   const running = await startServer(app, { port: config.port, host: config.host, log });
-  log.info({ url: running.url, tz: config.reportTz, auth: config.apiKey !== undefined }, 'listening');
+  log.info(
+    { url: running.url, tz: config.reportTz, auth: config.apiKey !== undefined },
+    'listening',
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

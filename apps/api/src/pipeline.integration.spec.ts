@@ -1,10 +1,10 @@
 import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
 import type { SimulationTruth } from '@shoplens/simulator';
 import { createWarehouse, type Database } from '@shoplens/storage';
-import { migrateTestSchema } from './testing/migrate-test-schema.spec-helper';
+import { migrateTestSchema } from './testing/migrate-test-schema.spec-helper.js';
 import type { Kysely } from 'kysely';
-import { getJson, serveApp, type TestServer } from './testing/api-server.spec-helper';
-import { seedPipeline } from './testing/seed-pipeline.spec-helper';
+import { getJson, serveApp, type TestServer } from './testing/api-server.spec-helper.js';
+import { seedPipeline } from './testing/seed-pipeline.spec-helper.js';
 
 describe.each([
   ['UTC', 5],
@@ -40,27 +40,56 @@ describe.each([
   };
 
   it('daily active users equal the truth', async () => {
-    const rows = await data<{ day: string; users: number }>(`/api/kpis/daily-active-users?from=${from}&to=${to}`);
+    const rows = await data<{ day: string; users: number }>(
+      `/api/kpis/daily-active-users?from=${from}&to=${to}`,
+    );
     expect(rows.filter((r) => r.users > 0).map((r) => ({ date: r.day, users: r.users }))).toEqual(
       truth.daily_active_users.map((r) => ({ date: r.date, users: r.users })),
     );
   });
 
   it('revenue by category equals the truth', async () => {
-    const rows = await data<{ day: string; category: string; currency: string; gross_cents: number; units: number }>(
-      `/api/kpis/revenue-by-category?from=${from}&to=${to}`,
-    );
-    expect(rows.map((r) => ({ date: r.day, category: r.category, currency: r.currency, gross_cents: r.gross_cents, units: r.units }))).toEqual(
-      truth.revenue_by_category.map((r) => ({ date: r.date, category: r.category, currency: r.currency, gross_cents: r.gross_cents, units: r.units })),
+    const rows = await data<{
+      day: string;
+      category: string;
+      currency: string;
+      gross_cents: number;
+      units: number;
+    }>(`/api/kpis/revenue-by-category?from=${from}&to=${to}`);
+    expect(
+      rows.map((r) => ({
+        date: r.day,
+        category: r.category,
+        currency: r.currency,
+        gross_cents: r.gross_cents,
+        units: r.units,
+      })),
+    ).toEqual(
+      truth.revenue_by_category.map((r) => ({
+        date: r.date,
+        category: r.category,
+        currency: r.currency,
+        gross_cents: r.gross_cents,
+        units: r.units,
+      })),
     );
   });
 
   it('top products over the range equal the truth summed over its days', async () => {
-    const expected = new Map<string, { product_id: string; category: string; units: number; revenue_cents: Record<string, number> }>();
+    const expected = new Map<
+      string,
+      { product_id: string; category: string; units: number; revenue_cents: Record<string, number> }
+    >();
     for (const p of truth.top_products) {
-      const e = expected.get(p.product_id) ?? { product_id: p.product_id, category: p.category, units: 0, revenue_cents: {} };
+      const e = expected.get(p.product_id) ?? {
+        product_id: p.product_id,
+        category: p.category,
+        units: 0,
+        revenue_cents: {},
+      };
       e.units += p.units;
-      for (const [c, v] of Object.entries(p.revenue_cents)) e.revenue_cents[c] = (e.revenue_cents[c] ?? 0) + v;
+      for (const [c, v] of Object.entries(p.revenue_cents))
+        e.revenue_cents[c] = (e.revenue_cents[c] ?? 0) + v;
       expected.set(p.product_id, e);
     }
     const ranked = [...expected.values()]
@@ -68,12 +97,16 @@ describe.each([
       .slice(0, 100)
       .map((p, i) => ({ rank: i + 1, ...p }));
     expect(await data(`/api/kpis/top-products?from=${from}&to=${to}&limit=100`)).toEqual(ranked);
-    expect(await data(`/api/kpis/top-products?from=${from}&to=${to}&limit=5`)).toEqual(ranked.slice(0, 5));
+    expect(await data(`/api/kpis/top-products?from=${from}&to=${to}&limit=5`)).toEqual(
+      ranked.slice(0, 5),
+    );
   });
 
   it('orders per hour equal the truth, every hour of each day', async () => {
     for (const date of truth.dates) {
-      const rows = await data<{ hour_start: string; orders: number }>(`/api/kpis/orders-per-hour?date=${date}`);
+      const rows = await data<{ hour_start: string; orders: number }>(
+        `/api/kpis/orders-per-hour?date=${date}`,
+      );
       const hours = truth.orders_per_hour.filter((h) => h.date === date);
       expect(rows.map((r) => ({ hour_start: r.hour_start, orders: r.orders }))).toEqual(
         hours.map((h) => ({ hour_start: h.hour_start, orders: h.orders })),

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,9 +6,14 @@ import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
 import { createWarehouse, type Database } from '@shoplens/storage';
 import type { Kysely } from 'kysely';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot, serveApp, testOutputDir, type TestServer } from '../testing/api-server.spec-helper';
-import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper';
-import { seedPipeline } from '../testing/seed-pipeline.spec-helper';
+import {
+  repoRoot,
+  serveApp,
+  testOutputDir,
+  type TestServer,
+} from '../testing/api-server.spec-helper.js';
+import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper.js';
+import { seedPipeline } from '../testing/seed-pipeline.spec-helper.js';
 
 // Debian's chromium package; the CI script installs it (no browser download).
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -25,7 +31,13 @@ describe('the dashboard in headless Chromium', () => {
     schema = await createTestSchema('api_ui');
     db = createWarehouse(schema.url);
     await migrateTestSchema(db);
-    await seedPipeline(db, { tz: 'UTC', firstDay: '2026-03-02', days: 7, events: 12_000, seed: 21 });
+    await seedPipeline(db, {
+      tz: 'UTC',
+      firstDay: '2026-03-02',
+      days: 7,
+      events: 12_000,
+      seed: 21,
+    });
     server = await serveApp(db, {
       now: () => Date.parse('2026-03-20T12:00:00Z'),
       publicDir: join(repoRoot(), 'dist/apps/api/public'),
@@ -53,7 +65,8 @@ describe('the dashboard in headless Chromium', () => {
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
     page.on('request', (r) => {
-      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`);
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:'))
+        problems.push(`external request: ${r.url()}`);
     });
   });
 
@@ -65,7 +78,8 @@ describe('the dashboard in headless Chromium', () => {
     await schema.drop();
   });
 
-  const canvasPoints = (id: string) => page.locator(`#${id}`).getAttribute('data-points').then(Number);
+  const canvasPoints = (id: string) =>
+    page.locator(`#${id}`).getAttribute('data-points').then(Number);
 
   it('loads the last week with data and renders every chart', async () => {
     await page.goto(`${server.url}/`);
@@ -100,7 +114,9 @@ describe('the dashboard in headless Chromium', () => {
     await page.click('#range button[type="submit"]');
     await page.waitForSelector('body[data-range="2026-03-04..2026-03-06"][data-state="ready"]');
     expect(await canvasPoints('dau-chart')).toBe(3);
-    expect(await page.locator('#dau-chart').getAttribute('data-labels')).toBe('2026-03-04,2026-03-05,2026-03-06');
+    expect(await page.locator('#dau-chart').getAttribute('data-labels')).toBe(
+      '2026-03-04,2026-03-05,2026-03-06',
+    );
     expect(await page.locator('#hours-day').textContent()).toBe('on 2026-03-06');
     expect(new URL(page.url()).search).toBe('?from=2026-03-04&to=2026-03-06');
     await page.screenshot({ path: join(testOutputDir(), 'dashboard-range.png'), fullPage: true });

@@ -15,12 +15,18 @@ describe('loadDemoConfig', () => {
 
   it('runs the real path with the three services named', () => {
     expect(
-      loadDemoConfig({ KAFKA_BROKERS: 'k:9092', LAKE_URL: 's3://b/p', DATABASE_URL: 'postgres://x' }).mode,
+      loadDemoConfig({
+        KAFKA_BROKERS: 'k:9092',
+        LAKE_URL: 's3://b/p',
+        DATABASE_URL: 'postgres://x',
+      }).mode,
     ).toBe('services');
   });
 
   it('names what is missing for the real path', () => {
-    expect(() => loadDemoConfig({ KAFKA_BROKERS: 'k:9092', LAKE_URL: 's3://b/p' })).toThrow(/DATABASE_URL/);
+    expect(() => loadDemoConfig({ KAFKA_BROKERS: 'k:9092', LAKE_URL: 's3://b/p' })).toThrow(
+      /DATABASE_URL/,
+    );
     expect(() => loadDemoConfig({ KAFKA_BROKERS: 'k:9092' })).toThrow(/LAKE_URL and DATABASE_URL/);
   });
 

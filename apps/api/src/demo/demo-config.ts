@@ -50,7 +50,10 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ApiError('bad_config', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    throw new ApiError(
+      'bad_config',
+      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
   return value;
 }
 

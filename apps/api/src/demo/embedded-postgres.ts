@@ -63,7 +63,10 @@ export async function startEmbeddedPostgres(options: {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new ApiError('demo_failed', `the embedded PostgreSQL exited (${child.exitCode}): ${output.trim()}`);
+      throw new ApiError(
+        'demo_failed',
+        `the embedded PostgreSQL exited (${child.exitCode}): ${output.trim()}`,
+      );
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
     try {
       await client.connect();
@@ -74,7 +77,10 @@ export async function startEmbeddedPostgres(options: {
       await client.end().catch(() => undefined);
       if (Date.now() > deadline) {
         await stop();
-        throw new ApiError('demo_failed', `the embedded PostgreSQL did not start within 60 s: ${output.trim()}`);
+        throw new ApiError(
+          'demo_failed',
+          `the embedded PostgreSQL did not start within 60 s: ${output.trim()}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -38,12 +38,17 @@ describe('landRecords', () => {
       quarantined: truth.records.invalid,
     });
     const lines = [];
-    for await (const l of readRawLines(store, { fromMs: Date.UTC(2026, 2, 1), toMs: Date.UTC(2026, 2, 6) }))
+    for await (const l of readRawLines(store, {
+      fromMs: Date.UTC(2026, 2, 1),
+      toMs: Date.UTC(2026, 2, 6),
+    }))
       lines.push(l);
     expect(lines).toHaveLength(truth.records.valid);
     for (const { key, line } of lines.slice(0, 200)) {
       const event = JSON.parse(line.toString('utf8')) as { event_time: string };
-      const hour = new Date(Math.floor(Date.parse(event.event_time) / 3_600_000) * 3_600_000).toISOString();
+      const hour = new Date(
+        Math.floor(Date.parse(event.event_time) / 3_600_000) * 3_600_000,
+      ).toISOString();
       expect(key).toContain(`/dt=${hour.slice(0, 10)}/hour=${hour.slice(11, 13)}/`);
     }
     let quarantined = 0;
@@ -61,6 +66,12 @@ describe('landRecords', () => {
     const first = await keys(store);
     await landRecords(store, out);
     expect(await keys(store)).toEqual(first);
-    expect(first.every((k) => /^(raw\/topic=\w+\/dt=[\d-]+\/hour=\d\d|quarantine\/dt=[\d-]+\/topic=\w+)\/\w+\+0\+\d+\.jsonl\.gz$/.test(k))).toBe(true);
+    expect(
+      first.every((k) =>
+        /^(raw\/topic=\w+\/dt=[\d-]+\/hour=\d\d|quarantine\/dt=[\d-]+\/topic=\w+)\/\w+\+0\+\d+\.jsonl\.gz$/.test(
+          k,
+        ),
+      ),
+    ).toBe(true);
   });
 });

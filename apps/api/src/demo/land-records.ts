@@ -66,7 +66,9 @@ export async function landRecords(
     if (result.ok) {
       raw++;
       // JSON Lines holds one record per line: a pretty-printed event is stored compacted.
-      const text = /[\r\n]/.test(record.value) ? JSON.stringify(JSON.parse(record.value)) : record.value;
+      const text = /[\r\n]/.test(record.value)
+        ? JSON.stringify(JSON.parse(record.value))
+        : record.value;
       file.lines.push(encoder.encode(text));
     } else {
       quarantined++;

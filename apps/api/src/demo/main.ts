@@ -40,7 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const out = process.stdout;
   const embeddedDb = config.databaseUrl === undefined;
   const progress = new Progress(out, config.mode === 'embedded' ? (embeddedDb ? 5 : 4) : 6);
-  out.write(`shoplens demo: ${config.mode === 'embedded' ? 'embedded (no servers needed)' : 'real services from the environment'}; log in ${logFile}\n`);
+  out.write(
+    `shoplens demo: ${config.mode === 'embedded' ? 'embedded (no servers needed)' : 'real services from the environment'}; log in ${logFile}\n`,
+  );
 
   const today = todayIn(config.tz, Date.now());
   const dates: string[] = [];
@@ -97,7 +99,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     log.error({ err }, 'demo failed');
-    process.stderr.write(`\nshoplens: ${err instanceof Error ? err.message : String(err)}\n  (details in ${logFile})\n`);
+    process.stderr.write(
+      `\nshoplens: ${err instanceof Error ? err.message : String(err)}\n  (details in ${logFile})\n`,
+    );
     await stopAll();
     return err instanceof ApiError && err.code === 'bad_config' ? 2 : 1;
   }

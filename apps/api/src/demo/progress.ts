@@ -22,7 +22,9 @@ export class Progress {
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
     const width = 30;
     const bar = '#'.repeat(Math.round((pct / 100) * width)).padEnd(width, '.');
-    this.out.write(`\r      [${bar}] ${pct}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}`);
+    this.out.write(
+      `\r      [${bar}] ${pct}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}`,
+    );
     if (done >= total) this.out.write('\n');
   }
 

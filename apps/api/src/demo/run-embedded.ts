@@ -1,8 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+// The embedded demo runs the batch and the simulator in-process through their exported
+// libraries; apps importing apps is otherwise not allowed (see docs/demo.md).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { runDay } from '@shoplens/batch';
-import { Simulation } from '@shoplens/simulator';
-import type { EmittedRecord } from '@shoplens/simulator';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { Simulation, type EmittedRecord } from '@shoplens/simulator';
 import { createWarehouse, migrateToLatest, openLake } from '@shoplens/storage';
 import type { Logger } from 'pino';
 import type { DemoConfig } from './demo-config.js';
@@ -58,7 +61,9 @@ export async function runEmbedded(
     ...(config.s3Endpoint ? { s3: { endpoint: config.s3Endpoint, forcePathStyle: true } } : {}),
   });
   try {
-    const landed = await landRecords(lake.store, records, (n, total) => progress.tick(n, total, 'files'));
+    const landed = await landRecords(lake.store, records, (n, total) =>
+      progress.tick(n, total, 'files'),
+    );
     progress.info(
       `${landed.raw.toLocaleString('en-US')} records in raw/, ${landed.quarantined.toLocaleString('en-US')} invalid ones in quarantine/, ${landed.files} files`,
     );

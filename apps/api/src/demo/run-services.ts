@@ -13,7 +13,13 @@ export interface Services {
   readonly background: readonly ChildProcess[];
 }
 
-async function run(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, log: Logger) {
+async function run(
+  name: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+) {
   const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'pipe'] });
   let tail = '';
   child.stderr?.on('data', (b: Buffer) => {
@@ -22,7 +28,10 @@ async function run(name: string, command: string, args: readonly string[], env: 
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) {
     log.error({ name, code, stderr: tail }, 'step failed');
-    throw new ApiError('demo_failed', `${name} exited with ${code}: ${tail.trim().split('\n').slice(-5).join('\n')}`);
+    throw new ApiError(
+      'demo_failed',
+      `${name} exited with ${code}: ${tail.trim().split('\n').slice(-5).join('\n')}`,
+    );
   }
 }
 
@@ -42,27 +51,53 @@ export async function runServices(
   const { progress, repoRoot, log } = deps;
   const dist = (app: string) => join(repoRoot, 'dist/apps', app, 'main.js');
   const hasStreamer = existsSync(join(repoRoot, 'apps/streamer/package.json'));
-  const projects = ['@shoplens/simulator', '@shoplens/ingestor', '@shoplens/batch', ...(hasStreamer ? ['@shoplens/streamer'] : [])];
+  const projects = [
+    '@shoplens/simulator',
+    '@shoplens/ingestor',
+    '@shoplens/batch',
+    ...(hasStreamer ? ['@shoplens/streamer'] : []),
+  ];
 
   progress.start(`Building ${projects.join(', ')}`);
-  const built = spawnSync('npx', ['nx', 'run-many', '-t', 'build', 'bundle', '-p', ...projects, '--outputStyle=static'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NX_NO_CLOUD: 'true' },
-  });
-  if (built.status !== 0) throw new ApiError('demo_failed', `building the apps failed: ${built.stderr.toString().slice(-2000)}`);
+  const built = spawnSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', 'bundle', '-p', ...projects, '--outputStyle=static'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NX_NO_CLOUD: 'true' },
+    },
+  );
+  if (built.status !== 0)
+    throw new ApiError(
+      'demo_failed',
+      `building the apps failed: ${built.stderr.toString().slice(-2000)}`,
+    );
 
-  const env = { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] || 'warn', REPORT_TZ: config.tz };
+  const env = {
+    ...process.env,
+    LOG_LEVEL: process.env['LOG_LEVEL'] || 'warn',
+    REPORT_TZ: config.tz,
+  };
   const background: ChildProcess[] = [];
   if (hasStreamer && existsSync(dist('streamer'))) {
-    const streamer = spawn(process.execPath, [dist('streamer')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const streamer = spawn(process.execPath, [dist('streamer')], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     background.push(streamer);
-    progress.info(`streamer started (pid ${streamer.pid}): the realtime panel fills as events arrive`);
+    progress.info(
+      `streamer started (pid ${streamer.pid}): the realtime panel fills as events arrive`,
+    );
   } else {
-    progress.info('no streamer is built yet: the realtime panel will say so; daily KPIs are unaffected');
+    progress.info(
+      'no streamer is built yet: the realtime panel will say so; daily KPIs are unaffected',
+    );
   }
 
-  progress.start(`Simulator -> Kafka (${config.events.toLocaleString('en-US')} records at ${config.kafkaBrokers})`);
+  progress.start(
+    `Simulator -> Kafka (${config.events.toLocaleString('en-US')} records at ${config.kafkaBrokers})`,
+  );
   await run(
     'simulator',
     process.execPath,
@@ -85,13 +120,25 @@ export async function runServices(
   );
 
   progress.start(`Ingestor: Kafka -> lake at ${config.lakeUrl} (exits once caught up)`);
-  await run('ingestor', process.execPath, [dist('ingestor')], { ...env, INGESTOR_EXIT_WHEN_IDLE_MS: '5000' }, log);
+  await run(
+    'ingestor',
+    process.execPath,
+    [dist('ingestor')],
+    { ...env, INGESTOR_EXIT_WHEN_IDLE_MS: '5000' },
+    log,
+  );
 
   progress.start(`Batch: ${deps.dates[0]} to ${deps.dates.at(-1)} into PostgreSQL`);
   await run(
     'batch',
     process.execPath,
-    [dist('batch'), `--from=${deps.dates[0]}`, `--to=${deps.dates.at(-1)}`, `--tz=${config.tz}`, '--allow-empty'],
+    [
+      dist('batch'),
+      `--from=${deps.dates[0]}`,
+      `--to=${deps.dates.at(-1)}`,
+      `--tz=${config.tz}`,
+      '--allow-empty',
+    ],
     env,
     log,
   );

@@ -3,11 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
 import { createWarehouse, replaceDay, type Database } from '@shoplens/storage';
-import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper';
-import { Ajv2020 } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import type { Kysely } from 'kysely';
-import { getJson, repoRoot, serveApp, testOutputDir, type TestServer } from '../testing/api-server.spec-helper';
+import {
+  getJson,
+  repoRoot,
+  serveApp,
+  testOutputDir,
+  type TestServer,
+} from '../testing/api-server.spec-helper.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
@@ -34,10 +40,26 @@ async function seed(db: Kysely<Database>) {
         { product_id: 'p2', category: 'toys', currency: 'EUR', units: 1, revenue_cents: 90 },
       ],
       kpi_revenue_daily: [
-        { currency: 'EUR', orders: 1, gross_cents: 500, refund_cents: 0, net_cents: 500, aov_cents: 500 },
-        { currency: 'USD', orders: 3, gross_cents: 1700, refund_cents: 200, net_cents: 1500, aov_cents: 567 },
+        {
+          currency: 'EUR',
+          orders: 1,
+          gross_cents: 500,
+          refund_cents: 0,
+          net_cents: 500,
+          aov_cents: 500,
+        },
+        {
+          currency: 'USD',
+          orders: 3,
+          gross_cents: 1700,
+          refund_cents: 200,
+          net_cents: 1500,
+          aov_cents: 567,
+        },
       ],
-      kpi_funnel_daily: [{ sessions: 40, product_view: 30, add_to_cart: 10, checkout_started: 5, purchase: 4 }],
+      kpi_funnel_daily: [
+        { sessions: 40, product_view: 30, add_to_cart: 10, checkout_started: 5, purchase: 4 },
+      ],
       kpi_orders_per_hour: [
         { hour_start: '2026-03-01T00:00:00Z', orders: 2 },
         { hour_start: '2026-03-01T13:00:00Z', orders: 2 },
@@ -58,7 +80,11 @@ async function seed(db: Kysely<Database>) {
     run: run('2026-03-02', 'UTC'),
   });
   // Loaded but without a succeeded run: never closed.
-  await replaceDay(db, { day: '2026-03-03', tz: 'UTC', tables: { kpi_daily_active_users: [{ users: 30 }] } });
+  await replaceDay(db, {
+    day: '2026-03-03',
+    tz: 'UTC',
+    tables: { kpi_daily_active_users: [{ users: 30 }] },
+  });
   await replaceDay(db, {
     day: '2026-03-01',
     tz: 'Europe/Berlin',
@@ -79,8 +105,24 @@ async function seed(db: Kysely<Database>) {
   await db
     .insertInto('rt_kpi_minute')
     .values([
-      { minute_start: new Date(NOW - 5 * 60_000), currency: 'USD', events: 50, active_users: 9, orders: 2, revenue_cents: 1234, add_to_carts: 4 },
-      { minute_start: new Date(NOW - 120 * 60_000), currency: 'USD', events: 70, active_users: 9, orders: 1, revenue_cents: 99, add_to_carts: 1 },
+      {
+        minute_start: new Date(NOW - 5 * 60_000),
+        currency: 'USD',
+        events: 50,
+        active_users: 9,
+        orders: 2,
+        revenue_cents: 1234,
+        add_to_carts: 4,
+      },
+      {
+        minute_start: new Date(NOW - 120 * 60_000),
+        currency: 'USD',
+        events: 70,
+        active_users: 9,
+        orders: 1,
+        revenue_cents: 99,
+        add_to_carts: 1,
+      },
     ])
     .execute();
 }
@@ -104,7 +146,8 @@ describe('the API against PostgreSQL', () => {
     await schema.drop();
   });
 
-  const get = (path: string, headers?: Record<string, string>) => getJson(`${server.url}${path}`, headers);
+  const get = (path: string, headers?: Record<string, string>) =>
+    getJson(`${server.url}${path}`, headers);
 
   it('serves daily active users of the zone asked for', async () => {
     expect((await get('/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-03')).body).toEqual({
@@ -115,23 +158,78 @@ describe('the API against PostgreSQL', () => {
       ],
       meta: { tz: 'UTC', from: '2026-03-01', to: '2026-03-03' },
     });
-    expect((await get('/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01&tz=Europe/Berlin')).body?.['data']).toEqual([
-      { day: '2026-03-01', tz: 'Europe/Berlin', users: 99 },
-    ]);
+    expect(
+      (await get('/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01&tz=Europe/Berlin'))
+        .body?.['data'],
+    ).toEqual([{ day: '2026-03-01', tz: 'Europe/Berlin', users: 99 }]);
   });
 
   it('serves revenue by category per currency, daily revenue and the funnel', async () => {
-    expect((await get('/api/kpis/revenue-by-category?from=2026-03-01&to=2026-03-02')).body?.['data']).toEqual([
-      { day: '2026-03-01', tz: 'UTC', category: 'books', currency: 'EUR', gross_cents: 500, orders: 1, units: 2 },
-      { day: '2026-03-01', tz: 'UTC', category: 'books', currency: 'USD', gross_cents: 1000, orders: 2, units: 3 },
-      { day: '2026-03-01', tz: 'UTC', category: 'toys', currency: 'USD', gross_cents: 700, orders: 1, units: 1 },
+    expect(
+      (await get('/api/kpis/revenue-by-category?from=2026-03-01&to=2026-03-02')).body?.['data'],
+    ).toEqual([
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        category: 'books',
+        currency: 'EUR',
+        gross_cents: 500,
+        orders: 1,
+        units: 2,
+      },
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        category: 'books',
+        currency: 'USD',
+        gross_cents: 1000,
+        orders: 2,
+        units: 3,
+      },
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        category: 'toys',
+        currency: 'USD',
+        gross_cents: 700,
+        orders: 1,
+        units: 1,
+      },
     ]);
-    expect((await get('/api/kpis/revenue-daily?from=2026-03-01&to=2026-03-01')).body?.['data']).toEqual([
-      { day: '2026-03-01', tz: 'UTC', currency: 'EUR', orders: 1, gross_cents: 500, refund_cents: 0, net_cents: 500, aov_cents: 500 },
-      { day: '2026-03-01', tz: 'UTC', currency: 'USD', orders: 3, gross_cents: 1700, refund_cents: 200, net_cents: 1500, aov_cents: 567 },
+    expect(
+      (await get('/api/kpis/revenue-daily?from=2026-03-01&to=2026-03-01')).body?.['data'],
+    ).toEqual([
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        currency: 'EUR',
+        orders: 1,
+        gross_cents: 500,
+        refund_cents: 0,
+        net_cents: 500,
+        aov_cents: 500,
+      },
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        currency: 'USD',
+        orders: 3,
+        gross_cents: 1700,
+        refund_cents: 200,
+        net_cents: 1500,
+        aov_cents: 567,
+      },
     ]);
     expect((await get('/api/kpis/funnel?from=2026-03-01&to=2026-03-01')).body?.['data']).toEqual([
-      { day: '2026-03-01', tz: 'UTC', sessions: 40, product_view: 30, add_to_cart: 10, checkout_started: 5, purchase: 4 },
+      {
+        day: '2026-03-01',
+        tz: 'UTC',
+        sessions: 40,
+        product_view: 30,
+        add_to_cart: 10,
+        checkout_started: 5,
+        purchase: 4,
+      },
     ]);
   });
 
@@ -141,28 +239,62 @@ describe('the API against PostgreSQL', () => {
       data: [
         { rank: 1, product_id: 'p1', category: 'books', units: 7, revenue_cents: { USD: 700 } },
         { rank: 2, product_id: 'p3', category: 'games', units: 7, revenue_cents: { USD: 700 } },
-        { rank: 3, product_id: 'p2', category: 'toys', units: 6, revenue_cents: { EUR: 90, USD: 500 } },
+        {
+          rank: 3,
+          product_id: 'p2',
+          category: 'toys',
+          units: 6,
+          revenue_cents: { EUR: 90, USD: 500 },
+        },
       ],
       meta: { tz: 'UTC', from: '2026-03-01', to: '2026-03-02', limit: 10 },
     });
     const two = await get('/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=2');
-    expect((two.body?.['data'] as { product_id: string }[]).map((p) => p.product_id)).toEqual(['p1', 'p3']);
+    expect((two.body?.['data'] as { product_id: string }[]).map((p) => p.product_id)).toEqual([
+      'p1',
+      'p3',
+    ]);
   });
 
   it('lists every hour of the day, zeros included, 23 on a spring-forward day', async () => {
-    const utc = (await get('/api/kpis/orders-per-hour?date=2026-03-01')).body?.['data'] as { hour: number; orders: number; hour_start: string }[];
+    const utc = (await get('/api/kpis/orders-per-hour?date=2026-03-01')).body?.['data'] as {
+      hour: number;
+      orders: number;
+      hour_start: string;
+    }[];
     expect(utc).toHaveLength(24);
-    expect(utc[0]).toEqual({ day: '2026-03-01', tz: 'UTC', hour_start: '2026-03-01T00:00:00.000Z', hour: 0, orders: 2 });
+    expect(utc[0]).toEqual({
+      day: '2026-03-01',
+      tz: 'UTC',
+      hour_start: '2026-03-01T00:00:00.000Z',
+      hour: 0,
+      orders: 2,
+    });
     expect(utc[13]?.orders).toBe(2);
     expect(utc.reduce((n, h) => n + h.orders, 0)).toBe(4);
-    const ny = (await get('/api/kpis/orders-per-hour?date=2026-03-08&tz=America/New_York')).body?.['data'] as { hour: number; orders: number }[];
+    const ny = (await get('/api/kpis/orders-per-hour?date=2026-03-08&tz=America/New_York')).body?.[
+      'data'
+    ] as { hour: number; orders: number }[];
     expect(ny).toHaveLength(23);
     expect(ny.map((h) => h.hour).slice(0, 4)).toEqual([0, 1, 3, 4]);
     expect(ny.filter((h) => h.orders > 0)).toEqual([
-      { day: '2026-03-08', tz: 'America/New_York', hour_start: '2026-03-08T05:00:00.000Z', hour: 0, orders: 2 },
-      { day: '2026-03-08', tz: 'America/New_York', hour_start: '2026-03-08T08:00:00.000Z', hour: 4, orders: 3 },
+      {
+        day: '2026-03-08',
+        tz: 'America/New_York',
+        hour_start: '2026-03-08T05:00:00.000Z',
+        hour: 0,
+        orders: 2,
+      },
+      {
+        day: '2026-03-08',
+        tz: 'America/New_York',
+        hour_start: '2026-03-08T08:00:00.000Z',
+        hour: 4,
+        orders: 3,
+      },
     ]);
-    const fallBack = (await get('/api/kpis/orders-per-hour?date=2026-11-01&tz=America/New_York')).body?.['data'] as unknown[];
+    const fallBack = (await get('/api/kpis/orders-per-hour?date=2026-11-01&tz=America/New_York'))
+      .body?.['data'] as unknown[];
     expect(fallBack).toHaveLength(25);
   });
 
@@ -191,9 +323,12 @@ describe('the API against PostgreSQL', () => {
     const etag = closed.headers.get('etag');
     expect(etag).toMatch(/^".+"$/);
     expect(closed.headers.get('cache-control')).toBe('public, max-age=300');
-    const again = await fetch(`${server.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02`, {
-      headers: { 'If-None-Match': etag! },
-    });
+    const again = await fetch(
+      `${server.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02`,
+      {
+        headers: { 'If-None-Match': etag! },
+      },
+    );
     expect(again.status).toBe(304);
     // 2026-03-03 has rows but no succeeded run: not closed.
     const open = await get('/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-03');
@@ -204,9 +339,13 @@ describe('the API against PostgreSQL', () => {
   it('treats today as open even with a succeeded run', async () => {
     const early = await serveApp(db, { now: () => Date.parse('2026-03-02T08:00:00Z') });
     try {
-      const res = await getJson(`${early.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02`);
+      const res = await getJson(
+        `${early.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02`,
+      );
       expect(res.headers.get('etag')).toBeNull();
-      const yesterday = await getJson(`${early.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01`);
+      const yesterday = await getJson(
+        `${early.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01`,
+      );
       expect(yesterday.headers.get('etag')).not.toBeNull();
     } finally {
       await early.close();
@@ -214,33 +353,74 @@ describe('the API against PostgreSQL', () => {
   });
 
   it('answers CSV for Accept: text/csv and ?format=csv', async () => {
-    const accept = await fetch(`${server.url}/api/kpis/top-products?from=2026-03-01&to=2026-03-02`, {
-      headers: { Accept: 'text/csv' },
-    });
+    const accept = await fetch(
+      `${server.url}/api/kpis/top-products?from=2026-03-01&to=2026-03-02`,
+      {
+        headers: { Accept: 'text/csv' },
+      },
+    );
     expect(accept.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await accept.text()).toBe(
       'rank,product_id,category,units,revenue_cents_EUR,revenue_cents_USD\r\n1,p1,books,7,0,700\r\n2,p3,games,7,0,700\r\n3,p2,toys,6,90,500\r\n',
     );
-    const query = await get('/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&format=csv');
+    const query = await get(
+      '/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&format=csv',
+    );
     expect(query.text).toBe('day,tz,users\r\n2026-03-01,UTC,10\r\n2026-03-02,UTC,20\r\n');
   });
 
   it.each([
-    ['/api/kpis/daily-active-users?from=2026-3-1&to=2026-03-02', 'invalid_parameter', /"from" must be a date/],
-    ['/api/kpis/daily-active-users?from=2026-02-30&to=2026-03-02', 'invalid_parameter', /"from" must be a date/],
+    [
+      '/api/kpis/daily-active-users?from=2026-3-1&to=2026-03-02',
+      'invalid_parameter',
+      /"from" must be a date/,
+    ],
+    [
+      '/api/kpis/daily-active-users?from=2026-02-30&to=2026-03-02',
+      'invalid_parameter',
+      /"from" must be a date/,
+    ],
     ['/api/kpis/daily-active-users?to=2026-03-02', 'invalid_parameter', /"from" is required/],
     ['/api/kpis/daily-active-users?from=2026-03-05&to=2026-03-02', 'invalid_range', /after/],
     ['/api/kpis/daily-active-users?from=2025-01-01&to=2026-03-02', 'invalid_range', /366 days/],
-    ['/api/kpis/revenue-by-category?from=2026-03-01&to=2026-03-02&tz=Mars/Olympus', 'invalid_parameter', /tz/],
+    [
+      '/api/kpis/revenue-by-category?from=2026-03-01&to=2026-03-02&tz=Mars/Olympus',
+      'invalid_parameter',
+      /tz/,
+    ],
     ['/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=0', 'invalid_parameter', /limit/],
-    ['/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=101', 'invalid_parameter', /limit/],
-    ['/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=ten', 'invalid_parameter', /limit/],
-    ['/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=1&limit=2', 'invalid_parameter', /limit/],
-    ["/api/kpis/daily-active-users?from=2026-03-01'%20OR%201=1--&to=2026-03-02", 'invalid_parameter', /"from"/],
-    ['/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&tz=UTC;DROP%20TABLE%20pipeline_runs', 'invalid_parameter', /tz/],
+    [
+      '/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=101',
+      'invalid_parameter',
+      /limit/,
+    ],
+    [
+      '/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=ten',
+      'invalid_parameter',
+      /limit/,
+    ],
+    [
+      '/api/kpis/top-products?from=2026-03-01&to=2026-03-02&limit=1&limit=2',
+      'invalid_parameter',
+      /limit/,
+    ],
+    [
+      "/api/kpis/daily-active-users?from=2026-03-01'%20OR%201=1--&to=2026-03-02",
+      'invalid_parameter',
+      /"from"/,
+    ],
+    [
+      '/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&tz=UTC;DROP%20TABLE%20pipeline_runs',
+      'invalid_parameter',
+      /tz/,
+    ],
     ['/api/kpis/orders-per-hour?date=yesterday', 'invalid_parameter', /"date"/],
     ['/api/kpis/realtime?minutes=100000', 'invalid_parameter', /minutes/],
-    ['/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&format=xml', 'invalid_parameter', /format/],
+    [
+      '/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&format=xml',
+      'invalid_parameter',
+      /format/,
+    ],
   ])('400 for %s', async (path, code, message) => {
     const res = await get(path);
     expect(res.status).toBe(400);
@@ -259,23 +439,35 @@ describe('the API against PostgreSQL', () => {
   it('answers unknown routes with a JSON 404', async () => {
     const res = await get('/api/kpis/nope');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route GET /api/kpis/nope' } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: 'no route GET /api/kpis/nope' },
+    });
   });
 
   it('sets security headers and CORS for the configured origin only', async () => {
-    const res = await fetch(`${server.url}/api/health`, { headers: { Origin: 'https://metabase.example.com' } });
+    const res = await fetch(`${server.url}/api/health`, {
+      headers: { Origin: 'https://metabase.example.com' },
+    });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect(res.headers.get('access-control-allow-origin')).toBe('https://metabase.example.com');
-    const other = await fetch(`${server.url}/api/health`, { headers: { Origin: 'https://evil.example.com' } });
+    const other = await fetch(`${server.url}/api/health`, {
+      headers: { Origin: 'https://evil.example.com' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('logs each request with pino-http', async () => {
     await get('/api/health');
-    const line = server.logs.find((l) => (l['req'] as { url?: string } | undefined)?.url === '/api/health');
-    expect(line).toMatchObject({ component: 'http', msg: 'request completed', res: { statusCode: 200 } });
+    const line = server.logs.find(
+      (l) => (l['req'] as { url?: string } | undefined)?.url === '/api/health',
+    );
+    expect(line).toMatchObject({
+      component: 'http',
+      msg: 'request completed',
+      res: { statusCode: 200 },
+    });
     expect(typeof line?.['responseTime']).toBe('number');
   });
 
@@ -287,9 +479,13 @@ describe('the API against PostgreSQL', () => {
       const none = await getJson(`${locked.url}${path}`);
       expect(none.status).toBe(401);
       expect((none.body?.['error'] as { code: string }).code).toBe('unauthorized');
-      expect((await getJson(`${locked.url}${path}`, { 'x-api-key': 'wrong-wrong-wrong' })).status).toBe(401);
+      expect(
+        (await getJson(`${locked.url}${path}`, { 'x-api-key': 'wrong-wrong-wrong' })).status,
+      ).toBe(401);
       expect((await getJson(`${locked.url}${path}`, { 'x-api-key': key })).status).toBe(200);
-      expect((await getJson(`${locked.url}${path}`, { Authorization: `Bearer ${key}` })).status).toBe(200);
+      expect(
+        (await getJson(`${locked.url}${path}`, { Authorization: `Bearer ${key}` })).status,
+      ).toBe(200);
       expect((await getJson(`${locked.url}/api/health`)).status).toBe(200);
       expect(JSON.stringify(locked.logs)).not.toContain(key);
     } finally {
@@ -303,8 +499,12 @@ describe('the API against PostgreSQL', () => {
     try {
       const health = await getJson(`${broken.url}/api/health`);
       expect(health.status).toBe(503);
-      expect(health.body).toEqual({ error: { code: 'database_unavailable', message: 'the database cannot be reached' } });
-      const kpi = await getJson(`${broken.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01`);
+      expect(health.body).toEqual({
+        error: { code: 'database_unavailable', message: 'the database cannot be reached' },
+      });
+      const kpi = await getJson(
+        `${broken.url}/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-01`,
+      );
       expect(kpi.status).toBe(503);
       expect((kpi.body?.['error'] as { code: string }).code).toBe('database_unavailable');
       expect(kpi.text).not.toMatch(/ECONNREFUSED|at .*\.(ts|js):\d+/);
@@ -315,7 +515,12 @@ describe('the API against PostgreSQL', () => {
   });
 
   describe('the OpenAPI document', () => {
-    let doc: { paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }> };
+    let doc: {
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }
+      >;
+    };
 
     beforeAll(async () => {
       doc = (await get('/openapi.json')).body as typeof doc;
@@ -326,7 +531,10 @@ describe('the API against PostgreSQL', () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'openapi.json');
       writeFileSync(file, JSON.stringify(doc, null, 2));
-      const cli = join(repoRoot(), 'node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
+      const cli = join(
+        repoRoot(),
+        'node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js',
+      );
       const result = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
       expect(JSON.parse(result.stdout)).toEqual({ valid: true });
       expect(result.status).toBe(0);
@@ -334,6 +542,8 @@ describe('the API against PostgreSQL', () => {
     });
 
     it('matches the routes: each documented path answers with a body its schema accepts', async () => {
+      const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+        addFormatsModule) as (a: Ajv2020) => Ajv2020;
       const ajv = addFormats(new Ajv2020({ strict: false }));
       ajv.addSchema({ ...doc, $id: 'openapi.json' } as object);
       const samples: Record<string, string> = {

@@ -29,6 +29,16 @@ import type { Query } from './validate-query.js';
 import { compileQueryValidator } from './validate-query.js';
 
 export const MAX_RANGE_DAYS = 366;
+/** Closed-day responses are kept this long, the max-age clients are told too. */
+const CLOSED_MAX_AGE_S = 300;
+const CACHE_ENTRIES = 1_000;
+
+interface CachedResponse {
+  readonly body: string;
+  readonly etag: string;
+  readonly csv: boolean;
+  readonly expiresMs: number;
+}
 
 export interface AppOptions {
   readonly db: Kysely<Database>;
@@ -58,7 +68,10 @@ function rangeOf(q: Query, tz: string): DayRange {
   const to = q['to'] as string;
   if (from > to) throw new ApiError('invalid_range', `from (${from}) is after to (${to})`);
   if (dayCount(from, to) > MAX_RANGE_DAYS)
-    throw new ApiError('invalid_range', `the range ${from}..${to} spans more than ${MAX_RANGE_DAYS} days`);
+    throw new ApiError(
+      'invalid_range',
+      `the range ${from}..${to} spans more than ${MAX_RANGE_DAYS} days`,
+    );
   return { tz, from, to };
 }
 
@@ -87,6 +100,8 @@ export function createApp(options: AppOptions): express.Express {
   const { db, log } = options;
   const now = options.now ?? Date.now;
   const closed = new ClosedDays(db, now);
+  // Responses over closed days only: the same bounded staleness as the HTTP caches get.
+  const cache = new Map<string, CachedResponse>();
   const document = JSON.stringify(openApiDocument(options.version ?? '0.1.0'));
 
   const handlers: Readonly<Record<string, Handler>> = {
@@ -140,17 +155,19 @@ export function createApp(options: AppOptions): express.Express {
   app.set('etag', false);
   app.set('json spaces', 0);
 
-  app.use(
-    pinoHttp({
-      logger: log.child({ component: 'http' }),
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  // Request logs are at info; below that level the middleware would cost every request for nothing.
+  if (log.isLevelEnabled('info'))
+    app.use(
+      pinoHttp({
+        logger: log.child({ component: 'http' }),
+        customLogLevel: (_req, res, err) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        serializers: {
+          req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+      }),
+    );
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -189,7 +206,9 @@ export function createApp(options: AppOptions): express.Express {
       res.json({ status: 'ok', database: 'ok' });
     } catch (err) {
       log.warn({ err }, 'health check: database unreachable');
-      res.status(503).json({ error: { code: 'database_unavailable', message: 'the database cannot be reached' } });
+      res.status(503).json({
+        error: { code: 'database_unavailable', message: 'the database cannot be reached' },
+      });
     }
   });
 
@@ -198,7 +217,13 @@ export function createApp(options: AppOptions): express.Express {
     app.use('/api/kpis', (req, _res, next) => {
       const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
       if (keyMatches(expected, req.get('x-api-key')) || keyMatches(expected, bearer)) next();
-      else next(new ApiError('unauthorized', 'a valid API key is required (x-api-key header or Authorization: Bearer)'));
+      else
+        next(
+          new ApiError(
+            'unauthorized',
+            'a valid API key is required (x-api-key header or Authorization: Bearer)',
+          ),
+        );
     });
   }
 
@@ -210,23 +235,51 @@ export function createApp(options: AppOptions): express.Express {
     app.get(path, async (req: Request, res: Response) => {
       const q = validate(req.query);
       const tz = (q['tz'] as string | undefined) ?? options.reportTz;
-      if (!isTimeZone(tz)) throw new ApiError('invalid_parameter', `query parameter "tz" is not an IANA time zone: ${JSON.stringify(tz)}`);
-      const csv = q['format'] === 'csv' || (q['format'] === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-      const result = await handler(q, tz);
-      // Closed days are remembered, so this costs a query only until a range is known closed.
-      const isClosed = result.range ? await closed.allClosed(result.range) : false;
-      const body = csv ? toCsv(result.data, columns) : JSON.stringify({ data: result.data, meta: result.meta });
+      if (!isTimeZone(tz))
+        throw new ApiError(
+          'invalid_parameter',
+          `query parameter "tz" is not an IANA time zone: ${JSON.stringify(tz)}`,
+        );
+      const csv =
+        q['format'] === 'csv' ||
+        (q['format'] === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      const key = `${op.operationId}|${tz}|${csv}|${JSON.stringify(q)}`;
+      let entry = cache.get(key);
+      if (entry !== undefined && entry.expiresMs <= now()) {
+        cache.delete(key);
+        entry = undefined;
+      }
       res.vary('Accept');
-      if (isClosed) {
-        const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-        res.set('ETag', etag).set('Cache-Control', 'public, max-age=300');
-        const match = (req.get('if-none-match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
-        if (match.includes(etag) || match.includes('*')) {
-          res.status(304).end();
+      if (entry === undefined) {
+        const result = await handler(q, tz);
+        // Closed days are remembered, so this costs a query only until a range is known closed.
+        const isClosed = result.range ? await closed.allClosed(result.range) : false;
+        const body = csv
+          ? toCsv(result.data, columns)
+          : JSON.stringify({ data: result.data, meta: result.meta });
+        if (!isClosed) {
+          res.set('Cache-Control', result.range ? 'no-cache' : 'no-store');
+          res.type(csv ? 'text/csv; charset=utf-8' : 'application/json').send(body);
           return;
         }
-      } else res.set('Cache-Control', result.range ? 'no-cache' : 'no-store');
-      res.type(csv ? 'text/csv; charset=utf-8' : 'application/json').send(body);
+        entry = {
+          body,
+          csv,
+          etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+          expiresMs: now() + CLOSED_MAX_AGE_S * 1000,
+        };
+        if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+        cache.set(key, entry);
+      }
+      res.set('ETag', entry.etag).set('Cache-Control', `public, max-age=${CLOSED_MAX_AGE_S}`);
+      const match = (req.get('if-none-match') ?? '')
+        .split(',')
+        .map((t) => t.trim().replace(/^W\//, ''));
+      if (match.includes(entry.etag) || match.includes('*')) {
+        res.status(304).end();
+        return;
+      }
+      res.type(entry.csv ? 'text/csv; charset=utf-8' : 'application/json').send(entry.body);
     });
   }
 
@@ -242,9 +295,21 @@ export function createApp(options: AppOptions): express.Express {
     let error: ApiError;
     if (err instanceof ApiError) error = err;
     else if ((err as { code?: unknown }).code === '42P01')
-      error = new ApiError('database_unavailable', 'the warehouse has no KPI tables yet: run its migrations (see docs/api.md)', { cause: err });
-    else if (isDatabaseUnavailable(err)) error = new ApiError('database_unavailable', 'the database cannot be reached; try again later', { cause: err });
-    else if (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status < 500)
+      error = new ApiError(
+        'database_unavailable',
+        'the warehouse has no KPI tables yet: run its migrations (see docs/api.md)',
+        { cause: err },
+      );
+    else if (isDatabaseUnavailable(err))
+      error = new ApiError(
+        'database_unavailable',
+        'the database cannot be reached; try again later',
+        { cause: err },
+      );
+    else if (
+      typeof (err as { status?: unknown }).status === 'number' &&
+      (err as { status: number }).status < 500
+    )
       error = new ApiError('invalid_parameter', 'the request cannot be parsed', { cause: err });
     else error = new ApiError('internal', 'internal error', { cause: err });
     if (error.status >= 500) (req.log ?? log).error({ err }, error.message);

@@ -32,8 +32,12 @@ const tz: ParameterObject = {
   name: 'tz',
   in: 'query',
   description:
-    'IANA reporting time zone whose rows to read (KPI rows are keyed by day and zone); default the server\'s REPORT_TZ, else UTC.',
-  schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_+\\-/]{0,63}$', examples: ['UTC', 'Europe/Berlin'] },
+    "IANA reporting time zone whose rows to read (KPI rows are keyed by day and zone); default the server's REPORT_TZ, else UTC.",
+  schema: {
+    type: 'string',
+    pattern: '^[A-Za-z][A-Za-z0-9_+\\-/]{0,63}$',
+    examples: ['UTC', 'Europe/Berlin'],
+  },
 };
 const from: ParameterObject = {
   name: 'from',
@@ -83,7 +87,15 @@ export const SCHEMAS = {
         properties: {
           code: {
             type: 'string',
-            enum: ['invalid_parameter', 'invalid_range', 'unauthorized', 'not_found', 'not_acceptable', 'database_unavailable', 'internal'],
+            enum: [
+              'invalid_parameter',
+              'invalid_range',
+              'unauthorized',
+              'not_found',
+              'not_acceptable',
+              'database_unavailable',
+              'internal',
+            ],
           },
           message: str,
         },
@@ -95,7 +107,10 @@ export const SCHEMAS = {
     required: ['tz', 'from', 'to'],
     properties: { tz: str, from: day, to: day, limit: int },
   },
-  DailyActiveUsers: rowSchema({ day, tz: str, users: int }, 'Distinct users with any valid event that local day.'),
+  DailyActiveUsers: rowSchema(
+    { day, tz: str, users: int },
+    'Distinct users with any valid event that local day.',
+  ),
   RevenueByCategory: rowSchema(
     { day, tz: str, category: str, currency: str, gross_cents: int, orders: int, units: int },
     'Gross purchase revenue of one category in one currency, in minor units.',
@@ -114,7 +129,15 @@ export const SCHEMAS = {
     'Orders, gross, refunds, net and average order value per currency.',
   ),
   Funnel: rowSchema(
-    { day, tz: str, sessions: int, product_view: int, add_to_cart: int, checkout_started: int, purchase: int },
+    {
+      day,
+      tz: str,
+      sessions: int,
+      product_view: int,
+      add_to_cart: int,
+      checkout_started: int,
+      purchase: int,
+    },
     'Sessions reaching each funnel step.',
   ),
   TopProduct: rowSchema(
@@ -151,7 +174,10 @@ export const SCHEMAS = {
   Health: {
     type: 'object',
     required: ['status', 'database'],
-    properties: { status: { type: 'string', enum: ['ok'] }, database: { type: 'string', enum: ['ok'] } },
+    properties: {
+      status: { type: 'string', enum: ['ok'] },
+      database: { type: 'string', enum: ['ok'] },
+    },
   },
 } as const;
 
@@ -161,7 +187,9 @@ const error = (description: string) => ({
   content: { 'application/json': { schema: ref('Error') } },
 });
 const ERRORS = {
-  '400': error('A bad parameter (malformed date, from after to, range over 366 days, limit out of range, unknown zone).'),
+  '400': error(
+    'A bad parameter (malformed date, from after to, range over 366 days, limit out of range, unknown zone).',
+  ),
   '401': error('API_KEY is set and the request carries no valid key.'),
   '503': error('The database cannot be reached.'),
 };
@@ -176,7 +204,10 @@ function listResponse(row: keyof typeof SCHEMAS, meta: Record<string, unknown>, 
         ? {
             headers: {
               ETag: { description: 'On closed days only.', schema: str },
-              'Cache-Control': { description: 'public, max-age=300 on closed days, else no-cache.', schema: str },
+              'Cache-Control': {
+                description: 'public, max-age=300 on closed days, else no-cache.',
+                schema: str,
+              },
             },
           }
         : {}),
@@ -188,7 +219,9 @@ function listResponse(row: keyof typeof SCHEMAS, meta: Record<string, unknown>, 
             properties: { data: { type: 'array', items: ref(row) }, meta },
           },
         },
-        'text/csv': { schema: { type: 'string', description: 'The rows as CSV with a header line.' } },
+        'text/csv': {
+          schema: { type: 'string', description: 'The rows as CSV with a header line.' },
+        },
       },
     },
     ...(cached ? { '304': { description: 'Not modified (If-None-Match matched the ETag).' } } : {}),
@@ -227,7 +260,7 @@ export const OPERATIONS: Readonly<Record<string, OperationObject>> = Object.free
   '/api/kpis/revenue-daily': rangeOp(
     'getRevenueDaily',
     'Revenue per day',
-    'Orders, gross, refunds (by the refund\'s own time), net and average order value per day and currency.',
+    "Orders, gross, refunds (by the refund's own time), net and average order value per day and currency.",
     'RevenueDaily',
   ),
   '/api/kpis/funnel': rangeOp(
@@ -296,7 +329,10 @@ export const OPERATIONS: Readonly<Record<string, OperationObject>> = Object.free
     parameters: [],
     security: [],
     responses: {
-      '200': { description: 'Healthy.', content: { 'application/json': { schema: ref('Health') } } },
+      '200': {
+        description: 'Healthy.',
+        content: { 'application/json': { schema: ref('Health') } },
+      },
       '503': error('The database cannot be reached.'),
     },
   },
@@ -319,13 +355,16 @@ export function openApiDocument(version: string): Readonly<Record<string, unknow
       { name: 'ops', description: 'Operations.' },
     ],
     security: [{}, { apiKey: [] }, { bearer: [] }],
-    paths: Object.fromEntries(
-      Object.entries(OPERATIONS).map(([path, op]) => [path, { get: op }]),
-    ),
+    paths: Object.fromEntries(Object.entries(OPERATIONS).map(([path, op]) => [path, { get: op }])),
     components: {
       schemas: SCHEMAS,
       securitySchemes: {
-        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'When the server has API_KEY set.' },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'When the server has API_KEY set.',
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'The same key as a bearer token.' },
       },
     },

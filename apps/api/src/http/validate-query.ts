@@ -5,15 +5,18 @@ import { ApiError } from '../errors.js';
 import type { OperationObject } from './openapi.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped once more under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule })
+  .default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export type Query = Readonly<Record<string, unknown>>;
 
 /** Checks and coerces a request's query string against an operation's parameter schemas. */
 export type QueryValidator = (query: unknown) => Query;
 
-function describe(error: ErrorObject, schemas: ReadonlyMap<string, Readonly<Record<string, unknown>>>): string {
+function describe(
+  error: ErrorObject,
+  schemas: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): string {
   const name =
     error.keyword === 'required'
       ? String(error.params['missingProperty'])
@@ -38,7 +41,9 @@ function describe(error: ErrorObject, schemas: ReadonlyMap<string, Readonly<Reco
 
 /** Compiles one validator per operation from the OpenAPI parameter schemas. */
 export function compileQueryValidator(op: OperationObject): QueryValidator {
-  const ajv = addFormats(new Ajv2020({ coerceTypes: true, useDefaults: true, allErrors: false, strict: false }));
+  const ajv = addFormats(
+    new Ajv2020({ coerceTypes: true, useDefaults: true, allErrors: false, strict: false }),
+  );
   const params = op.parameters.filter((p) => p.in === 'query');
   const schemas = new Map(params.map((p) => [p.name, p.schema]));
   const validate: ValidateFunction = ajv.compile({

@@ -22,7 +22,8 @@ export class ClosedDays {
     const today = todayIn(range.tz, this.now());
     if (range.to >= today) return false;
     let known = this.known.get(range.tz);
-    if (known !== undefined && daysOf(range.from, range.to).every((d) => known!.has(d))) return true;
+    if (known !== undefined && daysOf(range.from, range.to).every((d) => known!.has(d)))
+      return true;
     const days = await succeededDays(this.db, range, today);
     if (known === undefined) {
       known = new Set();

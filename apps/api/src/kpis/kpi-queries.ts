@@ -70,7 +70,16 @@ export interface RevenueDailyRow {
 export async function revenueDaily(db: Kysely<Database>, r: DayRange): Promise<RevenueDailyRow[]> {
   return db
     .selectFrom('kpi_revenue_daily')
-    .select(['day', 'tz', 'currency', 'orders', 'gross_cents', 'refund_cents', 'net_cents', 'aov_cents'])
+    .select([
+      'day',
+      'tz',
+      'currency',
+      'orders',
+      'gross_cents',
+      'refund_cents',
+      'net_cents',
+      'aov_cents',
+    ])
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -92,7 +101,15 @@ export interface FunnelRow {
 export async function funnelDaily(db: Kysely<Database>, r: DayRange): Promise<FunnelRow[]> {
   return db
     .selectFrom('kpi_funnel_daily')
-    .select(['day', 'tz', 'sessions', 'product_view', 'add_to_cart', 'checkout_started', 'purchase'])
+    .select([
+      'day',
+      'tz',
+      'sessions',
+      'product_view',
+      'add_to_cart',
+      'checkout_started',
+      'purchase',
+    ])
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -139,10 +156,17 @@ export async function topProducts(
     group by top.product_id, top.category, top.units, sales.currency
     order by top.units desc, top.product_id asc, sales.currency asc`.execute(db);
   const out: TopProductRow[] = [];
-  let current: { product_id: string; category: string; units: number; revenue_cents: Record<string, number> } | undefined;
+  let current:
+    | { product_id: string; category: string; units: number; revenue_cents: Record<string, number> }
+    | undefined;
   for (const row of rows.rows) {
     if (current?.product_id !== row.product_id) {
-      current = { product_id: row.product_id, category: row.category, units: row.units, revenue_cents: {} };
+      current = {
+        product_id: row.product_id,
+        category: row.category,
+        units: row.units,
+        revenue_cents: {},
+      };
       out.push({ rank: out.length + 1, ...current });
     }
     current.revenue_cents[row.currency] = row.revenue_cents;
@@ -195,10 +219,22 @@ export interface RealtimeRow {
 }
 
 /** The near-real-time minutes the streamer wrote since `sinceMs`, oldest first. */
-export async function realtimeMinutes(db: Kysely<Database>, sinceMs: number): Promise<RealtimeRow[]> {
+export async function realtimeMinutes(
+  db: Kysely<Database>,
+  sinceMs: number,
+): Promise<RealtimeRow[]> {
   const rows = await db
     .selectFrom('rt_kpi_minute')
-    .select(['minute_start', 'currency', 'events', 'active_users', 'orders', 'revenue_cents', 'add_to_carts', 'updated_at'])
+    .select([
+      'minute_start',
+      'currency',
+      'events',
+      'active_users',
+      'orders',
+      'revenue_cents',
+      'add_to_carts',
+      'updated_at',
+    ])
     .where('minute_start', '>=', new Date(sinceMs))
     .orderBy('minute_start')
     .orderBy('currency')

@@ -24,7 +24,10 @@ export async function startServer(
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const shown = options.host === '0.0.0.0' || options.host === '::' || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  const shown =
+    options.host === '0.0.0.0' || options.host === '::' || options.host === '127.0.0.1'
+      ? 'localhost'
+      : options.host;
   return {
     server,
     url: `http://${shown}:${port}`,

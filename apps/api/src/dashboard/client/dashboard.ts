@@ -30,13 +30,45 @@ interface Envelope<T> {
   readonly data: T[];
   readonly meta: Record<string, unknown>;
 }
-interface Dau { day: string; users: number }
-interface Category { day: string; category: string; currency: string; gross_cents: number }
-interface Daily { day: string; currency: string; orders: number; gross_cents: number; net_cents: number }
-interface Funnel { sessions: number; purchase: number }
-interface Product { rank: number; product_id: string; category: string; units: number; revenue_cents: Record<string, number> }
-interface Hour { hour: number; hour_start: string; orders: number }
-interface Minute { minute_start: string; currency: string; events: number; orders: number }
+interface Dau {
+  day: string;
+  users: number;
+}
+interface Category {
+  day: string;
+  category: string;
+  currency: string;
+  gross_cents: number;
+}
+interface Daily {
+  day: string;
+  currency: string;
+  orders: number;
+  gross_cents: number;
+  net_cents: number;
+}
+interface Funnel {
+  sessions: number;
+  purchase: number;
+}
+interface Product {
+  rank: number;
+  product_id: string;
+  category: string;
+  units: number;
+  revenue_cents: Record<string, number>;
+}
+interface Hour {
+  hour: number;
+  hour_start: string;
+  orders: number;
+}
+interface Minute {
+  minute_start: string;
+  currency: string;
+  events: number;
+  orders: number;
+}
 
 const COLORS = ['#2f6fde', '#f79009', '#12b76a', '#9e77ed', '#f04438', '#0ba5ec'];
 const REALTIME_EVERY_MS = 15_000;
@@ -50,9 +82,13 @@ if (hashKey) {
 }
 const apiKey = sessionStorage.getItem('shoplens-api-key');
 
-async function get<T>(path: string, params: Record<string, string | number | undefined>): Promise<Envelope<T>> {
+async function get<T>(
+  path: string,
+  params: Record<string, string | number | undefined>,
+): Promise<Envelope<T>> {
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') query.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== '') query.set(k, String(v));
   const res = await fetch(`${path}?${query}`, {
     headers: { Accept: 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
   });
@@ -65,7 +101,9 @@ const digits = new Map<string, number>();
 function minorDigits(currency: string): number {
   let d = digits.get(currency);
   if (d === undefined) {
-    d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    d =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
     digits.set(currency, d);
   }
   return d;
@@ -75,7 +113,11 @@ const money = (cents: number, currency: string) =>
   new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(major(cents, currency));
 const count = (n: number) => new Intl.NumberFormat().format(n);
 
-function sumBy<T>(rows: readonly T[], key: (r: T) => string, value: (r: T) => number): Map<string, number> {
+function sumBy<T>(
+  rows: readonly T[],
+  key: (r: T) => string,
+  value: (r: T) => number,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + value(r));
   return out;
@@ -108,7 +150,11 @@ function showMessage(text: string | undefined): void {
   p.textContent = text ?? '';
 }
 
-interface Range { from: string; to: string; tz: string }
+interface Range {
+  from: string;
+  to: string;
+  tz: string;
+}
 
 async function render(range: Range): Promise<void> {
   document.body.dataset['state'] = 'loading';
@@ -123,32 +169,66 @@ async function render(range: Range): Promise<void> {
   ]);
 
   const users = dau.data.map((r) => r.users);
-  $('card-dau').textContent = users.length ? count(Math.round(users.reduce((a, b) => a + b, 0) / users.length)) : '–';
-  $('card-dau-sub').textContent = users.length ? `average of ${users.length} days, peak ${count(Math.max(...users))}` : 'no data in this range';
+  $('card-dau').textContent = users.length
+    ? count(Math.round(users.reduce((a, b) => a + b, 0) / users.length))
+    : '–';
+  $('card-dau-sub').textContent = users.length
+    ? `average of ${users.length} days, peak ${count(Math.max(...users))}`
+    : 'no data in this range';
   const orders = daily.data.reduce((n, r) => n + r.orders, 0);
   $('card-orders').textContent = count(orders);
   $('card-orders-sub').textContent = `${range.from} to ${range.to}`;
-  const gross = sumBy(daily.data, (r) => r.currency, (r) => r.gross_cents);
-  const net = sumBy(daily.data, (r) => r.currency, (r) => r.net_cents);
+  const gross = sumBy(
+    daily.data,
+    (r) => r.currency,
+    (r) => r.gross_cents,
+  );
+  const net = sumBy(
+    daily.data,
+    (r) => r.currency,
+    (r) => r.net_cents,
+  );
   const currencies = [...gross.keys()].sort((a, b) => (gross.get(b) ?? 0) - (gross.get(a) ?? 0));
-  $('card-gross').textContent = currencies[0] ? money(gross.get(currencies[0]) ?? 0, currencies[0]) : '–';
-  $('card-gross-sub').textContent = currencies.slice(1).map((c) => money(gross.get(c) ?? 0, c)).join(' · ');
-  $('card-net').textContent = currencies[0] ? money(net.get(currencies[0]) ?? 0, currencies[0]) : '–';
+  $('card-gross').textContent = currencies[0]
+    ? money(gross.get(currencies[0]) ?? 0, currencies[0])
+    : '–';
+  $('card-gross-sub').textContent = currencies
+    .slice(1)
+    .map((c) => money(gross.get(c) ?? 0, c))
+    .join(' · ');
+  $('card-net').textContent = currencies[0]
+    ? money(net.get(currencies[0]) ?? 0, currencies[0])
+    : '–';
   const sessions = funnel.data.reduce((n, r) => n + r.sessions, 0);
   const purchases = funnel.data.reduce((n, r) => n + r.purchase, 0);
-  $('card-conversion').textContent = sessions ? `${((purchases / sessions) * 100).toFixed(2)} %` : '–';
+  $('card-conversion').textContent = sessions
+    ? `${((purchases / sessions) * 100).toFixed(2)} %`
+    : '–';
 
   draw('dau-chart', {
     type: 'line',
     data: {
       labels: dau.data.map((r) => r.day),
-      datasets: [{ label: 'users', data: users, borderColor: COLORS[0], backgroundColor: 'rgb(47 111 222 / 12%)', fill: true, tension: 0.25 }],
+      datasets: [
+        {
+          label: 'users',
+          data: users,
+          borderColor: COLORS[0],
+          backgroundColor: 'rgb(47 111 222 / 12%)',
+          fill: true,
+          tension: 0.25,
+        },
+      ],
     },
     options: baseOptions(),
   });
 
   const categoryNames = [...new Set(categories.data.map((r) => r.category))].sort();
-  const catTotals = sumBy(categories.data, (r) => `${r.category}|${r.currency}`, (r) => r.gross_cents);
+  const catTotals = sumBy(
+    categories.data,
+    (r) => `${r.category}|${r.currency}`,
+    (r) => r.gross_cents,
+  );
   const catCurrencies = [...new Set(categories.data.map((r) => r.currency))].sort();
   draw('category-chart', {
     type: 'bar',
@@ -165,7 +245,13 @@ async function render(range: Range): Promise<void> {
       ...baseOptions(),
       scales: {
         y: { beginAtZero: true, title: { display: true, text: catCurrencies[0] ?? '' } },
-        y1: { beginAtZero: true, position: 'right', display: catCurrencies.length > 1, grid: { drawOnChartArea: false }, title: { display: true, text: catCurrencies.slice(1).join(', ') } },
+        y1: {
+          beginAtZero: true,
+          position: 'right',
+          display: catCurrencies.length > 1,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: catCurrencies.slice(1).join(', ') },
+        },
       },
     },
   });
@@ -174,8 +260,16 @@ async function render(range: Range): Promise<void> {
   tbody.replaceChildren(
     ...top.data.map((r) => {
       const tr = document.createElement('tr');
-      const revenue = Object.entries(r.revenue_cents).map(([c, v]) => money(v, c)).join(' · ');
-      for (const [text, cls] of [[String(r.rank), ''], [r.product_id, ''], [r.category, ''], [count(r.units), 'num'], [revenue, 'num']] as const) {
+      const revenue = Object.entries(r.revenue_cents)
+        .map(([c, v]) => money(v, c))
+        .join(' · ');
+      for (const [text, cls] of [
+        [String(r.rank), ''],
+        [r.product_id, ''],
+        [r.category, ''],
+        [count(r.units), 'num'],
+        [revenue, 'num'],
+      ] as const) {
         const td = document.createElement('td');
         td.textContent = text;
         if (cls) td.className = cls;
@@ -190,7 +284,9 @@ async function render(range: Range): Promise<void> {
     type: 'bar',
     data: {
       labels: hours.data.map((h) => String(h.hour).padStart(2, '0')),
-      datasets: [{ label: 'orders', data: hours.data.map((h) => h.orders), backgroundColor: COLORS[2] }],
+      datasets: [
+        { label: 'orders', data: hours.data.map((h) => h.orders), backgroundColor: COLORS[2] },
+      ],
     },
     options: { ...baseOptions(), plugins: { legend: { display: false } } },
   });
@@ -205,13 +301,25 @@ async function refreshRealtime(): Promise<void> {
     const rt = await get<Minute>('api/kpis/realtime', { minutes: 60 });
     const note = typeof rt.meta['note'] === 'string' ? rt.meta['note'] : '';
     $('realtime-note').textContent = note;
-    const events = sumBy(rt.data, (m) => m.minute_start, (m) => m.events / Math.max(1, rt.data.filter((x) => x.minute_start === m.minute_start).length));
+    const events = sumBy(
+      rt.data,
+      (m) => m.minute_start,
+      (m) =>
+        m.events / Math.max(1, rt.data.filter((x) => x.minute_start === m.minute_start).length),
+    );
     const minutes = [...events.keys()].sort();
     draw('realtime-chart', {
       type: 'line',
       data: {
         labels: minutes.map((m) => m.slice(11, 16)),
-        datasets: [{ label: 'events / minute', data: minutes.map((m) => events.get(m) ?? 0), borderColor: COLORS[3], pointRadius: 0 }],
+        datasets: [
+          {
+            label: 'events / minute',
+            data: minutes.map((m) => events.get(m) ?? 0),
+            borderColor: COLORS[3],
+            pointRadius: 0,
+          },
+        ],
       },
       options: baseOptions(),
     });
@@ -224,12 +332,17 @@ async function refreshRealtime(): Promise<void> {
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
-const shift = (day: string, days: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
+const shift = (day: string, days: number) =>
+  isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
 
 /** The last week that has data, found by one request over the past year. */
 async function defaultRange(tz: string): Promise<Range> {
   const today = isoDay(new Date());
-  const year = await get<Dau>('api/kpis/daily-active-users', { from: shift(today, -365), to: today, tz });
+  const year = await get<Dau>('api/kpis/daily-active-users', {
+    from: shift(today, -365),
+    to: today,
+    tz,
+  });
   const last = year.data.at(-1)?.day ?? today;
   return { from: shift(last, -6), to: last, tz };
 }
@@ -254,7 +367,11 @@ $<HTMLFormElement>('range').addEventListener('submit', (event) => {
     tz: $<HTMLInputElement>('tz').value.trim(),
   };
   const url = new URL(location.href);
-  url.search = new URLSearchParams({ from: range.from, to: range.to, ...(range.tz ? { tz: range.tz } : {}) }).toString();
+  url.search = new URLSearchParams({
+    from: range.from,
+    to: range.to,
+    ...(range.tz ? { tz: range.tz } : {}),
+  }).toString();
   history.replaceState(null, '', url);
   showMessage(undefined);
   render(range).catch(fail);
