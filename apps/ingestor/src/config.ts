@@ -20,6 +20,7 @@ export interface IngestorConfig {
   readonly fromBeginning: boolean;
   readonly statsIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
   readonly exitWhenIdleMs: number | undefined;
 }
 
@@ -42,6 +43,7 @@ export const CONFIG_HELP = `Environment:
   INGESTOR_FROM_BEGINNING          a new group starts at the earliest offset (true) or the latest, default true
   INGESTOR_STATS_INTERVAL_MS       stats log line period, default 10000
   INGESTOR_SHUTDOWN_TIMEOUT_MS     time to write buffers on SIGTERM, default 30000
+  INGESTOR_SESSION_TIMEOUT_MS      consumer session timeout: how soon a dead member's partitions move, default 30000
   INGESTOR_EXIT_WHEN_IDLE_MS       exit 0 once caught up and idle this long (batch runs, benchmarks)`;
 
 export class ConfigError extends Error {
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     fromBeginning: fromBeginning === 'true',
     statsIntervalMs: integer(env, 'INGESTOR_STATS_INTERVAL_MS', 10_000, 100),
     shutdownTimeoutMs: integer(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+    sessionTimeoutMs: integer(env, 'INGESTOR_SESSION_TIMEOUT_MS', 30_000, 6_000),
     exitWhenIdleMs:
       idle === undefined || idle === ''
         ? undefined

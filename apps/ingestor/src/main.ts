@@ -83,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
     fromBeginning: config.fromBeginning,
     statsIntervalMs: config.statsIntervalMs,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     ...(config.exitWhenIdleMs === undefined ? {} : { exitWhenIdleMs: config.exitWhenIdleMs }),
     logger,
   });

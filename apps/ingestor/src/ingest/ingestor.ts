@@ -22,6 +22,7 @@ export interface IngestorOptions {
   readonly fromBeginning: boolean;
   readonly statsIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly sessionTimeoutMs?: number;
   /** Stop on its own once caught up (lag 0) and no record came for this long. */
   readonly exitWhenIdleMs?: number;
   readonly logger: Logger;
@@ -46,8 +47,9 @@ export class Ingestor {
   private readonly now: () => number;
   private readonly log: Logger;
   private stopping = false;
+  private assigned = false;
   private abortWrites = false;
-  private committing: Promise<void> | undefined;
+  private committing: Promise<boolean> | undefined;
   private commitAgain = false;
   private readonly batches = new Set<Promise<void>>();
   private lastRecordAt: number;
@@ -64,8 +66,8 @@ export class Ingestor {
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 16 * 1024 * 1024,
       maxWaitTimeInMs: 500,
@@ -128,21 +130,30 @@ export class Ingestor {
     await Promise.all([...this.batches]);
     for (const buffers of this.buffers.values())
       for (const file of buffers.sealAll()) this.startWrite(buffers, file);
-    const deadline = sleep(this.options.shutdownTimeoutMs).then(() => 'timeout' as const);
+    let deadline: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>(
+      (resolve) =>
+        (deadline = setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)),
+    );
     const all = Promise.all([...this.writes]).then(() => 'written' as const);
-    const result = await Promise.race([all, deadline]);
+    const result = await Promise.race([all, timeout]);
+    clearTimeout(deadline);
     if (result === 'timeout') {
       this.abortWrites = true;
       this.log.error(
         'shutdown timeout: some records were not written and their offsets stay uncommitted',
       );
     }
-    await this.commit();
+    const committed = await this.commit();
+    if (!committed)
+      this.log.error(
+        'final commit failed: the records are written and will be read again on restart',
+      );
     await this.consumer
       .disconnect()
       .catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
     this.logStats(true);
-    this.finish(result === 'timeout' ? 'unclean' : outcome);
+    this.finish(result === 'timeout' || !committed ? 'unclean' : outcome);
   }
 
   private partitionKey(topic: string, partition: number): string {
@@ -150,6 +161,8 @@ export class Ingestor {
   }
 
   private onAssignment(assignment: Record<string, number[]>): void {
+    this.lastRecordAt = this.now();
+    this.assigned = true;
     const kept = new Set(
       Object.entries(assignment).flatMap(([topic, partitions]) =>
         partitions.map((p) => this.partitionKey(topic, p)),
@@ -283,8 +296,8 @@ export class Ingestor {
     void this.commit();
   }
 
-  /** Commits every partition whose commit point moved; one commit request at a time. */
-  private async commit(): Promise<void> {
+  /** Commits every partition whose commit point moved, one request at a time; false if a commit failed. */
+  private async commit(): Promise<boolean> {
     if (this.committing) {
       this.commitAgain = true;
       return this.committing;
@@ -309,9 +322,10 @@ export class Ingestor {
           // E.g. a rebalance in progress: the records stay in the lake and the offsets are
           // committed later, or re-read by the partition's next owner.
           this.log.warn({ err }, 'commit failed; will retry');
-          return;
+          return false;
         }
       } while (this.commitAgain);
+      return true;
     })().finally(() => (this.committing = undefined));
     return this.committing;
   }
@@ -332,7 +346,7 @@ export class Ingestor {
     const idle = this.options.exitWhenIdleMs;
     if (
       idle !== undefined &&
-      this.stats.lagByPartition.size > 0 &&
+      this.assigned &&
       this.stats.lag === 0 &&
       nowMs - this.lastRecordAt >= idle &&
       this.writes.size === 0
