@@ -25,5 +25,7 @@ USER node
 CMD ["node", "dist/apps/api/main.js"]
 
 FROM apache/airflow:${AIRFLOW_VERSION}-python3.11 AS airflow
+COPY airflow/requirements.txt /tmp/shoplens-airflow-requirements.txt
+RUN pip install --no-cache-dir -r /tmp/shoplens-airflow-requirements.txt
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=app /opt/shoplens /opt/shoplens
