@@ -1,16 +1,2 @@
-// Integration tests run against real services: the ones named in the environment
-// (KAFKA_BROKERS, DATABASE_URL, S3_ENDPOINT) or else the ones tools/stack starts.
-// Node 20 is the repository's baseline; the AWS SDK's notice about it is noise in test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'stack:integration',
-  preset: '../../jest.preset.cjs',
-  rootDir: __dirname,
-  testMatch: ['**/*.integration.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/src/testing/global-setup.ts',
-  globalTeardown: '<rootDir>/src/testing/global-teardown.ts',
-  testTimeout: 120000,
-};
+/** Integration tests of @shoplens/stack, against real services (see jest.integration.cjs). */
+module.exports = require('../../jest.integration.cjs')(__dirname, 'stack', 120000);
