@@ -211,13 +211,16 @@ export class Streamer {
       await this.resetFromCheckpoint();
     }
     const nowMs = this.now();
+    const earliest = await this.earliestOffsets(assigned.map((a) => a.topic));
     for (const { topic, partition, key } of assigned) {
       const cp: PartitionCheckpoint | undefined = this.checkpoint.partitions.get(key);
+      // Records the broker has deleted (retention) cannot be re-read: replay what is left.
+      const low = earliest.get(key) ?? 0;
       this.partitions.set(key, {
         topic,
         partition,
         key,
-        nextOffset: cp ? cp.replayOffset : -1,
+        nextOffset: cp ? Math.max(cp.replayOffset, low) : -1,
         countFrom: cp ? cp.nextOffset : -1,
         maxArrivalMs: Number.NEGATIVE_INFINITY,
         lastRecordAtMs: nowMs,
@@ -228,12 +231,34 @@ export class Streamer {
     this.log.info({ assignment, replaying: this.replaying() }, 'partitions assigned');
   }
 
+  private async earliestOffsets(topics: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      for (const topic of new Set(topics))
+        for (const o of await admin.fetchTopicOffsets(topic))
+          out.set(partitionKey(topic, o.partition), Number(o.low));
+    } catch (err) {
+      this.log.warn({ err }, 'could not read the earliest offsets; assuming nothing was deleted');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    return out;
+  }
+
   private replaying(): boolean {
     for (const p of this.partitions.values()) if (p.nextOffset < p.countFrom) return true;
     return false;
   }
 
-  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const p = this.partitions.get(partitionKey(topic, partition));
     if (p === undefined || this.stopping) return;
@@ -242,6 +267,8 @@ export class Streamer {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = Number(message.offset);
+      // Resolving moves the fetch position only; what counts as done is in the database.
+      resolveOffset(message.offset);
       if (offset < p.nextOffset) continue;
       const arrivalMs = Number(message.timestamp);
       const replay = offset < p.countFrom;
