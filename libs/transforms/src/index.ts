@@ -24,3 +24,5 @@ export { MinuteWindows, MINUTE_MS, minuteOf } from './realtime/minute-windows.js
 export type { MinuteWindowsOptions } from './realtime/minute-windows.js';
 export { NO_CURRENCY } from './realtime/minute-rows.js';
 export type { MinuteKpiRow, WindowOutcome } from './realtime/minute-rows.js';
+export { keptPurchase } from './dedupe/kept-purchase.js';
+export type { PurchaseKey } from './dedupe/kept-purchase.js';

@@ -1,4 +1,5 @@
 import type { LineItem, PurchaseEvent, ShopEvent } from '@shoplens/schemas';
+import { keptPurchase } from '../dedupe/kept-purchase.js';
 import { UuidSet } from '../dedupe/uuid-set.js';
 import { TransformError } from '../errors.js';
 import type { ZoneCalendar } from '../time/zone-calendar.js';
@@ -55,19 +56,8 @@ function addAll<T>(into: Set<T>, from: Iterable<T>): void {
   for (const x of from) into.add(x);
 }
 
-/** The kept purchase of an order: earliest event_time, then smallest event_id. */
 function winner(purchases: Map<string, Purchase>): Purchase {
-  let best: Purchase | undefined;
-  for (const p of purchases.values()) {
-    if (
-      best === undefined ||
-      p.timeMs < best.timeMs ||
-      (p.timeMs === best.timeMs && p.eventId < best.eventId)
-    ) {
-      best = p;
-    }
-  }
-  return best as Purchase;
+  return keptPurchase(purchases.values());
 }
 
 function sumInto<K>(map: Map<K, number>, key: K, value: number): void {

@@ -3,6 +3,7 @@ import { UuidSet } from '../dedupe/uuid-set.js';
 import { TransformError } from '../errors.js';
 import type { MinuteKpiRow, WindowOutcome } from './minute-rows.js';
 import { NO_CURRENCY } from './minute-rows.js';
+import { keptPurchase } from '../dedupe/kept-purchase.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -30,20 +31,6 @@ interface OrderPurchase {
 
 export function minuteOf(ms: number): number {
   return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-}
-
-/** The kept purchase of an order: earliest event_time, then smallest event_id (as the batch). */
-function keptPurchase(purchases: Map<string, OrderPurchase>): OrderPurchase {
-  let best: OrderPurchase | undefined;
-  for (const p of purchases.values()) {
-    if (
-      best === undefined ||
-      p.timeMs < best.timeMs ||
-      (p.timeMs === best.timeMs && p.eventId < best.eventId)
-    )
-      best = p;
-  }
-  return best as OrderPurchase;
 }
 
 /**
@@ -150,7 +137,7 @@ export class MinuteWindows {
     for (const orderId of state?.orderIds ?? []) {
       const purchases = this.#orders.get(orderId);
       if (purchases === undefined) continue;
-      const kept = keptPurchase(purchases);
+      const kept = keptPurchase(purchases.values());
       if (kept.minuteMs !== minuteMs) continue;
       const totals = byCurrency.get(kept.currency) ?? { orders: 0, revenue: 0 };
       totals.orders++;
@@ -245,7 +232,7 @@ export class MinuteWindows {
       purchases = new Map();
       this.#orders.set(orderId, purchases);
     }
-    const previous = purchases.size > 0 ? keptPurchase(purchases) : undefined;
+    const previous = purchases.size > 0 ? keptPurchase(purchases.values()) : undefined;
     purchases.set(purchase.eventId, purchase);
     // A purchase may take an order from the minute that held it: both minutes change.
     if (previous !== undefined && previous.minuteMs >= this.#sealedBefore)
