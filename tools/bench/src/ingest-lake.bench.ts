@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { mixedEventLines } from './mixed-events.js';
+import { Simulation } from '@shoplens/simulator';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
 const PARTITIONS = 3;
@@ -38,8 +38,15 @@ async function prefill(): Promise<number> {
     topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
   });
   await admin.disconnect();
-  // Valid lines only, stamped now, so the ingestor has every event to land.
-  const lines = mixedEventLines(EVENTS, 0.02);
+  // A simulated day of shop traffic (time-ordered, with its faults), ending two days ago.
+  const sim = new Simulation({
+    seed: 7,
+    events: EVENTS,
+    startMs: Date.now() - 3 * 86_400_000,
+    days: 1,
+  });
+  const lines: string[] = [];
+  for (let r = sim.next(); r !== undefined; r = sim.next()) lines.push(r.value);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   let bytes = 0;
@@ -113,7 +120,12 @@ function ingest(lakeUrl: string): Promise<IngestResult> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`ingestor exited with ${code}`));
+      if (code !== 0)
+        return reject(
+          new Error(
+            `ingestor exited with ${code}: ${output.trim().split('\n').slice(-3).join('\n')}`,
+          ),
+        );
       const logs = output
         .trim()
         .split('\n')

@@ -218,6 +218,8 @@ export class Ingestor {
           routed.zone === 'quarantine' ? routed.reason : undefined,
         );
         for (const file of result.sealed) this.startWrite(buffers, file);
+        if (this.writes.size >= this.options.maxConcurrentWrites)
+          await this.waitForWrites(heartbeat);
       } else {
         this.stats.redelivered++;
       }
@@ -226,11 +228,16 @@ export class Ingestor {
     }
     this.stats.lagByPartition.set(key, Number(batch.offsetLag()));
     this.boundMemory();
+    await this.waitForWrites(heartbeat);
+    await heartbeat();
+  }
+
+  /** Backpressure: no more reading while too many writes are pending (e.g. S3 is down). */
+  private async waitForWrites(heartbeat: () => Promise<void>): Promise<void> {
     while (this.writes.size >= this.options.maxConcurrentWrites && !this.stopping) {
       await Promise.race([Promise.race(this.writes), sleep(1_000)]);
       await heartbeat();
     }
-    await heartbeat();
   }
 
   private boundMemory(): void {
