@@ -74,7 +74,7 @@ export default [
   },
   {
     // Tests of an app may drive another app's library surface (the simulator's generator).
-    files: ['**/*.spec.ts'],
+    files: ['**/*.spec.ts', '**/*.spec-helper.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: true })] },
   },
   {

@@ -7,7 +7,6 @@ export const API_ERROR_CODES = [
   'database_unavailable',
   'internal',
   'bad_config',
-  'demo_failed',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -21,7 +20,6 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze
   database_unavailable: 503,
   internal: 500,
   bad_config: 500,
-  demo_failed: 500,
 });
 
 export class ApiError extends Error {

@@ -47,6 +47,8 @@ export {
   writeQuarantineFile,
 } from './lake/quarantine.js';
 export type { QuarantineRecord } from './lake/quarantine.js';
+export { landRecords } from './lake/land-records.js';
+export type { LandableRecord, LandReport } from './lake/land-records.js';
 export { decodeParquet, encodeParquet } from './parquet/parquet-codec.js';
 export type { ParquetWriteOptions } from './parquet/parquet-codec.js';
 export {

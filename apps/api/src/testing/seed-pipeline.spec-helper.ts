@@ -2,15 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // A test helper: tests may use the other apps (see eslint.config.mjs), helpers too.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { runDay } from '@shoplens/batch';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { Simulation, type EmittedRecord, type SimulationTruth } from '@shoplens/simulator';
 import { openLake, type Database } from '@shoplens/storage';
 import { ZoneCalendar } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import { landRecords } from '../demo/land-records.js';
+import { landRecords } from '@shoplens/storage';
 
 /** Simulator → lake (as the ingestor lands it) → batch for each day into `db`; returns the truth. */
 export async function seedPipeline(

@@ -1,15 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 // The embedded demo runs the batch and the simulator in-process through their exported
-// libraries; apps importing apps is otherwise not allowed (see docs/demo.md).
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// libraries (a type:tool may drive apps).
 import { runDay } from '@shoplens/batch';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { Simulation, type EmittedRecord } from '@shoplens/simulator';
 import { createWarehouse, migrateToLatest, openLake } from '@shoplens/storage';
 import type { Logger } from 'pino';
 import type { DemoConfig } from './demo-config.js';
-import { landRecords } from './land-records.js';
+import { landRecords } from '@shoplens/storage';
 import type { Progress } from './progress.js';
 
 /** Simulate → land (as the ingestor would) → batch each day, all in this process. */

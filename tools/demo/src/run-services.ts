@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.js';
+import { DemoError } from './errors.js';
 import type { DemoConfig } from './demo-config.js';
 import type { Progress } from './progress.js';
 
@@ -28,7 +28,7 @@ async function run(
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) {
     log.error({ name, code, stderr: tail }, 'step failed');
-    throw new ApiError(
+    throw new DemoError(
       'demo_failed',
       `${name} exited with ${code}: ${tail.trim().split('\n').slice(-5).join('\n')}`,
     );
@@ -69,7 +69,7 @@ export async function runServices(
     },
   );
   if (built.status !== 0)
-    throw new ApiError(
+    throw new DemoError(
       'demo_failed',
       `building the apps failed: ${built.stderr.toString().slice(-2000)}`,
     );

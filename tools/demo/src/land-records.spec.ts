@@ -6,7 +6,7 @@ import {
   readQuarantine,
   readRawLines,
 } from '@shoplens/storage';
-import { landRecords } from './land-records.js';
+import { landRecords } from '@shoplens/storage';
 
 function records(seed: number) {
   const sim = new Simulation({

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { ApiError } from '../errors.js';
+import { DemoError } from './errors.js';
 
 export interface EmbeddedPostgres {
   /** A normal PostgreSQL URL every app can use with pg. */
@@ -22,9 +22,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The pglite-socket server script, found from the api package (which depends on it). */
+/** The pglite-socket server script, found from this package (which depends on it). */
 export function pgliteServerScript(repoRoot: string): string {
-  const require = createRequire(join(repoRoot, 'apps/api/package.json'));
+  const require = createRequire(join(repoRoot, 'tools/demo/package.json'));
   return join(dirname(require.resolve('@electric-sql/pglite-socket')), 'scripts/server.js');
 }
 
@@ -63,7 +63,7 @@ export async function startEmbeddedPostgres(options: {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new ApiError(
+      throw new DemoError(
         'demo_failed',
         `the embedded PostgreSQL exited (${child.exitCode}): ${output.trim()}`,
       );
@@ -77,7 +77,7 @@ export async function startEmbeddedPostgres(options: {
       await client.end().catch(() => undefined);
       if (Date.now() > deadline) {
         await stop();
-        throw new ApiError(
+        throw new DemoError(
           'demo_failed',
           `the embedded PostgreSQL did not start within 60 s: ${output.trim()}`,
         );

@@ -3,11 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { ApiError } from '../errors.js';
-import { createApp } from '../http/create-app.js';
-import { addDays, calendarOf, todayIn } from '../kpis/days.js';
-import { openWarehouse } from '../server/open-warehouse.js';
-import { startServer } from '../server/start-server.js';
+import { DemoError } from './errors.js';
+import { addDays, calendarOf, createApp, openWarehouse, startServer, todayIn } from '@shoplens/api';
 import { DEMO_HELP, loadDemoConfig } from './demo-config.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
@@ -15,8 +12,8 @@ import { Progress } from './progress.js';
 import { runEmbedded } from './run-embedded.js';
 import { runServices } from './run-services.js';
 
-// dist/apps/api/demo/main.js and apps/api/src/demo/main.ts both sit four levels down.
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+// dist/tools/demo/main.js and tools/demo/src/main.ts both sit three levels down.
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -103,7 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
       `\nshoplens: ${err instanceof Error ? err.message : String(err)}\n  (details in ${logFile})\n`,
     );
     await stopAll();
-    return err instanceof ApiError && err.code === 'bad_config' ? 2 : 1;
+    return err instanceof DemoError && err.code === 'bad_config' ? 2 : 1;
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Topic } from '@shoplens/schemas';
 import { parseEventLine } from '@shoplens/schemas';
-import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
-import { writeQuarantineFile, writeRawFile } from '@shoplens/storage';
+import type { ObjectStore } from '../object-store/object-store.js';
+import type { QuarantineRecord } from './quarantine.js';
+import { writeQuarantineFile } from './quarantine.js';
+import { writeRawFile } from './raw-zone.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

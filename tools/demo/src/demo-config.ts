@@ -1,6 +1,5 @@
-import { ApiError } from '../errors.js';
-import type { LogLevel } from '../config.js';
-import { logLevelFrom, reportTzFrom } from '../config.js';
+import { DemoError } from './errors.js';
+import { logLevelFrom, reportTzFrom, type LogLevel } from '@shoplens/api';
 
 /** What `npm start` runs: everything embedded, or the real services named by the environment. */
 export interface DemoConfig {
@@ -23,7 +22,7 @@ export interface DemoConfig {
 }
 
 export const DEMO_HELP = `Usage: npm start
-       node dist/apps/api/demo/main.js [--help]
+       node dist/tools/demo/main.js [--help]
 
 The whole pipeline in one command. With no configuration: simulates a week of shop
 traffic, lands it in a local lake (.shoplens/lake), runs the batch for each day into an
@@ -50,7 +49,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ApiError(
+    throw new DemoError(
       'bad_config',
       `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
     );
@@ -64,7 +63,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   if (kafkaBrokers !== undefined) {
     const missing = [lakeUrl ? '' : 'LAKE_URL', databaseUrl ? '' : 'DATABASE_URL'].filter(Boolean);
     if (missing.length > 0)
-      throw new ApiError(
+      throw new DemoError(
         'bad_config',
         `KAFKA_BROKERS is set, so the real path runs and needs ${missing.join(' and ')} too (or unset KAFKA_BROKERS for the embedded demo)`,
       );
