@@ -1,4 +1,3 @@
-import { parseEventLine } from '@shoplens/schemas';
 import { Simulation, type EmittedRecord, type SimulationTruth } from '@shoplens/simulator';
 import {
   createTestPrefix,
@@ -12,11 +11,11 @@ import {
   migrateToLatest,
   openLake,
   readParquetDay,
+  landRecords,
   readQuarantine,
   writeRawFile,
   type Database,
   type Lake,
-  type ObjectStore,
 } from '@shoplens/storage';
 import { ZoneCalendar } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
@@ -26,34 +25,6 @@ import { runDay, type DayReport } from './run-day.js';
 
 const log = pino({ level: 'silent' });
 const encoder = new TextEncoder();
-
-/** Lands records as the ingestor does: valid ones in raw by topic and UTC hour, invalid ones left out. */
-async function land(store: ObjectStore, records: readonly EmittedRecord[]): Promise<number> {
-  const files = new Map<string, { topic: string; hourMs: number; lines: Uint8Array[] }>();
-  let invalid = 0;
-  for (const r of records) {
-    const result = parseEventLine(r.value, { arrivalTimeMs: r.emittedAtMs });
-    if (!result.ok) {
-      invalid++;
-      continue;
-    }
-    const hourMs = Math.floor(result.eventTimeMs / 3_600_000) * 3_600_000;
-    const id = `${r.topic}/${hourMs}`;
-    const file = files.get(id) ?? { topic: r.topic, hourMs, lines: [] };
-    file.lines.push(encoder.encode(r.value));
-    files.set(id, file);
-  }
-  let offset = 0;
-  for (const f of files.values()) {
-    await writeRawFile(
-      store,
-      { topic: f.topic, partition: 0, startOffset: String(offset), hourMs: f.hourMs },
-      f.lines,
-    );
-    offset += f.lines.length;
-  }
-  return invalid;
-}
 
 function simulate(timeZone: string, seed: number) {
   const sim = new Simulation({
@@ -228,8 +199,8 @@ describe('runDay against S3 and PostgreSQL', () => {
     ['America/New_York', 11],
   ])('equals the simulator ground truth in %s, and a re-run changes nothing', async (tz, seed) => {
     const { records, truth } = simulate(tz, seed);
-    const invalid = await land(lake.store, records);
-    expect(invalid).toBe(truth.records.invalid);
+    const landed = await landRecords(lake.store, records);
+    expect(landed.quarantined).toBe(truth.records.invalid);
 
     const run = async () => {
       const reports: DayReport[] = [];
