@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TOPIC_NAMES } from '@shoplens/schemas';
-import { testKafka, uniqueId } from '@shoplens/stack/testing';
+import { createTopicsAndWait, testKafka, uniqueId } from '@shoplens/stack/testing';
 import type { SimulationTruth } from './index.js';
 import { Simulation } from './index.js';
 import { registerLz4 } from './sinks/kafka-codecs.js';
@@ -80,16 +80,16 @@ async function readAll(topics: readonly string[], expected: number): Promise<Rec
 }
 
 async function createTopics(prefix: string): Promise<() => Promise<void>> {
-  const admin = testKafka().admin();
-  await admin.connect();
   const topics = TOPIC_NAMES.map((t) => prefix + t);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
-  });
+  await createTopicsAndWait(topics);
   return async () => {
-    await admin.deleteTopics({ topics });
-    await admin.disconnect();
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
   };
 }
 

@@ -1,7 +1,7 @@
 export type { IntegrationEnv } from './integration-env.js';
 export { integrationEnv } from './integration-env.js';
 export type { TestTopic } from './test-kafka.js';
-export { createTestTopic, testKafka, uniqueGroupId } from './test-kafka.js';
+export { createTestTopic, createTopicsAndWait, testKafka, uniqueGroupId } from './test-kafka.js';
 export type { TestPrefix } from './test-s3.js';
 export { createTestPrefix, testS3Client } from './test-s3.js';
 export type { TestSchema } from './test-schema.js';

@@ -4,7 +4,11 @@ import { integrationEnv } from './integration-env.js';
 import { uniqueId } from './unique-id.js';
 
 export function testKafka(clientId = uniqueId('test-client')): Kafka {
-  return new Kafka({ clientId, brokers: [...integrationEnv().kafkaBrokers], logLevel: logLevel.WARN });
+  return new Kafka({
+    clientId,
+    brokers: [...integrationEnv().kafkaBrokers],
+    logLevel: logLevel.WARN,
+  });
 }
 
 export interface TestTopic {
@@ -14,16 +18,53 @@ export interface TestTopic {
   delete(): Promise<void>;
 }
 
-/** Creates a topic used by one test only (the broker never auto-creates topics). */
-export async function createTestTopic(options: { prefix?: string; partitions?: number } = {}): Promise<TestTopic> {
-  const topic = uniqueId(options.prefix ?? 'test');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates topics and returns once every partition has a leader. kafkajs's own
+ * `waitForLeaders` gives up when a fresh topic's metadata briefly answers "unknown
+ * topic or partition", so this polls the metadata itself, for up to `timeoutMs`.
+ */
+export async function createTopicsAndWait(
+  names: readonly string[],
+  options: { partitions?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const partitions = options.partitions ?? 3;
   const admin: Admin = testKafka().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: options.partitions ?? 3, replicationFactor: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    });
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+        const ready = topics.every(
+          (t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0),
+        );
+        if (ready) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `topics ${names.join(', ')} have no leaders after ${options.timeoutMs ?? 30_000} ms`,
+        );
+      await sleep(100);
+    }
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Creates a topic used by one test only (the broker never auto-creates topics). */
+export async function createTestTopic(
+  options: { prefix?: string; partitions?: number } = {},
+): Promise<TestTopic> {
+  const topic = uniqueId(options.prefix ?? 'test');
+  await createTopicsAndWait([topic], { partitions: options.partitions ?? 3 });
   return {
     topic,
     groupId: uniqueGroupId(topic),
