@@ -48,6 +48,8 @@ export class Ingestor {
   private readonly log: Logger;
   private stopping = false;
   private assigned = false;
+  private assignment: Record<string, number[]> = {};
+  private idleCheck: Promise<void> | undefined;
   private abortWrites = false;
   private committing: Promise<boolean> | undefined;
   private commitAgain = false;
@@ -163,6 +165,7 @@ export class Ingestor {
   private onAssignment(assignment: Record<string, number[]>): void {
     this.lastRecordAt = this.now();
     this.assigned = true;
+    this.assignment = assignment;
     const kept = new Set(
       Object.entries(assignment).flatMap(([topic, partitions]) =>
         partitions.map((p) => this.partitionKey(topic, p)),
@@ -354,11 +357,40 @@ export class Ingestor {
     if (
       idle !== undefined &&
       this.assigned &&
-      this.stats.lag === 0 &&
+      !this.idleCheck &&
       nowMs - this.lastRecordAt >= idle &&
       this.writes.size === 0
     ) {
-      void this.stop('idle');
+      this.idleCheck = this.caughtUp()
+        .then((done) => (done ? this.stop('idle') : undefined))
+        .catch((err: unknown) => this.log.warn({ err }, 'idle check failed'))
+        .finally(() => (this.idleCheck = undefined));
+    }
+  }
+
+  /** Whether every assigned partition has been read to its high watermark (asked of the broker, not the last fetch). */
+  private async caughtUp(): Promise<boolean> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = Object.keys(this.assignment);
+      const committed = new Map<string, number>();
+      for (const t of await admin.fetchOffsets({ groupId: this.options.groupId, topics })) {
+        for (const p of t.partitions)
+          committed.set(this.partitionKey(t.topic, p.partition), Number(p.offset));
+      }
+      for (const topic of topics) {
+        const wanted = new Set(this.assignment[topic]);
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          if (!wanted.has(p.partition)) continue;
+          const key = this.partitionKey(topic, p.partition);
+          const position = this.buffers.get(key)?.nextOffset ?? committed.get(key) ?? -1;
+          if (position < Number(p.high)) return false;
+        }
+      }
+      return true;
+    } finally {
+      await admin.disconnect();
     }
   }
 

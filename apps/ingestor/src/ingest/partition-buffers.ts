@@ -112,6 +112,11 @@ export class PartitionBuffers {
     if (this.committed === undefined || offset > this.committed) this.committed = offset;
   }
 
+  /** One past the last offset taken, if any. */
+  get nextOffset(): number | undefined {
+    return this.next;
+  }
+
   get openBytes(): number {
     let bytes = 0;
     for (const f of this.open.values()) bytes += f.bytes;
