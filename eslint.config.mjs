@@ -23,7 +23,9 @@ const ioPackages = [
 
 /** Who may import whom, by `type:*` tag. An empty list allows no project at all. */
 function boundaries({ inTests }) {
+  // Tests may drive the apps (the simulator's generator) and the tools (the service stack).
   const apps = inTests ? ['type:app'] : [];
+  const tools = inTests ? ['type:tool', 'type:app'] : [];
   return {
     enforceBuildableLibDependency: true,
     banTransitiveDependencies: true,
@@ -35,7 +37,10 @@ function boundaries({ inTests }) {
         onlyDependOnLibsWithTags: ['type:schema'],
         bannedExternalImports: ioPackages,
       },
-      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:schema', 'type:domain'] },
+      {
+        sourceTag: 'type:adapter',
+        onlyDependOnLibsWithTags: ['type:schema', 'type:domain', ...tools],
+      },
       {
         sourceTag: 'type:app',
         onlyDependOnLibsWithTags: [
@@ -73,7 +78,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: false })] },
   },
   {
-    // Tests of an app may drive another app's library surface (the simulator's generator).
+    // Tests may drive the apps' library surfaces and the service stack of tools/stack.
     files: ['**/*.spec.ts', '**/*.spec-helper.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: true })] },
   },

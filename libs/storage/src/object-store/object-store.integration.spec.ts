@@ -1,7 +1,6 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests take their services from tools/stack
 import { createTestPrefix, integrationEnv } from '@shoplens/stack/testing';
 import { createLocalObjectStore } from './local-object-store.js';
 import { describeObjectStoreContract } from './object-store.spec-suite.js';

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests take their services from tools/stack
 import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
 import type { Kysely } from 'kysely';
 import { createWarehouse } from './create-warehouse.js';
