@@ -14,16 +14,16 @@ for (let i = 0; i < 6; i++) {
  * Keys are the 128 bits of the UUID, case-insensitive, so no two UUIDs ever collide.
  */
 export class UuidSet {
-  #words: Uint32Array;
+  #words: Int32Array;
   #used: Uint8Array;
   #mask: number;
   #size = 0;
-  readonly #key = new Uint32Array(4);
+  readonly #key = new Int32Array(4);
 
   constructor(capacity = 1024) {
     let slots = 16;
     while (slots * MAX_LOAD < capacity) slots *= 2;
-    this.#words = new Uint32Array(slots * 4);
+    this.#words = new Int32Array(slots * 4);
     this.#used = new Uint8Array(slots);
     this.#mask = slots - 1;
   }
@@ -47,10 +47,14 @@ export class UuidSet {
   /** Adds every member of `other`. */
   addAll(other: UuidSet): void {
     const words = other.#words;
-    const key = new Uint32Array(4);
+    const key = new Int32Array(4);
     for (let slot = 0; slot < other.#used.length; slot++) {
       if (other.#used[slot] === EMPTY) continue;
-      key.set(words.subarray(slot * 4, slot * 4 + 4));
+      const o = slot * 4;
+      key[0] = words[o]!;
+      key[1] = words[o + 1]!;
+      key[2] = words[o + 2]!;
+      key[3] = words[o + 3]!;
       if (this.#size + 1 > this.#used.length * MAX_LOAD) this.#grow();
       this.#insert(key);
     }
@@ -70,7 +74,8 @@ export class UuidSet {
       }
       const v = c < 128 ? (HEX[c] as number) : -1;
       if (v < 0) return false;
-      word = ((word << 4) | v) >>> 0;
+      // Signed 32-bit words stay small integers for V8; `>>> 0` would box them.
+      word = (word << 4) | v;
       if (++nibbles === 8) {
         key[w++] = word;
         word = 0;
@@ -80,17 +85,16 @@ export class UuidSet {
     return true;
   }
 
-  #slotOf(key: Uint32Array): number {
+  #slotOf(key: Int32Array): number {
     // The random bits of a v4 UUID hash well; mixing keeps other versions spread too.
-    let h =
-      (key[0]! ^ Math.imul(key[1]!, 0x9e3779b1) ^ Math.imul(key[2]!, 0x85ebca6b) ^ key[3]!) >>> 0;
+    let h = key[0]! ^ Math.imul(key[1]!, 0x9e3779b1) ^ Math.imul(key[2]!, 0x85ebca6b) ^ key[3]!;
     h ^= h >>> 16;
-    h = Math.imul(h, 0x7feb352d) >>> 0;
+    h = Math.imul(h, 0x7feb352d);
     h ^= h >>> 15;
     return h & this.#mask;
   }
 
-  #find(key: Uint32Array): number {
+  #find(key: Int32Array): number {
     const words = this.#words;
     for (let slot = this.#slotOf(key); ; slot = (slot + 1) & this.#mask) {
       if (this.#used[slot] === EMPTY) return -1;
@@ -106,7 +110,7 @@ export class UuidSet {
     }
   }
 
-  #insert(key: Uint32Array): boolean {
+  #insert(key: Int32Array): boolean {
     const words = this.#words;
     for (let slot = this.#slotOf(key); ; slot = (slot + 1) & this.#mask) {
       const o = slot * 4;
@@ -134,14 +138,18 @@ export class UuidSet {
     const oldWords = this.#words;
     const oldUsed = this.#used;
     const slots = oldUsed.length * 2;
-    this.#words = new Uint32Array(slots * 4);
+    this.#words = new Int32Array(slots * 4);
     this.#used = new Uint8Array(slots);
     this.#mask = slots - 1;
     this.#size = 0;
-    const key = new Uint32Array(4);
+    const key = new Int32Array(4);
     for (let slot = 0; slot < oldUsed.length; slot++) {
       if (oldUsed[slot] === EMPTY) continue;
-      key.set(oldWords.subarray(slot * 4, slot * 4 + 4));
+      const o = slot * 4;
+      key[0] = oldWords[o]!;
+      key[1] = oldWords[o + 1]!;
+      key[2] = oldWords[o + 2]!;
+      key[3] = oldWords[o + 3]!;
       this.#insert(key);
     }
   }
