@@ -2,6 +2,7 @@ export { TransformError, TRANSFORM_ERROR_CODES } from './errors.js';
 export type { TransformErrorCode } from './errors.js';
 export { ZoneCalendar, utcHoursBetween } from './time/zone-calendar.js';
 export { UuidSet } from './dedupe/uuid-set.js';
+export type { UuidSetSnapshot } from './dedupe/uuid-set.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
 export { KPI_TABLES } from './kpi/kpi-rows.js';
 export type {
@@ -18,7 +19,7 @@ export type {
 } from './kpi/kpi-rows.js';
 export { KPI_COLUMNS } from './kpi/kpi-columns.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
-export type { Purchase } from './kpi/kpi-accumulator.js';
+export type { Purchase, KpiSnapshot } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';
 export { MinuteWindows, MINUTE_MS, minuteOf } from './realtime/minute-windows.js';
 export type { MinuteWindowsOptions } from './realtime/minute-windows.js';

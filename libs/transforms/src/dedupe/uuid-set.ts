@@ -8,6 +8,12 @@ for (let i = 0; i < 6; i++) {
   HEX[97 + i] = 10 + i;
 }
 
+export interface UuidSetSnapshot {
+  readonly words: Int32Array;
+  readonly used: Uint8Array;
+  readonly size: number;
+}
+
 /**
  * An exact set of UUIDs (the dedup key of events) in typed arrays: 16 bytes an entry
  * instead of a ~90-byte string in a `Set`: a day of 10 M events takes ~280 MB, not ~1 GB.
@@ -26,6 +32,21 @@ export class UuidSet {
     this.#words = new Int32Array(slots * 4);
     this.#used = new Uint8Array(slots);
     this.#mask = slots - 1;
+  }
+
+  /** The set's memory, for another thread (structured clone or transfer). */
+  toSnapshot(): UuidSetSnapshot {
+    return { words: this.#words, used: this.#used, size: this.#size };
+  }
+
+  /** A set from {@link toSnapshot}'s output; the arrays are taken over, not copied. */
+  static fromSnapshot(snapshot: UuidSetSnapshot): UuidSet {
+    const set = new UuidSet(0);
+    set.#words = snapshot.words;
+    set.#used = snapshot.used;
+    set.#mask = snapshot.used.length - 1;
+    set.#size = snapshot.size;
+    return set;
   }
 
   get size(): number {

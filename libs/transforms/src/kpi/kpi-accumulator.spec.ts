@@ -183,6 +183,22 @@ describe('KpiAccumulator', () => {
       );
     });
 
+    it('survives a structured-clone round trip of its snapshot, as between threads', () => {
+      fc.assert(
+        fc.property(timedEventsArb, zone, fc.nat(), (events, tz, cut) => {
+          const at = events.length === 0 ? 0 : cut % events.length;
+          const cal = new ZoneCalendar(tz);
+          const moved = KpiAccumulator.fromSnapshot(
+            cal,
+            structuredClone(accumulate(events.slice(0, at), tz).toSnapshot()),
+          );
+          moved.merge(accumulate(events.slice(at), tz));
+          expect(allKpis(moved)).toEqual(allKpis(accumulate(events, tz)));
+        }),
+        { numRuns: 50 },
+      );
+    });
+
     it('is unchanged when chunks are aggregated apart and their partials merged', () => {
       fc.assert(
         fc.property(

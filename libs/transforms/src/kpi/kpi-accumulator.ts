@@ -1,6 +1,6 @@
 import type { LineItem, PurchaseEvent, ShopEvent } from '@shoplens/schemas';
 import { keptPurchase } from '../dedupe/kept-purchase.js';
-import { UuidSet } from '../dedupe/uuid-set.js';
+import { UuidSet, type UuidSetSnapshot } from '../dedupe/uuid-set.js';
 import { TransformError } from '../errors.js';
 import type { ZoneCalendar } from '../time/zone-calendar.js';
 import type {
@@ -34,6 +34,18 @@ interface DayState {
   };
   /** Refunds by event_id, so merging partials that share events never adds one twice. */
   readonly refunds: Map<string, { readonly currency: string; readonly amountCents: number }>;
+}
+
+type DaySnapshot = Omit<DayState, 'ids'> & { readonly ids: UuidSetSnapshot };
+
+/**
+ * A partial aggregate as plain data (Maps, Sets, typed arrays) that structured clone
+ * carries between worker threads; see {@link KpiAccumulator.toSnapshot}.
+ */
+export interface KpiSnapshot {
+  readonly timeZone: string;
+  readonly days: ReadonlyMap<string, DaySnapshot>;
+  readonly orders: ReadonlyMap<string, ReadonlyMap<string, Purchase>>;
 }
 
 function newDay(): DayState {
@@ -87,6 +99,29 @@ export class KpiAccumulator {
       this.#days.set(day, state);
     }
     return state;
+  }
+
+  /** This partial as plain data, e.g. to send from a worker thread; the accumulator is spent. */
+  toSnapshot(): KpiSnapshot {
+    const days = new Map<string, DaySnapshot>();
+    for (const [day, state] of this.#days) days.set(day, { ...state, ids: state.ids.toSnapshot() });
+    return { timeZone: this.calendar.timeZone, days, orders: this.#orders };
+  }
+
+  /** An accumulator holding a snapshot's partial, e.g. to merge what a worker computed. */
+  static fromSnapshot(calendar: ZoneCalendar, snapshot: KpiSnapshot): KpiAccumulator {
+    if (snapshot.timeZone !== calendar.timeZone) {
+      throw new TransformError(
+        'incompatible_partials',
+        `a snapshot of ${snapshot.timeZone} is not of ${calendar.timeZone}`,
+      );
+    }
+    const acc = new KpiAccumulator(calendar);
+    for (const [day, state] of snapshot.days)
+      acc.#days.set(day, { ...state, ids: UuidSet.fromSnapshot(state.ids) });
+    for (const [orderId, purchases] of snapshot.orders)
+      acc.#orders.set(orderId, new Map(purchases));
+    return acc;
   }
 
   /** Adds one valid event; returns false when its event_id was already counted. */
