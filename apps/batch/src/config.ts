@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BatchError } from './errors.js';
 
@@ -19,6 +20,8 @@ Options:
   --lateness-hours N     also read N hours of raw partitions on each side of the day, so
                          a duplicate order across midnight keeps its earliest copy (default 2)
   --allow-empty          a day without raw input loads zeros instead of failing
+  --workers N            threads reading a day's files in parallel (default: the
+                         machine's cores, at most 4; 1 reads in the main thread)
   --no-warehouse         write Parquet only; DATABASE_URL is not needed
   --help                 this text
 
@@ -39,6 +42,7 @@ export interface BatchConfig {
   readonly tz: string;
   readonly latenessHours: number;
   readonly allowEmpty: boolean;
+  readonly workers: number;
   readonly lakeUrl: string;
   readonly databaseUrl: string | undefined;
   readonly s3Endpoint: string | undefined;
@@ -95,6 +99,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
         tz: { type: 'string' },
         'lateness-hours': { type: 'string' },
         'allow-empty': { type: 'boolean', default: false },
+        workers: { type: 'string' },
         'no-warehouse': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -119,6 +124,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     return Object.freeze({
       ...base,
       help: true,
+      workers: 1,
       days: [],
       tz: 'UTC',
       latenessHours: 0,
@@ -160,6 +166,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
       `--lateness-hours must be an integer from 0 to 72, got ${JSON.stringify(v['lateness-hours'])}`,
     );
   }
+  const workers = v.workers === undefined ? Math.min(availableParallelism(), 4) : Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new BatchError(
+      'bad_arguments',
+      `--workers must be an integer from 1 to 64, got ${JSON.stringify(v.workers)}`,
+    );
+  }
   const databaseUrl = v['no-warehouse'] ? undefined : env['DATABASE_URL'];
   if (!v['no-warehouse'] && !databaseUrl) {
     throw new BatchError(
@@ -173,6 +186,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     days: Object.freeze(days),
     tz,
     latenessHours: lateness,
+    workers,
     allowEmpty: v['allow-empty'] ?? false,
     databaseUrl,
   });

@@ -9,23 +9,30 @@ import {
 import { curatedEventsTable } from '@shoplens/transforms';
 
 /**
- * Streams a day of curated events into `curated/events/dt=<day>/part-NNNNN.parquet` in
- * parts of bounded size, so the day never has to fit in memory; `finish` removes parts
- * an earlier run of the day left beyond the ones written now.
+ * Streams a day of curated events into `curated/events/dt=<day>/part-<prefix>NNNNN.parquet`
+ * in parts of bounded size, so the day never has to fit in memory. Several writers (one
+ * per worker thread) share a day with distinct prefixes; once all are closed,
+ * {@link removeStaleParts} deletes what an earlier run left beyond the parts written now.
  */
 export class CuratedWriter {
   readonly #store: ObjectStore;
   readonly #day: string;
+  readonly #prefix: string;
   readonly #rowsPerPart: number;
   #rows: { event: ShopEvent; eventTimeMs: number }[] = [];
   #pending: Promise<void> = Promise.resolve();
   readonly #written: string[] = [];
   rows = 0;
 
-  constructor(store: ObjectStore, day: string, rowsPerPart = 250_000) {
+  constructor(
+    store: ObjectStore,
+    day: string,
+    options: { prefix?: string; rowsPerPart?: number } = {},
+  ) {
     this.#store = store;
     this.#day = day;
-    this.#rowsPerPart = rowsPerPart;
+    this.#prefix = options.prefix ?? '';
+    this.#rowsPerPart = options.rowsPerPart ?? 250_000;
   }
 
   /** Adds a row; resolves once the part it completed (if any) is written. */
@@ -40,22 +47,28 @@ export class CuratedWriter {
     this.#rows = [];
     // One part in flight while the next fills: encoding overlaps with reading.
     await this.#pending;
-    const key = parquetKey('curated', 'events', this.#day, this.#written.length);
+    const part = `${this.#prefix}${String(this.#written.length).padStart(5, '0')}`;
+    const key = parquetKey('curated', 'events', this.#day, part);
     this.#written.push(key);
     this.#pending = writeParquet(this.#store, key, curatedEventsTable(rows));
   }
 
-  /** Writes the last part and deletes stale ones; returns the keys written. */
-  async finish(): Promise<string[]> {
+  /** Writes the last part (an empty one if nothing was written) and returns every key written. */
+  async close(): Promise<string[]> {
     if (this.#rows.length > 0 || this.#written.length === 0) await this.#flush();
     await this.#pending;
-    const keep = new Set(this.#written);
-    for await (const object of listAll(
-      this.#store,
-      parquetDayPrefix('curated', 'events', this.#day),
-    )) {
-      if (!keep.has(object.key)) await this.#store.delete(object.key);
-    }
     return [...this.#written];
+  }
+}
+
+/** Deletes the day's curated event parts that are not in `keep`. */
+export async function removeStaleParts(
+  store: ObjectStore,
+  day: string,
+  keep: readonly string[],
+): Promise<void> {
+  const kept = new Set(keep);
+  for await (const object of listAll(store, parquetDayPrefix('curated', 'events', day))) {
+    if (!kept.has(object.key)) await store.delete(object.key);
   }
 }

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { HELP, loadConfig } from './config.js';
 import { BatchError, EXIT_CODES } from './errors.js';
 import { runBatch } from './run-batch.js';
+import type { DayReport } from './run-day.js';
 
 async function main(): Promise<number> {
   let config;
@@ -24,11 +25,13 @@ async function main(): Promise<number> {
     pino.destination(2),
   );
   try {
-    await runBatch(config, log, (r) => {
+    const onDay = (r: DayReport) => {
       // One JSON summary per day on stdout, for scripts and Airflow's task log.
       const { kpis: _kpis, ...summary } = r;
       process.stdout.write(`${JSON.stringify(summary)}\n`);
-    });
+    };
+    // The worker entry is bundled next to this file (dist/apps/batch/aggregate-worker.js).
+    await runBatch(config, log, onDay, new URL('./aggregate-worker.js', import.meta.url));
     return 0;
   } catch (err) {
     // Expected failures get their message; anything else its stack too.

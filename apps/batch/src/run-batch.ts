@@ -4,6 +4,7 @@ import {
   openLake,
   type Database,
   type Lake,
+  type LakeOptions,
 } from '@shoplens/storage';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -16,11 +17,18 @@ export async function runBatch(
   config: BatchConfig,
   log: Logger,
   onDay: (report: DayReport) => void = () => undefined,
+  /** The bundled worker entry; without it every day is read in this thread. */
+  workerScript?: string | URL,
 ): Promise<DayReport[]> {
-  const lake: Lake = openLake({
+  const lakeOptions: LakeOptions = {
     url: config.lakeUrl,
     ...(config.s3Endpoint ? { s3: { endpoint: config.s3Endpoint, forcePathStyle: true } } : {}),
-  });
+  };
+  const lake: Lake = openLake(lakeOptions);
+  const parallel =
+    workerScript && config.workers > 1
+      ? { parallel: { workers: config.workers, script: workerScript, lake: lakeOptions } }
+      : {};
   let db: Kysely<Database> | undefined;
   try {
     if (config.databaseUrl) {
@@ -38,7 +46,7 @@ export async function runBatch(
     const reports: DayReport[] = [];
     for (const day of config.days) {
       const report = await runDay(
-        { store: lake.store, log, ...(db ? { db } : {}) },
+        { store: lake.store, log, ...(db ? { db } : {}), ...parallel },
         { day, tz: config.tz, latenessHours: config.latenessHours, allowEmpty: config.allowEmpty },
       );
       onDay(report);

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { parseEventLine, type ShopEvent } from '@shoplens/schemas';
 import {
   listRawFiles,
-  readRawFile,
   replaceDay,
   replaceParquetDay,
   recordRun,
-  writeQuarantineFile,
   type Database,
+  type LakeOptions,
   type ObjectStore,
-  type QuarantineRecord,
   type RawFile,
 } from '@shoplens/storage';
 import {
@@ -19,18 +16,31 @@ import {
   kpiArrowTable,
   orderItemsTable,
   type DayKpis,
+  type KpiSnapshot,
   type KpiTableKey,
 } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { CuratedWriter } from './curated-writer.js';
+import { Worker } from 'node:worker_threads';
+import { CuratedWriter, removeStaleParts } from './curated-writer.js';
+import { readShare, type ShareResult } from './read-share.js';
 import { BatchError } from './errors.js';
 
 const HOUR = 3_600_000;
-const PROGRESS_EVERY = 500_000;
+
+/** Reading a day's files in worker threads, each aggregating a share, merged at the end. */
+export interface ParallelOptions {
+  readonly workers: number;
+  /** The worker entry: dist/apps/batch/aggregate-worker.js next to the bundled CLI. */
+  readonly script: string | URL;
+  /** How the workers open the same lake. */
+  readonly lake: LakeOptions;
+}
 
 export interface RunDayDeps {
   readonly store: ObjectStore;
+  /** Absent, or one worker: the day is read in this thread. */
+  readonly parallel?: ParallelOptions;
   /** Absent: Parquet only, no warehouse load. */
   readonly db?: Kysely<Database>;
   readonly log: Logger;
@@ -113,35 +123,25 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       'reading raw partitions',
     );
 
-    const acc = new KpiAccumulator(calendar);
-    const curated = new CuratedWriter(deps.store, day);
-    const { lines, quarantined } = await aggregateRaw(deps.store, files, acc, {
-      onEvent: (event, eventTimeMs) => curated.append(event, eventTimeMs),
-      onInvalid: async (file, records) => {
-        if (!ownHour(file)) return 0;
-        // Keyed by the raw file, so a re-run rewrites the same quarantine object.
-        await writeQuarantineFile(
-          deps.store,
-          {
-            topic: file.topic,
-            partition: file.partition,
-            startOffset: file.startOffset,
-            arrivalMs: file.hourStartMs,
-          },
-          records,
-        );
-        return records.length;
-      },
-      day,
-      onProgress: (n, perSecond) => log.info({ lines: n, linesPerSecond: perSecond }, 'progress'),
-      now,
-    });
+    const share = { day, startMs, endMs, now };
+    const onProgress = (n: number, perSecond: number) =>
+      log.info({ lines: n, linesPerSecond: perSecond }, 'progress');
+    const parallel =
+      deps.parallel && deps.parallel.workers > 1 && files.length > 1 ? deps.parallel : undefined;
+    const { acc, lines, quarantined, curatedKeys, curatedRows } = parallel
+      ? await readInWorkers(parallel, files, calendar, share)
+      : await readInProcess(deps.store, files, calendar, { ...share, onProgress });
 
     const kpis = acc.kpis(day);
-    for (const order of acc.keptOrders(day)) await curated.append(order.event, order.timeMs);
-    const curatedKeys = await curated
-      .finish()
-      .catch(wrap('lake_failed', 'cannot write curated events'));
+    // Kept purchases are known only once every share is in: they go in a part of their own.
+    const orders = new CuratedWriter(deps.store, day, { prefix: 'orders-' });
+    for (const order of acc.keptOrders(day)) await orders.append(order.event, order.timeMs);
+    curatedKeys.push(
+      ...(await orders.close().catch(wrap('lake_failed', 'cannot write curated events'))),
+    );
+    await removeStaleParts(deps.store, day, curatedKeys).catch(
+      wrap('lake_failed', 'cannot tidy curated events'),
+    );
     await replaceParquetDay(deps.store, { zone: 'curated', dataset: 'order_items', day }, [
       orderItemsTable(acc.keptOrders(day)),
     ]).catch(wrap('lake_failed', 'cannot write curated order items'));
@@ -165,7 +165,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       duplicateOrders: kpis.counts.duplicate_orders,
       quarantined,
       late,
-      curatedRows: curated.rows,
+      curatedRows: curatedRows + orders.rows,
       seconds: (now() - started) / 1000,
       kpis,
     };
@@ -219,66 +219,100 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
   }
 }
 
-export interface AggregateHooks {
-  /** A kept (first-seen, non-purchase) event of the accumulator's day; purchases wait for order dedup. */
-  readonly onEvent?: (event: ShopEvent, eventTimeMs: number) => Promise<void> | void;
-  /** Invalid lines of one file; returns how many were quarantined. */
-  readonly onInvalid?: (file: RawFile, records: QuarantineRecord[]) => Promise<number>;
-  readonly onProgress?: (lines: number, linesPerSecond: number) => void;
-  readonly day?: string;
-  readonly now?: () => number;
+interface ReadOutcome extends ShareResult {
+  readonly acc: KpiAccumulator;
+  readonly curatedKeys: string[];
 }
 
-/**
- * Streams raw files through validation into a KPI accumulator, one file at a time, so
- * memory holds the aggregate and one decompressed file, never the day.
- */
-export async function aggregateRaw(
+interface ShareSpan {
+  readonly day: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly now: () => number;
+}
+
+async function readInProcess(
   store: ObjectStore,
   files: readonly RawFile[],
-  acc: KpiAccumulator,
-  hooks: AggregateHooks = {},
-): Promise<{ lines: number; quarantined: number }> {
-  const now = hooks.now ?? Date.now;
-  const started = now();
-  let lines = 0;
-  let quarantined = 0;
-  let nextProgress = PROGRESS_EVERY;
-  for (const file of files) {
-    const invalid: QuarantineRecord[] = [];
-    let offset = 0;
-    for await (const line of readRawFile(store, file.key)) {
-      lines++;
-      const result = parseEventLine(line);
-      if (!result.ok) {
-        invalid.push({
-          topic: file.topic,
-          partition: file.partition,
-          offset: `${file.startOffset}+${offset}`,
-          arrivalMs: file.hourStartMs,
-          reason: result.reason,
-          issues: result.issues,
-          key: null,
-          value: line,
-        });
-      } else if (
-        acc.add(result.event, result.eventTimeMs) &&
-        result.event.event_type !== 'purchase' &&
-        hooks.onEvent
-      ) {
-        if (hooks.day === undefined || acc.calendar.dayOf(result.eventTimeMs) === hooks.day) {
-          await hooks.onEvent(result.event, result.eventTimeMs);
-        }
-      }
-      offset++;
-    }
-    if (invalid.length > 0 && hooks.onInvalid) quarantined += await hooks.onInvalid(file, invalid);
-    if (lines >= nextProgress) {
-      nextProgress += PROGRESS_EVERY;
-      hooks.onProgress?.(lines, Math.round(lines / ((now() - started) / 1000 || 1)));
-    }
+  calendar: ZoneCalendar,
+  span: ShareSpan & { onProgress: (lines: number, perSecond: number) => void },
+): Promise<ReadOutcome> {
+  const acc = new KpiAccumulator(calendar);
+  const result = await readShare(store, files, acc, { ...span, partPrefix: '' }).catch(
+    wrap('lake_failed', 'cannot read the raw zone'),
+  );
+  return { ...result, acc, curatedKeys: [...result.curatedKeys] };
+}
+
+/** Splits files into shares of about equal bytes, largest first onto the lightest share. */
+function shares(files: readonly RawFile[], n: number): RawFile[][] {
+  const out: RawFile[][] = Array.from({ length: n }, () => []);
+  const load = new Array<number>(n).fill(0);
+  for (const f of [...files].sort((a, b) => b.size - a.size)) {
+    const i = load.indexOf(Math.min(...load));
+    out[i]!.push(f);
+    load[i]! += f.size;
   }
-  return { lines, quarantined };
+  return out.filter((s) => s.length > 0);
+}
+
+async function readInWorkers(
+  parallel: ParallelOptions,
+  files: readonly RawFile[],
+  calendar: ZoneCalendar,
+  span: ShareSpan,
+): Promise<ReadOutcome> {
+  const results = await Promise.all(
+    shares(files, parallel.workers).map(
+      (share, index) =>
+        new Promise<{ result: ShareResult; snapshot: KpiSnapshot }>((resolve, reject) => {
+          const worker = new Worker(parallel.script, {
+            workerData: {
+              lake: parallel.lake,
+              files: share,
+              tz: calendar.timeZone,
+              day: span.day,
+              startMs: span.startMs,
+              endMs: span.endMs,
+              index,
+            },
+          });
+          worker.once(
+            'message',
+            (
+              m:
+                | { ok: true; result: ShareResult; snapshot: KpiSnapshot }
+                | { ok: false; message: string },
+            ) =>
+              m.ok
+                ? resolve(m)
+                : reject(new BatchError('lake_failed', `worker ${index}: ${m.message}`)),
+          );
+          worker.once('error', (err) =>
+            reject(
+              new BatchError('lake_failed', `worker ${index}: ${err.message}`, { cause: err }),
+            ),
+          );
+          worker.once(
+            'exit',
+            (code) =>
+              code !== 0 &&
+              reject(new BatchError('lake_failed', `worker ${index} exited with ${code}`)),
+          );
+        }),
+    ),
+  );
+  const acc = new KpiAccumulator(calendar);
+  for (const { snapshot } of results) acc.merge(KpiAccumulator.fromSnapshot(calendar, snapshot));
+  const sum = (f: (r: ShareResult) => number) =>
+    results.reduce((n, { result }) => n + f(result), 0);
+  return {
+    acc,
+    lines: sum((r) => r.lines),
+    quarantined: sum((r) => r.quarantined),
+    curatedRows: sum((r) => r.curatedRows),
+    curatedKeys: results.flatMap(({ result }) => result.curatedKeys),
+  };
 }
 
 /** Valid events the last successful run of the day saw; what came after is late data. */

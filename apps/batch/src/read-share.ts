@@ -1,0 +1,60 @@
+import { writeQuarantineFile, type ObjectStore, type RawFile } from '@shoplens/storage';
+import type { KpiAccumulator } from '@shoplens/transforms';
+import { CuratedWriter } from './curated-writer.js';
+import { aggregateRaw } from './aggregate-raw.js';
+
+const HOUR = 3_600_000;
+
+export interface ShareResult {
+  readonly lines: number;
+  readonly quarantined: number;
+  readonly curatedKeys: string[];
+  readonly curatedRows: number;
+}
+
+export interface ShareOptions {
+  readonly day: string;
+  /** The day's instants; invalid lines are quarantined by the run whose hours hold them. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Prefix of this share's curated part names (one per worker). */
+  readonly partPrefix: string;
+  readonly onProgress?: (lines: number, linesPerSecond: number) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Reads one share of a day's raw files into `acc`: kept events of the day stream into
+ * curated Parquet parts, invalid lines into the quarantine. The whole day in one thread,
+ * or one worker's part of it.
+ */
+export async function readShare(
+  store: ObjectStore,
+  files: readonly RawFile[],
+  acc: KpiAccumulator,
+  options: ShareOptions,
+): Promise<ShareResult> {
+  const ownHour = (f: RawFile) =>
+    f.hourStartMs + HOUR > options.startMs && f.hourStartMs < options.endMs;
+  const curated = new CuratedWriter(store, options.day, { prefix: options.partPrefix });
+  const { lines, quarantined } = await aggregateRaw(store, files, acc, {
+    day: options.day,
+    onEvent: (event, eventTimeMs) => curated.append(event, eventTimeMs),
+    onInvalid: async (file, records) => {
+      if (!ownHour(file)) return 0;
+      // Keyed by the raw file, so a re-run rewrites the same quarantine object.
+      const id = {
+        topic: file.topic,
+        partition: file.partition,
+        startOffset: file.startOffset,
+        arrivalMs: file.hourStartMs,
+      };
+      await writeQuarantineFile(store, id, records);
+      return records.length;
+    },
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const curatedKeys = await curated.close();
+  return { lines, quarantined, curatedKeys, curatedRows: curated.rows };
+}
