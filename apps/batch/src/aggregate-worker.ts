@@ -13,6 +13,7 @@ export interface WorkerInput {
   readonly startMs: number;
   readonly endMs: number;
   readonly index: number;
+  readonly writeCurated: boolean;
 }
 
 const input = workerData as WorkerInput;
@@ -24,6 +25,7 @@ try {
     startMs: input.startMs,
     endMs: input.endMs,
     partPrefix: `w${input.index}-`,
+    writeCurated: input.writeCurated,
   });
   const snapshot = acc.toSnapshot();
   const transfer = [...snapshot.days.values()].flatMap((d) => [

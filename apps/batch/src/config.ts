@@ -23,6 +23,7 @@ Options:
   --workers N            threads reading a day's files in parallel (default: the
                          machine's cores, at most 4; 1 reads in the main thread)
   --no-warehouse         write Parquet only; DATABASE_URL is not needed
+  --skip-curated         recompute the KPIs only; the curated zone is left as it is
   --help                 this text
 
 Environment:
@@ -43,6 +44,7 @@ export interface BatchConfig {
   readonly latenessHours: number;
   readonly allowEmpty: boolean;
   readonly workers: number;
+  readonly writeCurated: boolean;
   readonly lakeUrl: string;
   readonly databaseUrl: string | undefined;
   readonly s3Endpoint: string | undefined;
@@ -101,6 +103,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
         'allow-empty': { type: 'boolean', default: false },
         workers: { type: 'string' },
         'no-warehouse': { type: 'boolean', default: false },
+        'skip-curated': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -125,6 +128,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
       ...base,
       help: true,
       workers: 1,
+      writeCurated: true,
       days: [],
       tz: 'UTC',
       latenessHours: 0,
@@ -187,6 +191,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     tz,
     latenessHours: lateness,
     workers,
+    writeCurated: !v['skip-curated'],
     allowEmpty: v['allow-empty'] ?? false,
     databaseUrl,
   });

@@ -32,7 +32,8 @@ export class CuratedWriter {
     this.#store = store;
     this.#day = day;
     this.#prefix = options.prefix ?? '';
-    this.#rowsPerPart = options.rowsPerPart ?? 250_000;
+    // Parts of 100k rows keep the events waiting for encoding, and the encoder's memory, small.
+    this.#rowsPerPart = options.rowsPerPart ?? 100_000;
   }
 
   /** Adds a row; resolves once the part it completed (if any) is written. */

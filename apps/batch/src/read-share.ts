@@ -1,3 +1,4 @@
+import type { ShopEvent } from '@shoplens/schemas';
 import { writeQuarantineFile, type ObjectStore, type RawFile } from '@shoplens/storage';
 import type { KpiAccumulator } from '@shoplens/transforms';
 import { CuratedWriter } from './curated-writer.js';
@@ -19,6 +20,8 @@ export interface ShareOptions {
   readonly endMs: number;
   /** Prefix of this share's curated part names (one per worker). */
   readonly partPrefix: string;
+  /** False: only the KPIs, no curated events (a KPI recomputation). */
+  readonly writeCurated: boolean;
   readonly onProgress?: (lines: number, linesPerSecond: number) => void;
   readonly now?: () => number;
 }
@@ -39,7 +42,9 @@ export async function readShare(
   const curated = new CuratedWriter(store, options.day, { prefix: options.partPrefix });
   const { lines, quarantined } = await aggregateRaw(store, files, acc, {
     day: options.day,
-    onEvent: (event, eventTimeMs) => curated.append(event, eventTimeMs),
+    ...(options.writeCurated
+      ? { onEvent: (event: ShopEvent, eventTimeMs: number) => curated.append(event, eventTimeMs) }
+      : {}),
     onInvalid: async (file, records) => {
       if (!ownHour(file)) return 0;
       // Keyed by the raw file, so a re-run rewrites the same quarantine object.
@@ -55,6 +60,6 @@ export async function readShare(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const curatedKeys = await curated.close();
+  const curatedKeys = options.writeCurated ? await curated.close() : [];
   return { lines, quarantined, curatedKeys, curatedRows: curated.rows };
 }

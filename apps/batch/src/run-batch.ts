@@ -47,7 +47,13 @@ export async function runBatch(
     for (const day of config.days) {
       const report = await runDay(
         { store: lake.store, log, ...(db ? { db } : {}), ...parallel },
-        { day, tz: config.tz, latenessHours: config.latenessHours, allowEmpty: config.allowEmpty },
+        {
+          day,
+          tz: config.tz,
+          latenessHours: config.latenessHours,
+          allowEmpty: config.allowEmpty,
+          writeCurated: config.writeCurated,
+        },
       );
       onDay(report);
       reports.push(report);

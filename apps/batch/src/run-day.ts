@@ -53,6 +53,8 @@ export interface RunDayOptions {
   readonly tz: string;
   readonly latenessHours: number;
   readonly allowEmpty: boolean;
+  /** False: recompute the KPIs only, leaving the curated zone as it is (default true). */
+  readonly writeCurated?: boolean;
 }
 
 /** What a day's run read and wrote; also stored in `pipeline_runs`. */
@@ -123,7 +125,8 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       'reading raw partitions',
     );
 
-    const share = { day, startMs, endMs, now };
+    const writeCurated = options.writeCurated ?? true;
+    const share = { day, startMs, endMs, now, writeCurated };
     const onProgress = (n: number, perSecond: number) =>
       log.info({ lines: n, linesPerSecond: perSecond }, 'progress');
     const parallel =
@@ -225,6 +228,7 @@ interface ReadOutcome extends ShareResult {
 }
 
 interface ShareSpan {
+  readonly writeCurated: boolean;
   readonly day: string;
   readonly startMs: number;
   readonly endMs: number;

@@ -1,25 +1,20 @@
 import { curatedEventsSchema, curatedOrderItemsSchema, type ShopEvent } from '@shoplens/schemas';
-import { makeBuilder, Table, type Schema, type Vector } from 'apache-arrow';
+import { Table, type Schema, type Vector } from 'apache-arrow';
+import { columnOf } from './arrow-columns.js';
 import type { Purchase } from '../kpi/kpi-accumulator.js';
 
 type Row = Record<string, unknown>;
 
-/** Builds an Arrow table of `schema` from rows; int64 columns take JS numbers. */
+/** Builds an Arrow table of `schema` from rows, column by column. */
 function tableOf(schema: Schema, rows: Iterable<Row>): Table {
-  const builders = schema.fields.map((f) =>
-    makeBuilder({ type: f.type, nullValues: [null, undefined] }),
-  );
-  const int64 = schema.fields.map((f) => String(f.type) === 'Int64');
-  const names = schema.fields.map((f) => f.name);
-  for (const row of rows) {
-    for (let i = 0; i < names.length; i++) {
-      const v = row[names[i]!];
-      builders[i]!.append(int64[i] && typeof v === 'number' ? BigInt(v) : v);
-    }
-  }
+  const all = [...rows];
   const columns: Record<string, Vector> = {};
-  names.forEach((name, i) => (columns[name] = builders[i]!.finish().toVector()));
-  return new Table(columns).select(names);
+  for (const field of schema.fields)
+    columns[field.name] = columnOf(
+      field,
+      all.map((r) => r[field.name]),
+    );
+  return new Table(columns).select(schema.fields.map((f) => f.name));
 }
 
 function eventRow(event: ShopEvent, eventTimeMs: number): Row {
