@@ -67,6 +67,15 @@ export class UuidSet {
 
   /** Adds every member of `other`. */
   addAll(other: UuidSet): void {
+    // Size the table first, at least as large as `other`'s: inserting another table's
+    // slots in order into a smaller one packs them into long runs, and linear probing
+    // through those runs turns the merge quadratic.
+    while (
+      this.#size + other.#size > this.#used.length * MAX_LOAD ||
+      this.#used.length < other.#used.length
+    ) {
+      this.#grow();
+    }
     const words = other.#words;
     const key = new Int32Array(4);
     for (let slot = 0; slot < other.#used.length; slot++) {
