@@ -1,4 +1,5 @@
 import { TOPIC_NAMES } from '@shoplens/schemas';
+import { commaList, ConfigError, envInteger } from '@shoplens/runtime';
 
 /** The ingestor's settings: read from the environment once, validated, frozen. */
 export interface IngestorConfig {
@@ -46,36 +47,12 @@ export const CONFIG_HELP = `Environment:
   INGESTOR_SESSION_TIMEOUT_MS      consumer session timeout: how soon a dead member's partitions move, default 30000
   INGESTOR_EXIT_WHEN_IDLE_MS       exit 0 once caught up and idle this long (batch runs, benchmarks)`;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function integer(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  return value;
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
-  const brokers = list(env['KAFKA_BROKERS'] ?? '');
+  const brokers = commaList(env['KAFKA_BROKERS'] ?? '');
   if (brokers.length === 0)
     throw new ConfigError(
       'KAFKA_BROKERS is not set: give the Kafka bootstrap servers as host:port[,host:port…]',
@@ -84,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker))
       throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
   }
-  const topics = list(env['INGESTOR_TOPICS'] ?? TOPIC_NAMES.join(','));
+  const topics = commaList(env['INGESTOR_TOPICS'] ?? TOPIC_NAMES.join(','));
   if (topics.length === 0) throw new ConfigError('INGESTOR_TOPICS names no topic');
   const s3Endpoint = env['S3_ENDPOINT'] || undefined;
   if (s3Endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(s3Endpoint))
@@ -105,20 +82,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     s3Endpoint,
     awsRegion: env['AWS_REGION'] || 'us-east-1',
     logLevel,
-    flushMaxBytes: integer(env, 'INGESTOR_FLUSH_MAX_BYTES', 16 * 1024 * 1024, 1),
-    flushMaxRecords: integer(env, 'INGESTOR_FLUSH_MAX_RECORDS', 200_000, 1),
-    flushMaxAgeMs: integer(env, 'INGESTOR_FLUSH_MAX_AGE_MS', 60_000, 1),
-    maxOpenFilesPerPartition: integer(env, 'INGESTOR_MAX_OPEN_FILES', 8, 1, 1000),
-    maxBufferedBytes: integer(env, 'INGESTOR_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, 1),
-    maxConcurrentWrites: integer(env, 'INGESTOR_MAX_CONCURRENT_WRITES', 4, 1, 64),
-    gzipLevel: integer(env, 'INGESTOR_GZIP_LEVEL', 3, 1, 9),
+    flushMaxBytes: envInteger(env, 'INGESTOR_FLUSH_MAX_BYTES', 16 * 1024 * 1024, 1),
+    flushMaxRecords: envInteger(env, 'INGESTOR_FLUSH_MAX_RECORDS', 200_000, 1),
+    flushMaxAgeMs: envInteger(env, 'INGESTOR_FLUSH_MAX_AGE_MS', 60_000, 1),
+    maxOpenFilesPerPartition: envInteger(env, 'INGESTOR_MAX_OPEN_FILES', 8, 1, 1000),
+    maxBufferedBytes: envInteger(env, 'INGESTOR_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, 1),
+    maxConcurrentWrites: envInteger(env, 'INGESTOR_MAX_CONCURRENT_WRITES', 4, 1, 64),
+    gzipLevel: envInteger(env, 'INGESTOR_GZIP_LEVEL', 3, 1, 9),
     fromBeginning: fromBeginning === 'true',
-    statsIntervalMs: integer(env, 'INGESTOR_STATS_INTERVAL_MS', 10_000, 100),
-    shutdownTimeoutMs: integer(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
-    sessionTimeoutMs: integer(env, 'INGESTOR_SESSION_TIMEOUT_MS', 30_000, 6_000),
+    statsIntervalMs: envInteger(env, 'INGESTOR_STATS_INTERVAL_MS', 10_000, 100),
+    shutdownTimeoutMs: envInteger(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+    sessionTimeoutMs: envInteger(env, 'INGESTOR_SESSION_TIMEOUT_MS', 30_000, 6_000),
     exitWhenIdleMs:
       idle === undefined || idle === ''
         ? undefined
-        : integer(env, 'INGESTOR_EXIT_WHEN_IDLE_MS', 0, 1),
+        : envInteger(env, 'INGESTOR_EXIT_WHEN_IDLE_MS', 0, 1),
   });
 }

@@ -1,7 +1,6 @@
 import { Kafka, logLevel as kafkaLogLevel } from 'kafkajs';
-import type { LogEntry } from 'kafkajs';
+import { kafkaLogCreator } from '@shoplens/runtime';
 import pino from 'pino';
-import type { Logger } from 'pino';
 import { openLake } from '@shoplens/storage';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config.js';
 import { Ingestor } from './ingest/ingestor.js';
@@ -17,19 +16,6 @@ ${CONFIG_HELP}
 
 Exit codes: 0 stopped cleanly, 1 failed (or could not write everything on shutdown),
 2 bad configuration or usage. See docs/ingestion.md.`;
-
-function kafkaLogger(logger: Logger) {
-  const log = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ level, log: entry }: LogEntry) => {
-      const { message, ...rest } = entry;
-      if (level === kafkaLogLevel.ERROR || level === kafkaLogLevel.NOTHING)
-        log.error(rest, message);
-      else if (level === kafkaLogLevel.WARN) log.warn(rest, message);
-      else if (level === kafkaLogLevel.INFO) log.info(rest, message);
-      else log.debug(rest, message);
-    };
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -63,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
     clientId: config.kafkaClientId,
     brokers: [...config.kafkaBrokers],
     logLevel: kafkaLogLevel.WARN,
-    logCreator: kafkaLogger(logger),
+    logCreator: kafkaLogCreator(logger),
     retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
   const ingestor = new Ingestor({

@@ -1,4 +1,5 @@
 import { TOPIC_NAMES } from '@shoplens/schemas';
+import { commaList, ConfigError, envBoolean, envInteger } from '@shoplens/runtime';
 
 /** The streamer's settings: read from the environment once, validated, frozen. */
 export interface StreamerConfig {
@@ -40,39 +41,7 @@ export const CONFIG_HELP = `Environment:
   STREAMER_STATS_INTERVAL_MS     lag and freshness log line period, default 10000
   STREAMER_SHUTDOWN_TIMEOUT_MS   time to write the last windows on SIGTERM, default 30000`;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function integer(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  return value;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  if (text !== 'true' && text !== 'false')
-    throw new ConfigError(`${name} must be true or false, got "${text}"`);
-  return text === 'true';
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -85,7 +54,7 @@ function timeZone(text: string): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): StreamerConfig {
-  const brokers = list(env['KAFKA_BROKERS'] ?? '');
+  const brokers = commaList(env['KAFKA_BROKERS'] ?? '');
   if (brokers.length === 0)
     throw new ConfigError(
       'KAFKA_BROKERS is not set: give the Kafka bootstrap servers as host:port[,host:port…]',
@@ -101,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): StreamerConfig {
         ? 'DATABASE_URL is not set: give the warehouse as postgres://user:password@host:port/db'
         : 'DATABASE_URL must be a postgres:// URL',
     );
-  const topics = list(env['STREAMER_TOPICS'] ?? TOPIC_NAMES.join(','));
+  const topics = commaList(env['STREAMER_TOPICS'] ?? TOPIC_NAMES.join(','));
   if (topics.length === 0) throw new ConfigError('STREAMER_TOPICS names no topic');
   const logLevel = env['LOG_LEVEL'] || 'info';
   if (!LOG_LEVELS.includes(logLevel))
@@ -114,14 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): StreamerConfig {
     databaseUrl,
     reportTz: timeZone(env['REPORT_TZ'] || 'UTC'),
     logLevel,
-    latenessMs: integer(env, 'STREAMER_LATENESS_MS', 120_000, 0, 7 * 86_400_000),
+    latenessMs: envInteger(env, 'STREAMER_LATENESS_MS', 120_000, 0, 7 * 86_400_000),
     // Below a minute, a record could find its minute sealed though within the lateness.
-    graceMs: integer(env, 'STREAMER_GRACE_MS', 60_000, 60_000, 86_400_000),
-    flushIntervalMs: integer(env, 'STREAMER_FLUSH_INTERVAL_MS', 200, 10, 60_000),
-    idlePartitionMs: integer(env, 'STREAMER_IDLE_PARTITION_MS', 10_000, 100),
-    fromBeginning: boolean(env, 'STREAMER_FROM_BEGINNING', true),
-    migrate: boolean(env, 'STREAMER_MIGRATE', true),
-    statsIntervalMs: integer(env, 'STREAMER_STATS_INTERVAL_MS', 10_000, 100),
-    shutdownTimeoutMs: integer(env, 'STREAMER_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
+    graceMs: envInteger(env, 'STREAMER_GRACE_MS', 60_000, 60_000, 86_400_000),
+    flushIntervalMs: envInteger(env, 'STREAMER_FLUSH_INTERVAL_MS', 200, 10, 60_000),
+    idlePartitionMs: envInteger(env, 'STREAMER_IDLE_PARTITION_MS', 10_000, 100),
+    fromBeginning: envBoolean(env, 'STREAMER_FROM_BEGINNING', true),
+    migrate: envBoolean(env, 'STREAMER_MIGRATE', true),
+    statsIntervalMs: envInteger(env, 'STREAMER_STATS_INTERVAL_MS', 10_000, 100),
+    shutdownTimeoutMs: envInteger(env, 'STREAMER_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
   });
 }
