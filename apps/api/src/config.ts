@@ -30,13 +30,20 @@ export const API_ENV_HELP = `Environment:
   SHUTDOWN_TIMEOUT_MS   grace period for open requests on SIGTERM, default 10000
   LOG_LEVEL             ${LOG_LEVELS.join(', ')} (default info)`;
 
+// Zones already found valid: building an Intl.DateTimeFormat costs more than serving a
+// cached KPI response, and every request names a zone. Only valid names are kept, so the
+// set is bounded by the IANA database.
+const knownZones = new Set<string>();
+
 export function isTimeZone(tz: string): boolean {
+  if (knownZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  knownZones.add(tz);
+  return true;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
