@@ -1,8 +1,7 @@
-import { Kafka, logLevel as kafkaLogLevel } from 'kafkajs';
-import { kafkaLogCreator } from '@shoplens/runtime';
+import { createKafkaClient, readCommandLine } from '@shoplens/runtime';
 import pino from 'pino';
 import { createWarehouse, migrateToLatest } from '@shoplens/storage';
-import { CONFIG_HELP, ConfigError, loadConfig } from './config.js';
+import { CONFIG_HELP, loadConfig } from './config.js';
 import { Streamer } from './stream/streamer.js';
 
 const HELP = `Usage: node dist/apps/streamer/main.js [--help]
@@ -21,36 +20,19 @@ Exit codes: 0 stopped cleanly, 1 failed (or could not write on shutdown),
 2 bad configuration or usage. See docs/streaming.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  if (argv.length > 0) {
-    process.stderr.write(`unknown argument ${argv[0]}; see --help\n`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`streamer: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const cli = readCommandLine('streamer', argv, HELP, () => loadConfig(process.env));
+  if ('exitCode' in cli) return cli.exitCode;
+  const { config } = cli;
   const logger = pino({
     level: config.logLevel,
     base: { app: 'streamer' },
     redact: ['*.password', '*.databaseUrl', '*.connectionString'],
   });
   const db = createWarehouse(config.databaseUrl, { maxConnections: 2 });
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     clientId: config.kafkaClientId,
-    brokers: [...config.kafkaBrokers],
-    logLevel: kafkaLogLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
-    retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+    brokers: config.kafkaBrokers,
+    logger,
   });
   const streamer = new Streamer({
     kafka,

@@ -7,6 +7,7 @@ import { PartitionBuffers } from './partition-buffers.js';
 import { routeRecord } from './route-record.js';
 import { IngestStats } from './stats.js';
 import { writeFile } from './write-file.js';
+import { watchConsumerCrashes } from '@shoplens/runtime';
 
 export interface IngestorOptions {
   readonly kafka: Kafka;
@@ -86,14 +87,7 @@ export class Ingestor {
       this.log.info('rebalance: flushing and committing what this member holds');
       void this.flushAllAndCommit();
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean };
-      this.log.error(
-        { err: error, restart },
-        restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
-      );
-      if (!restart) void this.stop('crashed');
-    });
+    watchConsumerCrashes(consumer, this.log, () => void this.stop('crashed'));
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.options.topics],

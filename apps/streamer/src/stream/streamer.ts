@@ -12,6 +12,7 @@ import type {
   StreamCheckpoint,
 } from './window-store.js';
 import { loadCheckpoint, partitionKey, writeFlush } from './window-store.js';
+import { watchConsumerCrashes } from '@shoplens/runtime';
 
 export interface StreamerOptions {
   readonly kafka: Kafka;
@@ -108,14 +109,7 @@ export class Streamer {
       const assignment = event.payload.memberAssignment;
       void this.locked(() => this.onAssignment(assignment));
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload as { error: Error; restart: boolean };
-      this.log.error(
-        { err: error, restart },
-        restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
-      );
-      if (!restart) void this.stop('crashed');
-    });
+    watchConsumerCrashes(consumer, this.log, () => void this.stop('crashed'));
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.options.topics],
