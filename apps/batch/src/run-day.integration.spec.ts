@@ -12,6 +12,7 @@ import {
   openLake,
   readParquetDay,
   landRecords,
+  listAll,
   readQuarantine,
   writeRawFile,
   type Database,
@@ -277,6 +278,28 @@ describe('runDay against S3 and PostgreSQL', () => {
         .where('day', '=', '2026-03-08')
         .executeTakeFirst(),
     ).toEqual({ users: 1 });
+  });
+
+  it('recomputes the KPIs only and leaves the curated zone as it was', async () => {
+    const { records, truth } = simulate('UTC', 3);
+    await landRecords(lake.store, records);
+    const day = truth.dates[1]!;
+    const options = { day, tz: 'UTC', latenessHours: 2, allowEmpty: false };
+    const full = await runDay({ store: lake.store, db, log }, options);
+    const parts = async () => {
+      const keys: string[] = [];
+      for await (const o of listAll(lake.store, `curated/events/dt=${day}/`)) keys.push(o.key);
+      return keys.sort();
+    };
+    const before = await parts();
+    expect(before.length).toBeGreaterThan(0);
+    const kpisOnly = await runDay(
+      { store: lake.store, db, log },
+      { ...options, writeCurated: false },
+    );
+    expect(await parts()).toEqual(before);
+    expect(kpisOnly.curatedRows).toBe(0);
+    expect(kpisOnly.kpis).toEqual(full.kpis);
   });
 
   it('fails on a day without input unless empty days are allowed', async () => {

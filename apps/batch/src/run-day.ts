@@ -136,18 +136,23 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       : await readInProcess(deps.store, files, calendar, { ...share, onProgress });
 
     const kpis = acc.kpis(day);
-    // Kept purchases are known only once every share is in: they go in a part of their own.
-    const orders = new CuratedWriter(deps.store, day, { prefix: 'orders-' });
-    for (const order of acc.keptOrders(day)) await orders.append(order.event, order.timeMs);
-    curatedKeys.push(
-      ...(await orders.close().catch(wrap('lake_failed', 'cannot write curated events'))),
-    );
-    await removeStaleParts(deps.store, day, curatedKeys).catch(
-      wrap('lake_failed', 'cannot tidy curated events'),
-    );
-    await replaceParquetDay(deps.store, { zone: 'curated', dataset: 'order_items', day }, [
-      orderItemsTable(acc.keptOrders(day)),
-    ]).catch(wrap('lake_failed', 'cannot write curated order items'));
+    let orderRows = 0;
+    if (writeCurated) {
+      // Kept purchases are known only once every share is in: they go in a part of their own.
+      const keptOrders = acc.keptOrders(day);
+      const orders = new CuratedWriter(deps.store, day, { prefix: 'orders-' });
+      for (const order of keptOrders) await orders.append(order.event, order.timeMs);
+      curatedKeys.push(
+        ...(await orders.close().catch(wrap('lake_failed', 'cannot write curated events'))),
+      );
+      orderRows = orders.rows;
+      await removeStaleParts(deps.store, day, curatedKeys).catch(
+        wrap('lake_failed', 'cannot tidy curated events'),
+      );
+      await replaceParquetDay(deps.store, { zone: 'curated', dataset: 'order_items', day }, [
+        orderItemsTable(keptOrders),
+      ]).catch(wrap('lake_failed', 'cannot write curated order items'));
+    }
     for (const key of Object.keys(KPI_TABLES) as KpiTableKey[]) {
       const dataset = KPI_TABLES[key].replace(/^kpi_/, '') as ParquetName;
       await replaceParquetDay(deps.store, { zone: 'kpi', dataset, day }, [
@@ -168,7 +173,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       duplicateOrders: kpis.counts.duplicate_orders,
       quarantined,
       late,
-      curatedRows: curatedRows + orders.rows,
+      curatedRows: curatedRows + orderRows,
       seconds: (now() - started) / 1000,
       kpis,
     };
