@@ -12,41 +12,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function compileTest(spec: FieldSpec): Test {
-  switch (spec.kind) {
-    case 'string': {
-      const min = spec.minLength;
-      if (spec.pattern === undefined) return (v) => typeof v === 'string' && v.length >= min;
-      const re = new RegExp(spec.pattern);
-      return (v) => typeof v === 'string' && v.length >= min && re.test(v);
+/** An array of objects of one shape, at least `minItems` long. */
+function arrayTest(items: ObjectShape, minItems: number): Test {
+  const item = generateObjectTest(items);
+  return (v) => {
+    if (!Array.isArray(v) || v.length < minItems) return false;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (!isPlainObject(x) || !item(x)) return false;
     }
-    case 'enum': {
-      const values = new Set(spec.values);
-      return (v) => typeof v === 'string' && values.has(v);
-    }
-    case 'const': {
-      const expected = spec.value;
-      return (v) => v === expected;
-    }
-    case 'integer': {
-      const min = spec.minimum;
-      return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-    }
-    case 'timestamp':
-      return (v) => typeof v === 'string' && parseEventTime(v) !== undefined;
-    case 'array': {
-      const min = spec.minItems;
-      const item = compileObjectTest(spec.items);
-      return (v) => {
-        if (!Array.isArray(v) || v.length < min) return false;
-        for (let i = 0; i < v.length; i++) {
-          const x: unknown = v[i];
-          if (!isPlainObject(x) || !item(x)) return false;
-        }
-        return true;
-      };
-    }
-  }
+    return true;
+  };
 }
 
 /**
@@ -86,29 +62,10 @@ export function generateObjectTest(shape: ObjectShape): (obj: Record<string, unk
       case 'timestamp':
         return `typeof ${v} === 'string' && ${ref(parseEventTime)}(${v}) !== undefined`;
       case 'array':
-        return `${ref(compileTest(spec))}(${v})`;
+        return `${ref(arrayTest(spec.items, spec.minItems))}(${v})`;
     }
   };
   const body = objectBody(shape, 'o');
   const factory = new Function('r', `return function test(o) {\n${body}return true;\n};`);
   return factory(refs) as (obj: Record<string, unknown>) => boolean;
-}
-
-export function compileObjectTest(shape: ObjectShape): (obj: Record<string, unknown>) => boolean {
-  const entries = Object.entries(shape);
-  const keys = entries.map(([key]) => key);
-  const optional = entries.map(([, field]) => field.optional);
-  const tests = entries.map(([, field]) => compileTest(field.spec));
-  const n = keys.length;
-  return (obj) => {
-    for (let i = 0; i < n; i++) {
-      const v = obj[keys[i] as string];
-      if (v === undefined) {
-        if (!optional[i]) return false;
-      } else if (!(tests[i] as Test)(v)) {
-        return false;
-      }
-    }
-    return true;
-  };
 }
