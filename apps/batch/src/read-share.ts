@@ -6,6 +6,11 @@ import { aggregateRaw } from './aggregate-raw.js';
 
 const HOUR = 3_600_000;
 
+/** Whether a raw file's UTC hour overlaps the day `[startMs, endMs)`, i.e. is the day's own. */
+export function hoursOfDay(startMs: number, endMs: number): (file: RawFile) => boolean {
+  return (f) => f.hourStartMs + HOUR > startMs && f.hourStartMs < endMs;
+}
+
 export interface ShareResult {
   readonly lines: number;
   readonly quarantined: number;
@@ -37,8 +42,7 @@ export async function readShare(
   acc: KpiAccumulator,
   options: ShareOptions,
 ): Promise<ShareResult> {
-  const ownHour = (f: RawFile) =>
-    f.hourStartMs + HOUR > options.startMs && f.hourStartMs < options.endMs;
+  const ownHour = hoursOfDay(options.startMs, options.endMs);
   const curated = new CuratedWriter(store, options.day, { prefix: options.partPrefix });
   const { lines, quarantined } = await aggregateRaw(store, files, acc, {
     day: options.day,

@@ -23,7 +23,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
 import { CuratedWriter, removeStaleParts } from './curated-writer.js';
-import { readShare, type ShareResult } from './read-share.js';
+import { hoursOfDay, readShare, type ShareResult } from './read-share.js';
 import { BatchError } from './errors.js';
 
 const HOUR = 3_600_000;
@@ -113,7 +113,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       fromMs: startMs - window,
       toMs: endMs + window,
     }).catch(wrap('lake_failed', `cannot list the raw zone of ${deps.store.url}`));
-    const ownHour = (f: RawFile) => f.hourStartMs + HOUR > startMs && f.hourStartMs < endMs;
+    const ownHour = hoursOfDay(startMs, endMs);
     if (!files.some(ownHour) && !options.allowEmpty) {
       throw new BatchError(
         'no_input',
