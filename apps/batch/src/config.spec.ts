@@ -24,6 +24,16 @@ describe('loadConfig', () => {
     expect(config.tz).toBe('Europe/Berlin');
   });
 
+  it('reads the worker count and whether to write curated events', () => {
+    expect(
+      loadConfig(['--date', '2026-03-08', '--workers', '3', '--skip-curated'], env),
+    ).toMatchObject({
+      workers: 3,
+      writeCurated: false,
+    });
+    expect(loadConfig(['--date', '2026-03-08'], env).writeCurated).toBe(true);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(loadConfig(['--date', '2026-03-08'], env))).toBe(true);
   });
@@ -42,6 +52,8 @@ describe('loadConfig', () => {
     [['--date', '2026-03-08', '--tz', 'Mars/Base'], /--tz is not an IANA time zone/],
     [['--date', '2026-03-08', '--lateness-hours', '-1'], /--lateness-hours/],
     [['--date', '2026-03-08', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--date', '2026-03-08', '--workers', '0'], /--workers must be an integer from 1 to 64/],
+    [['--date', '2026-03-08', '--workers', 'many'], /--workers must be an integer/],
   ])('rejects %p', (argv, message) => {
     expect(() => loadConfig(argv, env)).toThrow(
       expect.objectContaining({ code: 'bad_arguments', message: expect.stringMatching(message) }),
