@@ -32,6 +32,28 @@ describe('UuidSet', () => {
     expect(a.size).toBe(2);
   });
 
+  it('intersects like Sets do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uuid(), { maxLength: 2000 }),
+        fc.array(fc.uuid(), { maxLength: 2000 }),
+        fc.array(fc.uuid(), { maxLength: 500 }),
+        (left, right, both) => {
+          const a = new UuidSet();
+          const b = new UuidSet(4);
+          for (const id of [...left, ...both]) a.add(id);
+          for (const id of [...right, ...both]) b.add(id);
+          const model = new Set([...left, ...both].filter((id) => b.has(id)));
+          for (const common of [a.intersection(b), b.intersection(a)]) {
+            expect(common.size).toBe(model.size);
+            for (const id of model) expect(common.has(id)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('rejects what is not a UUID', () => {
     expect(() => new UuidSet().add('not-a-uuid')).toThrow(TypeError);
     expect(new UuidSet().has('0000000g-0000-4000-8000-000000000001')).toBe(false);

@@ -90,6 +90,26 @@ export class UuidSet {
     }
   }
 
+  /** The members of this set that `other` holds too, as a new set. */
+  intersection(other: UuidSet): UuidSet {
+    const [small, large] = this.#size <= other.#size ? [this, other] : [other, this];
+    const out = new UuidSet(0);
+    const words = small.#words;
+    const key = new Int32Array(4);
+    for (let slot = 0; slot < small.#used.length; slot++) {
+      if (small.#used[slot] === EMPTY) continue;
+      const o = slot * 4;
+      key[0] = words[o]!;
+      key[1] = words[o + 1]!;
+      key[2] = words[o + 2]!;
+      key[3] = words[o + 3]!;
+      if (large.#find(key) < 0) continue;
+      if (out.#size + 1 > out.#used.length * MAX_LOAD) out.#grow();
+      out.#insert(key);
+    }
+    return out;
+  }
+
   #parse(s: string): boolean {
     if (s.length !== 36) return false;
     const key = this.#key;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { ShopEvent } from '@shoplens/schemas';
 import { sampleEvents } from '@shoplens/schemas/testing';
 import { referenceKpis } from '../reference/reference-kpis.js';
 import type { TimedEvent } from '../reference/reference-kpis.js';
@@ -146,8 +147,64 @@ describe('KpiAccumulator', () => {
     );
   });
 
+  it('names the event ids of a day that two partials both counted', () => {
+    const timed = (e: ShopEvent) => ({ event: e, eventTimeMs: Date.parse(e.event_time) });
+    const { page_view: shared, product_view: onlyA, add_to_cart: onlyB } = sampleEvents;
+    const day = new ZoneCalendar('UTC').dayOf(Date.parse(shared.event_time));
+    const a = accumulate([shared, onlyA].map(timed), 'UTC');
+    const b = accumulate([shared, onlyB].map(timed), 'UTC');
+    const common = a.sharedEventIds(b, day);
+    expect(common.size).toBe(1);
+    expect(common.has(shared.event_id)).toBe(true);
+    expect(a.sharedEventIds(b, '1999-01-01').size).toBe(0);
+  });
+
   describe('properties', () => {
     const zone = fc.constantFrom(...ZONES);
+
+    // The primary keys of the warehouse tables (libs/storage migrations), day and tz aside:
+    // rows that share one could never load.
+    const KEYS: { [K in keyof DayKpis]?: readonly string[] } = {
+      dailyActiveUsers: [],
+      revenueByCategory: ['category', 'currency'],
+      productSales: ['product_id', 'category', 'currency'],
+      ordersPerHour: ['hour_start'],
+      revenueDaily: ['currency'],
+      funnelDaily: [],
+    };
+
+    it('gives each table at most one row per warehouse key, also for a product in two categories', () => {
+      const recategorised = timedEventsArb.map((events) =>
+        events.flatMap((t) =>
+          t.event.event_type === 'purchase'
+            ? [
+                t,
+                {
+                  eventTimeMs: t.eventTimeMs,
+                  event: {
+                    ...t.event,
+                    event_id: `${t.event.event_id.slice(0, -4)}ffff`,
+                    order_id: `${t.event.order_id}-again`,
+                    items: t.event.items.map((i) => ({ ...i, category: `${i.category}-moved` })),
+                  },
+                },
+              ]
+            : [t],
+        ),
+      );
+      fc.assert(
+        fc.property(recategorised, zone, (events, tz) => {
+          for (const kpis of allKpis(accumulate(events, tz))) {
+            for (const [table, key] of Object.entries(KEYS)) {
+              const rows = kpis[table as keyof DayKpis] as unknown as Record<string, unknown>[];
+              const keys = rows.map((r) => JSON.stringify(key.map((k) => r[k])));
+              expect(new Set(keys).size).toBe(keys.length);
+            }
+          }
+        }),
+        { numRuns: 50 },
+      );
+    });
 
     it('equals the Danfo.js reference implementation', () => {
       fc.assert(

@@ -195,6 +195,17 @@ export class KpiAccumulator {
     return this;
   }
 
+  /**
+   * The event ids of `day` that this partial and `other` both counted: after a merge
+   * they count once, but each partial's reader saw them as its own (kept) events.
+   */
+  sharedEventIds(other: KpiAccumulator, day: string): UuidSet {
+    const ours = this.#days.get(day);
+    const theirs = other.#days.get(day);
+    if (ours === undefined || theirs === undefined) return new UuidSet(0);
+    return ours.ids.intersection(theirs.ids);
+  }
+
   /** The purchases kept after order dedup whose event_time falls on `day`, by time. */
   keptOrders(day: string): Purchase[] {
     const kept: Purchase[] = [];

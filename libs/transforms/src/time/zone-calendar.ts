@@ -1,4 +1,5 @@
 import { TransformError } from '../errors.js';
+import { canonicalTimeZone } from './canonical-time-zone.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -41,7 +42,8 @@ export class ZoneCalendar {
         },
       );
     }
-    this.timeZone = this.#format.resolvedOptions().timeZone;
+    const resolved = this.#format.resolvedOptions().timeZone;
+    this.timeZone = canonicalTimeZone(resolved) ?? resolved;
   }
 
   /** Offset of local wall-clock time from UTC at `ms`, in milliseconds. */
