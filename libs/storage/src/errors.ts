@@ -7,6 +7,8 @@ export const storageErrorCodes = [
   'BAD_RAW_KEY',
   'PARQUET_FAILED',
   'WAREHOUSE_FAILED',
+  /** The warehouse refused the data (a constraint, a value out of range): retrying cannot help. */
+  'WAREHOUSE_REJECTED',
   'MIGRATION_FAILED',
   'UNSAFE_INTEGER',
 ] as const;

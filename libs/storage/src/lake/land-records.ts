@@ -1,12 +1,9 @@
 import type { Topic } from '@shoplens/schemas';
-import { parseEventLine } from '@shoplens/schemas';
+import { routeRecord } from '@shoplens/transforms';
 import type { ObjectStore } from '../object-store/object-store.js';
 import type { QuarantineRecord } from './quarantine.js';
 import { writeQuarantineFile } from './quarantine.js';
 import { writeRawFile } from './raw-zone.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** A record as a Kafka consumer would see it. */
 export interface LandableRecord {
@@ -55,23 +52,17 @@ export async function landRecords(
     count++;
     const offset = offsets.get(record.topic) ?? 0;
     offsets.set(record.topic, offset + 1);
-    const result = parseEventLine(record.value, { arrivalTimeMs: record.emittedAtMs });
-    const bucketMs = result.ok
-      ? Math.floor(result.eventTimeMs / HOUR_MS) * HOUR_MS
-      : Math.floor(record.emittedAtMs / DAY_MS) * DAY_MS;
-    const id = `${record.topic}|${result.ok ? 'raw' : 'quarantine'}|${bucketMs}`;
+    const routed = routeRecord(record.value, record.emittedAtMs);
+    const { bucketMs } = routed;
+    const id = `${record.topic}|${routed.zone}|${bucketMs}`;
     let file = files.get(id);
     if (file === undefined) {
       file = { topic: record.topic, startOffset: offset, bucketMs, lines: [], invalid: [] };
       files.set(id, file);
     }
-    if (result.ok) {
+    if (routed.zone === 'raw') {
       raw++;
-      // JSON Lines holds one record per line: a pretty-printed event is stored compacted.
-      const text = /[\r\n]/.test(record.value)
-        ? JSON.stringify(JSON.parse(record.value))
-        : record.value;
-      file.lines.push(encoder.encode(text));
+      file.lines.push(routed.line);
     } else {
       quarantined++;
       file.invalid.push({
@@ -79,8 +70,8 @@ export async function landRecords(
         partition: 0,
         offset: String(offset),
         arrivalMs: record.emittedAtMs,
-        reason: result.reason,
-        issues: result.issues,
+        reason: routed.reason,
+        issues: routed.issues,
         key: encoder.encode(record.key),
         value: encoder.encode(record.value),
       });

@@ -76,6 +76,8 @@ export interface PipelineRunsTable {
   quarantined: Generated<number>;
   late: Generated<number>;
   error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A failed run's error code (e.g. `warehouse_failed`, `rejected`); null otherwise. */
+  error_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** Free-form JSON (e.g. per-topic counts, input keys); stored as jsonb. */
   details: ColumnType<unknown, string | null | undefined, string | null>;
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { StorageError } from '../errors.js';
+import { classifyDatabaseError } from './database-errors.js';
 import type { Database, KpiTable, NewPipelineRun } from './database.js';
 import { KPI_TABLES } from './database.js';
 
@@ -43,28 +44,49 @@ export async function replaceDay(
     throw new StorageError('WAREHOUSE_FAILED', 'tz must be an IANA zone name');
   const deleted: Partial<Record<KpiTable, number>> = {};
   const inserted: Partial<Record<KpiTable, number>> = {};
-  await db.transaction().execute(async (trx) => {
-    for (const table of KPI_TABLES) {
-      const rows = input.tables[table];
-      if (rows === undefined) continue;
-      const result = await trx
-        .deleteFrom(table)
-        .where('day', '=', input.day)
-        .where('tz', '=', input.tz)
-        .executeTakeFirst();
-      deleted[table] = Number(result.numDeletedRows);
-      inserted[table] = await insertRows(trx, table, rows, input.day, input.tz);
-    }
-    if (input.run) {
-      const run = { ...input.run, day: input.day, tz: input.tz };
-      await trx
-        .insertInto('pipeline_runs')
-        .values(run)
-        .onConflict((oc) => oc.column('run_id').doUpdateSet(run))
-        .execute();
-    }
-  });
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      for (const table of KPI_TABLES) {
+        const rows = input.tables[table];
+        if (rows === undefined) continue;
+        const result = await trx
+          .deleteFrom(table)
+          .where('day', '=', input.day)
+          .where('tz', '=', input.tz)
+          .executeTakeFirst();
+        deleted[table] = Number(result.numDeletedRows);
+        inserted[table] = await insertRows(trx, table, rows, input.day, input.tz);
+      }
+      if (input.run) {
+        const run = { ...input.run, day: input.day, tz: input.tz };
+        await trx
+          .insertInto('pipeline_runs')
+          .values(run)
+          .onConflict((oc) => oc.column('run_id').doUpdateSet(run))
+          .execute();
+      }
+    })
+    .catch((cause: unknown) => {
+      throw warehouseError(`loading ${input.day} (${input.tz})`, cause);
+    });
   return { deleted, inserted };
+}
+
+/**
+ * A database failure as a StorageError that says whether a retry can help: a violated
+ * constraint or a value the column cannot hold is `WAREHOUSE_REJECTED` (permanent);
+ * an unreachable or restarting server is `WAREHOUSE_FAILED` (retriable).
+ */
+export function warehouseError(what: string, cause: unknown): StorageError {
+  if (cause instanceof StorageError) return cause;
+  const permanent = classifyDatabaseError(cause) === 'permanent';
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new StorageError(
+    permanent ? 'WAREHOUSE_REJECTED' : 'WAREHOUSE_FAILED',
+    `${what} failed: ${detail}`,
+    { cause, retriable: !permanent },
+  );
 }
 
 async function insertRows<T extends KpiTable>(
@@ -91,5 +113,8 @@ export async function recordRun(db: Kysely<Database>, run: NewPipelineRun): Prom
     .insertInto('pipeline_runs')
     .values(run)
     .onConflict((oc) => oc.column('run_id').doUpdateSet(run))
-    .execute();
+    .execute()
+    .catch((cause: unknown) => {
+      throw warehouseError(`recording run ${run.run_id}`, cause);
+    });
 }

@@ -139,6 +139,76 @@ export function describeWarehouse(target: WarehouseTarget): void {
       ]);
     });
 
+    it('holds a product sold under two categories on one day, and says a rejected load is permanent', async () => {
+      const sale = (category: string, units: number) => ({
+        product_id: 'p-1',
+        category,
+        currency: 'EUR',
+        units,
+        revenue_cents: units * 250,
+      });
+      await replaceDay(db, {
+        day,
+        tz: 'UTC',
+        tables: {
+          kpi_product_sales: [
+            sale('books', 2),
+            sale('gifts', 1),
+            { ...sale('books', 1), currency: 'USD' },
+          ],
+        },
+      });
+      expect(
+        await db
+          .selectFrom('kpi_product_sales')
+          .select(['product_id', 'category', 'currency', 'units'])
+          .orderBy('category')
+          .orderBy('currency')
+          .execute(),
+      ).toEqual([
+        { product_id: 'p-1', category: 'books', currency: 'EUR', units: 2 },
+        { product_id: 'p-1', category: 'books', currency: 'USD', units: 1 },
+        { product_id: 'p-1', category: 'gifts', currency: 'EUR', units: 1 },
+      ]);
+      // The same product, category and currency twice is still one key too many.
+      await expect(
+        replaceDay(db, {
+          day,
+          tz: 'UTC',
+          tables: { kpi_product_sales: [sale('books', 2), sale('books', 1)] },
+        }),
+      ).rejects.toMatchObject({
+        code: 'WAREHOUSE_REJECTED',
+        retriable: false,
+        message: expect.stringContaining('kpi_product_sales_pk'),
+      });
+    });
+
+    it('merges the categories of a product when migrated back to the old product key', async () => {
+      const sale = (category: string, units: number) => ({
+        product_id: 'p-1',
+        category,
+        currency: 'EUR',
+        units,
+        revenue_cents: units * 250,
+      });
+      await replaceDay(db, {
+        day,
+        tz: 'UTC',
+        tables: { kpi_product_sales: [sale('books', 2), sale('gifts', 1)] },
+      });
+      const status = await migrationStatus(db);
+      const keyMigration = status.findIndex((m) => m.name.endsWith('product-sales-category-key'));
+      for (let i = status.length - 1; i >= keyMigration; i--) await migrateDown(db);
+      expect(
+        await db
+          .selectFrom('kpi_product_sales')
+          .select(['category', 'units', 'revenue_cents'])
+          .execute(),
+      ).toEqual([{ category: 'books', units: 3, revenue_cents: 750 }]);
+      await migrateToLatest(db);
+    });
+
     it('refuses a bigint a JS number cannot hold exactly', async () => {
       await replaceDay(db, {
         day,
