@@ -3,8 +3,7 @@ import { SimulatorError } from './errors.js';
 import type { CurrencyShare, FaultRates, SimulationOptions } from './lib/options.js';
 import { DEFAULT_OPTIONS, resolveOptions } from './lib/options.js';
 import { MS_PER_DAY, ZoneClock, isTimeZone } from './lib/time/zone-clock.js';
-import type { Compression } from './sinks/kafka-codecs.js';
-import { COMPRESSIONS } from './sinks/kafka-codecs.js';
+import { KAFKA_COMPRESSIONS, isKafkaCompression, type KafkaCompression } from '@shoplens/runtime';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,7 +18,7 @@ export interface CliConfig {
     | { readonly kind: 'kafka'; readonly brokers: readonly string[] };
   readonly truthPath: string | undefined;
   readonly topicPrefix: string;
-  readonly compression: Compression;
+  readonly compression: KafkaCompression;
   readonly batchSize: number;
   readonly progress: 'bar' | 'log';
   readonly logLevel: LogLevel;
@@ -46,7 +45,7 @@ Where:
   --kafka                  produce to Kafka (KAFKA_BROKERS), topics pageviews, cart, orders,
                            key = user_id, record timestamp = emission time
   --topic-prefix P         prepend P to every topic name (default none)
-  --compression C          lz4 (default), gzip or none
+  --compression C          lz4 (default), zstd, snappy, gzip or none
   --batch-size N           records per produce request (default 20000)
   --truth FILE             write the ground truth (JSON) to FILE
 Shop:
@@ -224,9 +223,9 @@ export function loadConfig(
   } else {
     output = { kind: 'file', path: values.out! };
   }
-  const compression = (values.compression ?? 'lz4') as Compression;
-  if (!COMPRESSIONS.includes(compression))
-    throw bad(`--compression must be one of ${COMPRESSIONS.join(', ')}`);
+  const compression = values.compression ?? 'lz4';
+  if (!isKafkaCompression(compression))
+    throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}`);
   const batchSize = number('batch-size', values['batch-size'], true) ?? 20_000;
   if (batchSize < 1) throw bad('--batch-size must be at least 1');
 

@@ -6,7 +6,7 @@ import { TOPIC_NAMES } from '@shoplens/schemas';
 import { createTopicsAndWait, testKafka, uniqueId } from '@shoplens/stack/testing';
 import type { SimulationTruth } from './index.js';
 import { Simulation } from './index.js';
-import { registerLz4 } from './sinks/kafka-codecs.js';
+import { registerKafkaCodecs } from '@shoplens/runtime';
 
 const root = resolve(__dirname, '../../..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -99,7 +99,7 @@ describe('simulator → Kafka', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'simulator-it-'));
-    expect(await registerLz4()).toBe(true);
+    expect(registerKafkaCodecs().lz4).toBe(true);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { registerKafkaCodecs } from '@shoplens/runtime';
 import { TOPIC_NAMES } from '@shoplens/schemas';
 import type { Logger } from 'pino';
 import { createLogger } from './cli/logger.js';
@@ -16,11 +17,10 @@ const EXIT = { ok: 0, failed: 1, usage: 2, kafka: 3 } as const;
 async function openSink(config: CliConfig, logger: Logger): Promise<RecordSink> {
   if (config.output.kind === 'file') return new FileSink(config.output.path);
   // Loaded only for Kafka runs: file runs start faster without kafkajs.
-  const { registerLz4 } = await import('./sinks/kafka-codecs.js');
   const { KafkaSink } = await import('./sinks/kafka-sink.js');
   let compression = config.compression;
-  if (compression === 'lz4' && !(await registerLz4())) {
-    logger.warn('lz4-napi cannot load on this platform; compressing with gzip instead');
+  if (!registerKafkaCodecs()[compression]) {
+    logger.warn({ compression }, 'this codec cannot load on this platform; compressing with gzip instead');
     compression = 'gzip';
   }
   return KafkaSink.connect(

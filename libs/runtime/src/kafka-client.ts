@@ -1,16 +1,19 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafka-log-creator.js';
+import { registerKafkaCodecs } from './kafka/kafka-codecs.js';
 
 /**
  * A kafkajs client as every shoplens consumer wants it: its logs in pino, and retries
- * patient enough (about two minutes) to ride out a broker restart.
+ * patient enough (about two minutes) to ride out a broker restart, and every codec
+ * Kafka defines registered.
  */
 export function createKafkaClient(options: {
   readonly clientId: string;
   readonly brokers: readonly string[];
   readonly logger: Logger;
 }): Kafka {
+  registerKafkaCodecs();
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],

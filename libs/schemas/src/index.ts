@@ -8,6 +8,7 @@ export {
   eventFields,
   lineItemFields,
   isEventType,
+  CONTRACT_LIMITS,
 } from './contract/events.js';
 export type {
   EventType,
@@ -25,6 +26,7 @@ export type {
 } from './contract/events.js';
 export { COUNTRY_CODES } from './contract/countries.js';
 export type { Field, FieldSpec, ObjectShape, InferShape } from './contract/fields.js';
+export { CONTROL_CHARACTER } from './contract/fields.js';
 export { TOPICS, TOPIC_NAMES, topicFor } from './topics.js';
 export type { Topic } from './topics.js';
 export { REASON_CODES } from './validation/reasons.js';

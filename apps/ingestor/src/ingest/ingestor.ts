@@ -4,10 +4,10 @@ import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
 import type { OpenFile } from './open-file.js';
 import type { BufferLimits } from './partition-buffers.js';
 import { PartitionBuffers } from './partition-buffers.js';
-import { routeRecord } from './route-record.js';
 import { IngestStats } from './stats.js';
 import { writeFile } from './write-file.js';
-import { watchConsumerCrashes } from '@shoplens/runtime';
+import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
+import { arrivalTime, quarantined, routeRecord, type Routed } from '@shoplens/transforms';
 
 export interface IngestorOptions {
   readonly kafka: Kafka;
@@ -192,9 +192,9 @@ export class Ingestor {
     for (const message of batch.messages) {
       if (this.stopping || !isRunning() || isStale()) return;
       const offset = Number(message.offset);
-      const arrivalMs = Number(message.timestamp);
       const nowMs = this.now();
-      const routed = routeRecord(message.value, arrivalMs);
+      const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
+      const routed = this.route(message.value, message.headers, arrivalMs, key, message.offset);
       const record: Uint8Array | QuarantineRecord =
         routed.zone === 'raw'
           ? routed.line
@@ -227,6 +227,27 @@ export class Ingestor {
     this.boundMemory();
     await this.waitForWrites(heartbeat);
     await heartbeat();
+  }
+
+  /** Routes one record; a batch kafkajs could not decompress arrives as marked records. */
+  private route(
+    value: Buffer | null,
+    headers: Readonly<Record<string, unknown>> | undefined,
+    arrivalMs: number,
+    partitionKey: string,
+    offset: string,
+  ): Routed {
+    const undecodable = undecodableBatchOf(headers);
+    if (undecodable === undefined) return routeRecord(value, arrivalMs);
+    if (value !== null) {
+      // The batch's first record carries its compressed bytes: log once per batch.
+      this.log.error(
+        { partition: partitionKey, offset, ...undecodable },
+        'a record batch cannot be decompressed; its records go to the quarantine',
+      );
+    }
+    const message = `the record's batch (${undecodable.codec}) cannot be decompressed: ${undecodable.error}`;
+    return quarantined('undecodable_batch', [{ path: '', code: 'undecodable_batch', message }], arrivalMs);
   }
 
   /** Backpressure: no more reading while too many writes are pending (e.g. S3 is down). */

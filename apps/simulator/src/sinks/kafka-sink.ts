@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
-import type { Kafka, LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import kafkajs from 'kafkajs';
+import {
+  compressionType,
+  kafkaLogCreator,
+  registerKafkaCodecs,
+  type KafkaCompression,
+} from '@shoplens/runtime';
 import { SimulatorError } from '../errors.js';
 import type { EmittedRecord } from '../lib/generator/simulation.js';
-import type { Compression } from './kafka-codecs.js';
-import { compressionType } from './kafka-codecs.js';
 import type { RecordSink } from './record-sink.js';
 
 export interface KafkaSinkOptions {
@@ -12,22 +16,12 @@ export interface KafkaSinkOptions {
   readonly clientId: string;
   /** Prepended to every topic name (tests use it for topics of their own). */
   readonly topicPrefix: string;
-  readonly compression: Compression;
+  readonly compression: KafkaCompression;
   /** Records per produce call. */
   readonly batchSize: number;
   /** A produce call taking longer than this fails the run. */
   readonly sendTimeoutMs: number;
   readonly logger: Logger;
-}
-
-function kafkaLogger(logger: Logger) {
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      if (level <= kafkajs.logLevel.ERROR) logger.error(extra, message);
-      else if (level === kafkajs.logLevel.WARN) logger.warn(extra, message);
-      else logger.debug(extra, message);
-    };
 }
 
 /**
@@ -58,13 +52,14 @@ export class KafkaSink implements RecordSink {
 
   /** Connects and checks that the topics exist; fails fast with a clear message otherwise. */
   static async connect(options: KafkaSinkOptions, topics: readonly string[]): Promise<KafkaSink> {
+    registerKafkaCodecs();
     const kafka = new kafkajs.Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
       connectionTimeout: 3000,
       retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3000 },
       logLevel: kafkajs.logLevel.WARN,
-      logCreator: kafkaLogger(options.logger.child({ component: 'kafkajs' })),
+      logCreator: kafkaLogCreator(options.logger),
     });
     const admin = kafka.admin();
     const where = options.brokers.join(',');

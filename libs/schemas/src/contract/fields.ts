@@ -8,6 +8,9 @@ export type FieldSpec =
   | {
       readonly kind: 'string';
       readonly minLength: number;
+      readonly maxLength: number;
+      /** No C0 control character or DEL (U+0000 to U+001F, U+007F) anywhere in it. */
+      readonly controlFree: boolean;
       /** Anchored regular expression source, shared with the JSON Schema `pattern`. */
       readonly pattern?: string;
       /** Human name of the pattern, used in messages ("a UUID", "3 capital letters"). */
@@ -15,9 +18,14 @@ export type FieldSpec =
     }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'const'; readonly value: string | number }
-  | { readonly kind: 'integer'; readonly minimum: number }
+  | { readonly kind: 'integer'; readonly minimum: number; readonly maximum: number }
   | { readonly kind: 'timestamp' }
-  | { readonly kind: 'array'; readonly items: ObjectShape; readonly minItems: number };
+  | {
+      readonly kind: 'array';
+      readonly items: ObjectShape;
+      readonly minItems: number;
+      readonly maxItems: number;
+    };
 
 export interface Field<T = unknown, Optional extends boolean = boolean> {
   readonly spec: FieldSpec;
@@ -51,20 +59,26 @@ export function optional<T>(f: Field<T, false>): Field<T, true> {
   return Object.freeze({ ...f, optional: true as const });
 }
 
-export function nonEmptyString(description: string): Field<string, false> {
-  return field({ kind: 'string', minLength: 1 }, description);
+/** A non-empty string of at most `maxLength` characters without control characters. */
+export function text(maxLength: number, description: string): Field<string, false> {
+  return field({ kind: 'string', minLength: 1, maxLength, controlFree: true }, description);
 }
 
-export function anyString(description: string): Field<string, false> {
-  return field({ kind: 'string', minLength: 0 }, description);
+/** Like {@link text}, and it may be empty. */
+export function optionalText(maxLength: number, description: string): Field<string, false> {
+  return field({ kind: 'string', minLength: 0, maxLength, controlFree: true }, description);
 }
 
 export function patternString(
   pattern: string,
   patternName: string,
+  maxLength: number,
   description: string,
 ): Field<string, false> {
-  return field({ kind: 'string', minLength: 1, pattern, patternName }, description);
+  return field(
+    { kind: 'string', minLength: 1, maxLength, controlFree: true, pattern, patternName },
+    description,
+  );
 }
 
 export function oneOf<const V extends readonly string[]>(
@@ -81,8 +95,12 @@ export function constant<const V extends string | number>(
   return field({ kind: 'const', value }, description);
 }
 
-export function integer(minimum: number, description: string): Field<number, false> {
-  return field({ kind: 'integer', minimum }, description);
+export function integer(
+  minimum: number,
+  maximum: number,
+  description: string,
+): Field<number, false> {
+  return field({ kind: 'integer', minimum, maximum }, description);
 }
 
 export function timestamp(description: string): Field<string, false> {
@@ -92,7 +110,15 @@ export function timestamp(description: string): Field<string, false> {
 export function arrayOf<const S extends ObjectShape>(
   items: S,
   minItems: number,
+  maxItems: number,
   description: string,
 ): Field<InferShape<S>[], false> {
-  return field({ kind: 'array', items: Object.freeze({ ...items }), minItems }, description);
+  return field(
+    { kind: 'array', items: Object.freeze({ ...items }), minItems, maxItems },
+    description,
+  );
 }
+
+/** Matches a control character: what `controlFree` strings must not contain. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;

@@ -4,6 +4,9 @@ import { EVENT_TIME_PATTERN } from '../validation/event-time.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
+/** A string without control characters, as `CONTROL_CHARACTER` of the contract says. */
+const CONTROL_FREE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+
 export const EVENT_SCHEMA_ID = `https://shoplens.dev/schemas/event/v${SCHEMA_VERSION}.json`;
 
 function fieldSchema(spec: FieldSpec, description: string): JsonSchema {
@@ -12,7 +15,12 @@ function fieldSchema(spec: FieldSpec, description: string): JsonSchema {
       return {
         type: 'string',
         ...(spec.minLength > 0 ? { minLength: spec.minLength } : {}),
-        ...(spec.pattern !== undefined ? { pattern: spec.pattern } : {}),
+        maxLength: spec.maxLength,
+        ...(spec.pattern !== undefined
+          ? { pattern: spec.pattern }
+          : spec.controlFree
+            ? { pattern: CONTROL_FREE_PATTERN }
+            : {}),
         description,
       };
     case 'enum':
@@ -23,7 +31,7 @@ function fieldSchema(spec: FieldSpec, description: string): JsonSchema {
       return {
         type: 'integer',
         minimum: spec.minimum,
-        maximum: Number.MAX_SAFE_INTEGER,
+        maximum: spec.maximum,
         description,
       };
     case 'timestamp':
@@ -32,6 +40,7 @@ function fieldSchema(spec: FieldSpec, description: string): JsonSchema {
       return {
         type: 'array',
         minItems: spec.minItems,
+        maxItems: spec.maxItems,
         items: objectSchema(spec.items),
         description,
       };

@@ -1,4 +1,4 @@
-import type { FieldSpec, ObjectShape } from '../contract/fields.js';
+import { CONTROL_CHARACTER, type FieldSpec, type ObjectShape } from '../contract/fields.js';
 import { parseEventTime } from './event-time.js';
 
 /**
@@ -12,11 +12,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** An array of objects of one shape, at least `minItems` long. */
-function arrayTest(items: ObjectShape, minItems: number): Test {
+/** An array of objects of one shape, `minItems` to `maxItems` long. */
+function arrayTest(items: ObjectShape, minItems: number, maxItems: number): Test {
   const item = generateObjectTest(items);
   return (v) => {
-    if (!Array.isArray(v) || v.length < minItems) return false;
+    if (!Array.isArray(v) || v.length < minItems || v.length > maxItems) return false;
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
       if (!isPlainObject(x) || !item(x)) return false;
@@ -50,19 +50,20 @@ export function generateObjectTest(shape: ObjectShape): (obj: Record<string, unk
     switch (spec.kind) {
       case 'string':
         return (
-          `typeof ${v} === 'string' && ${v}.length >= ${spec.minLength}` +
-          (spec.pattern === undefined ? '' : ` && ${ref(new RegExp(spec.pattern))}.test(${v})`)
+          `typeof ${v} === 'string' && ${v}.length >= ${spec.minLength} && ${v}.length <= ${spec.maxLength}` +
+          (spec.pattern === undefined ? '' : ` && ${ref(new RegExp(spec.pattern))}.test(${v})`) +
+          (spec.controlFree ? ` && !${ref(CONTROL_CHARACTER)}.test(${v})` : '')
         );
       case 'enum':
         return `typeof ${v} === 'string' && ${ref(new Set(spec.values))}.has(${v})`;
       case 'const':
         return `${v} === ${JSON.stringify(spec.value)}`;
       case 'integer':
-        return `typeof ${v} === 'number' && Number.isSafeInteger(${v}) && ${v} >= ${spec.minimum}`;
+        return `typeof ${v} === 'number' && Number.isSafeInteger(${v}) && ${v} >= ${spec.minimum} && ${v} <= ${spec.maximum}`;
       case 'timestamp':
         return `typeof ${v} === 'string' && ${ref(parseEventTime)}(${v}) !== undefined`;
       case 'array':
-        return `${ref(arrayTest(spec.items, spec.minItems))}(${v})`;
+        return `${ref(arrayTest(spec.items, spec.minItems, spec.maxItems))}(${v})`;
     }
   };
   const body = objectBody(shape, 'o');

@@ -12,6 +12,16 @@ export const REASON_CODES = [
   'invalid_time',
   'event_time_in_future',
   'unsupported_schema_version',
+  /** A string longer than the contract allows (ids, categories, URLs). */
+  'value_too_long',
+  /** A control character (U+0000 to U+001F, U+007F) in an identifier, category or URL. */
+  'control_character',
+  /** Money or a quantity beyond the contract's bounds, or too many items. */
+  'out_of_range',
+  /** The record is larger than the contract's limit for one event. */
+  'record_too_large',
+  /** Kafka delivered the record in a batch that could not be decompressed. */
+  'undecodable_batch',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -1,6 +1,6 @@
 import { baseFields, eventFields, isEventType, SCHEMA_VERSION } from '../contract/events.js';
 import type { ShopEvent } from '../contract/events.js';
-import type { FieldSpec, ObjectShape } from '../contract/fields.js';
+import { CONTROL_CHARACTER, type FieldSpec, type ObjectShape } from '../contract/fields.js';
 import { generateObjectTest, isPlainObject } from './compiled-tests.js';
 import { parseEventTime } from './event-time.js';
 import type { ReasonCode, ValidationIssue } from './reasons.js';
@@ -77,6 +77,15 @@ function checkValue(spec: FieldSpec, value: unknown, w: Walker): void {
         w.report('invalid_type', `expected a string, got ${describe(value)}`);
       } else if (value.length < spec.minLength) {
         w.report('invalid_value', 'must not be empty');
+      } else if (value.length > spec.maxLength) {
+        w.report(
+          'value_too_long',
+          `must be at most ${spec.maxLength} characters, got ${value.length}`,
+        );
+      } else if (spec.controlFree && CONTROL_CHARACTER.test(value)) {
+        const at = value.search(CONTROL_CHARACTER);
+        const code = value.charCodeAt(at).toString(16).padStart(4, '0').toUpperCase();
+        w.report('control_character', `must not contain control characters (U+${code} at ${at})`);
       } else if (spec.pattern !== undefined && !regexFor(spec.pattern).test(value)) {
         w.report('invalid_value', `expected ${spec.patternName ?? spec.pattern}`);
       }
@@ -103,6 +112,8 @@ function checkValue(spec: FieldSpec, value: unknown, w: Walker): void {
         w.report('invalid_type', `expected an integer, got ${value}`);
       } else if (value < spec.minimum) {
         w.report('invalid_value', `must be >= ${spec.minimum}, got ${value}`);
+      } else if (value > spec.maximum) {
+        w.report('out_of_range', `must be <= ${spec.maximum}, got ${value}`);
       }
       return;
     case 'timestamp':
@@ -122,6 +133,10 @@ function checkValue(spec: FieldSpec, value: unknown, w: Walker): void {
       }
       if (value.length < spec.minItems) {
         w.report('invalid_value', `expected at least ${spec.minItems} item(s)`);
+        return;
+      }
+      if (value.length > spec.maxItems) {
+        w.report('out_of_range', `expected at most ${spec.maxItems} items, got ${value.length}`);
         return;
       }
       for (let i = 0; i < value.length; i++) {

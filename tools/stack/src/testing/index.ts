@@ -9,3 +9,5 @@ export { createTestSchema } from './test-schema.js';
 export { uniqueId } from './unique-id.js';
 export { default as globalSetup } from './global-setup.js';
 export { default as globalTeardown } from './global-teardown.js';
+export type { ConsoleProduceOptions } from './console-producer.js';
+export { consoleProduce } from './console-producer.js';

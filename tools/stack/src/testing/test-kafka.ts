@@ -1,9 +1,12 @@
 import type { Admin } from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
+import { registerKafkaCodecs } from '@shoplens/runtime';
 import { integrationEnv } from './integration-env.js';
 import { uniqueId } from './unique-id.js';
 
 export function testKafka(clientId = uniqueId('test-client')): Kafka {
+  // Tests speak every codec, as real producers and the apps do.
+  registerKafkaCodecs();
   return new Kafka({
     clientId,
     brokers: [...integrationEnv().kafkaBrokers],

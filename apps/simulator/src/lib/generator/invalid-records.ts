@@ -1,7 +1,23 @@
-import type { ReasonCode } from '@shoplens/schemas';
+import { CONTRACT_LIMITS, REASON_CODES, type ReasonCode } from '@shoplens/schemas';
 import type { Random } from '../random/random.js';
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * The reasons the simulator injects: every one the contract gives but two that a shop's
+ * traffic does not produce in bulk (a 64 KiB record, a batch Kafka cannot decompress);
+ * the ingestor's tests feed those.
+ */
+export const SIMULATED_REASONS: readonly ReasonCode[] = Object.freeze(
+  REASON_CODES.filter((r) => r !== 'record_too_large' && r !== 'undecodable_batch'),
+);
+
+/** Whether `corruptEvent` can give `reason` to an event of this type. */
+export function canCorrupt(reason: ReasonCode, eventType: string): boolean {
+  return reason !== 'out_of_range' || eventType !== 'page_view';
+}
+
+const CONTROL = ['\u0000', '\t', '\n', '\u001b', '\u007f'] as const;
 
 /**
  * Breaks the JSON of a valid event so that a validator files it under exactly `reason`
@@ -61,6 +77,26 @@ export function corruptEvent(
     case 'unsupported_schema_version':
       event['schema_version'] = random.chance(0.8) ? 2 : 0;
       break;
+    case 'value_too_long':
+      event['session_id'] =
+        `${String(event['session_id'])}-${'x'.repeat(CONTRACT_LIMITS.idLength + random.int(500))}`;
+      break;
+    case 'control_character': {
+      const id = String(event['user_id']);
+      const at = random.int(id.length + 1);
+      event['user_id'] = id.slice(0, at) + random.pick(CONTROL) + id.slice(at);
+      break;
+    }
+    case 'out_of_range': {
+      const items = event['items'] as Record<string, unknown>[] | undefined;
+      const target = items?.[0] ?? event;
+      if (typeof target['price_cents'] === 'number')
+        target['price_cents'] = CONTRACT_LIMITS.priceCents + 1 + random.int(1_000_000);
+      else if (typeof event['amount_cents'] === 'number')
+        event['amount_cents'] = CONTRACT_LIMITS.amountCents + 1 + random.int(1_000_000);
+      else throw new Error(`no out_of_range corruption for a ${String(event['event_type'])}`);
+      break;
+    }
     default:
       throw new Error(`no corruption for ${reason}`);
   }

@@ -1,5 +1,5 @@
 import type { ReasonCode, Topic } from '@shoplens/schemas';
-import { REASON_CODES, topicFor } from '@shoplens/schemas';
+import { topicFor } from '@shoplens/schemas';
 import { Catalog, DEFAULT_CATEGORIES } from '../catalog/catalog.js';
 import { currencyInfo } from '../catalog/currencies.js';
 import type { FaultRates, SimulationInput, SimulationOptions } from '../options.js';
@@ -10,7 +10,7 @@ import type { SimulationTruth } from '../truth/simulation-truth.js';
 import { TruthBuilder } from '../truth/truth-builder.js';
 import { EventTimeFormatter } from '../time/event-time-format.js';
 import { MS_PER_DAY, ZoneClock } from '../time/zone-clock.js';
-import { corruptEvent } from './invalid-records.js';
+import { SIMULATED_REASONS, canCorrupt, corruptEvent } from './invalid-records.js';
 import { PendingQueue } from './pending-queue.js';
 import { SessionPlanner } from './session-planner.js';
 import { Shoppers } from './shoppers.js';
@@ -261,10 +261,13 @@ export class Simulation {
   }
 
   private invalid(t: number): EmittedRecord {
-    const reason = REASON_CODES[this.random.int(REASON_CODES.length)]!;
+    let reason = SIMULATED_REASONS[this.random.int(SIMULATED_REASONS.length)]!;
     const shopper = this.shoppers.next();
     const plan = this.planner.plan(shopper);
-    const base = plan[this.random.int(plan.length)]!;
+    const fits = plan.filter((e) => canCorrupt(reason, e.type));
+    if (fits.length === 0) reason = 'value_too_long';
+    const choices = fits.length > 0 ? fits : plan;
+    const base = choices[this.random.int(choices.length)]!;
     base.timeMs = t;
     base.eventId = randomUuid(this.random);
     const value = corruptEvent(renderEvent(base, this.times.utc(t)), reason, this.random, t, (ms) =>

@@ -1,0 +1,69 @@
+import type { ReasonCode, ValidationIssue } from '@shoplens/schemas';
+import { parseEventLine } from '@shoplens/schemas';
+import { compactJsonLine } from './compact-json-line.js';
+
+const HOUR_MS = 3_600_000;
+const utf8 = new TextEncoder();
+const DAY_MS = 86_400_000;
+
+/** Where one record lands in the lake. */
+export type Routed =
+  | {
+      readonly zone: 'raw';
+      /** The event-time UTC hour of its raw file. */
+      readonly bucketMs: number;
+      /** The record as one JSON Lines line. */
+      readonly line: Uint8Array;
+    }
+  | {
+      readonly zone: 'quarantine';
+      /** The arrival UTC day of its quarantine file. */
+      readonly bucketMs: number;
+      readonly reason: ReasonCode;
+      readonly issues: readonly ValidationIssue[];
+    };
+
+/**
+ * Where one record goes: a valid event to the raw file of its event-time UTC hour, anything
+ * else to the quarantine of its arrival day with the reason. Never throws, whatever the bytes.
+ *
+ * A valid event is stored byte for byte, unless it spans lines or starts with a byte-order
+ * mark: JSON Lines holds one record per line, so then the same JSON text is stored without
+ * the mark and without the whitespace between tokens (numbers and strings keep their bytes).
+ */
+export function routeRecord(value: Uint8Array | string | null, arrivalMs: number): Routed {
+  const bytes = typeof value === 'string' ? utf8.encode(value) : (value ?? new Uint8Array(0));
+  const result = parseEventLine(bytes, { arrivalTimeMs: arrivalMs });
+  if (!result.ok) return quarantined(result.reason, result.issues, arrivalMs);
+  return {
+    zone: 'raw',
+    bucketMs: Math.floor(result.eventTimeMs / HOUR_MS) * HOUR_MS,
+    line: compactJsonLine(bytes),
+  };
+}
+
+/** A quarantine outcome for a reason found outside the event itself (e.g. the transport). */
+export function quarantined(
+  reason: ReasonCode,
+  issues: readonly ValidationIssue[],
+  arrivalMs: number,
+): Routed {
+  return { zone: 'quarantine', bucketMs: Math.floor(arrivalMs / DAY_MS) * DAY_MS, reason, issues };
+}
+
+/** Broker timestamps before this are not arrival times (e.g. -1, or seconds since 1970). */
+const EARLIEST_ARRIVAL_MS = Date.UTC(2000, 0, 1);
+/** Nor are those this far past the reader's clock (micro- or nanoseconds, broken clocks). */
+const MAX_ARRIVAL_AHEAD_MS = HOUR_MS;
+
+/**
+ * The arrival time to judge a record by: the broker's timestamp when it is a plausible
+ * instant, else the reader's clock. A producer may set any timestamp on a record.
+ */
+export function arrivalTime(timestampMs: number, nowMs: number): number {
+  return Number.isSafeInteger(timestampMs) &&
+    timestampMs >= EARLIEST_ARRIVAL_MS &&
+    timestampMs <= nowMs + MAX_ARRIVAL_AHEAD_MS
+    ? timestampMs
+    : nowMs;
+}
