@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { ServiceName } from './config.js';
-import { defaultServices, isServiceName, serviceNames, stackConfig } from './config.js';
+import type { ServiceName, ToolName } from './config.js';
+import { defaultInstalls, defaultServices, isServiceName, isToolName, serviceNames, stackConfig, toolNames } from './config.js';
 import { StackError, isStackError } from './errors.js';
 import { tailFile } from './process/tail-file.js';
 import { stackPaths } from './paths.js';
 import { renderEnv } from './render-env.js';
-import { airflowCli, kafkaTool, stackDown, stackEnv, stackLogFiles, stackReset, stackStatus, stackUp } from './stack.js';
+import { airflowCli, kafkaTool, stackDown, stackEnv, stackInstall, stackLogFiles, stackReset, stackStatus, stackUp } from './stack.js';
 
 // Node 20 is this repository's baseline; the SDK's notice about it is not the stack's business.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -20,6 +20,8 @@ Commands:
   up [service…]          start services (default: ${defaultServices.join(' ')}; "all" adds airflow),
                          installing what is missing, and wait until each is healthy
   down [service…]        stop what this stack started (default: all)
+  install [name…]        install what services and tools need, without starting anything
+                         (default: ${defaultInstalls.join(' ')}; names: services or ${toolNames.join(', ')})
   status [--json]        show each service, its pid and endpoint
   env [--json]           print export lines for KAFKA_BROKERS, DATABASE_URL, S3_ENDPOINT, …
                          e.g. eval "$(npm run -s stack -- env)"
@@ -37,8 +39,13 @@ Services:
   s3        S3-compatible server (moto), http://${stackConfig.host}:${stackConfig.s3.port}, bucket ${stackConfig.s3.bucket}
   airflow   Apache Airflow ${stackConfig.airflow.version} CLI in a virtualenv (not started by default)
 
-Prerequisites: java 17+ and mvn (kafka), python3 with venv (s3, airflow),
-PostgreSQL from Debian's packages (installed by up when running as root).
+Tools the tests drive:
+  chromium  a Chromium for the dashboard test (CHROMIUM_PATH picks another binary)
+  compose   docker compose or docker-compose, to check docker-compose.yml (no engine needed)
+
+Prerequisites: python3 with venv (s3, airflow). Run as root on Debian or Ubuntu, up and
+install add what else is missing with apt-get on first use: java 17+ and mvn (kafka),
+PostgreSQL, Chromium, a compose tool. Otherwise they fail naming the package to install.
 See docs/local-stack.md.`;
 
 function parseServices(args: readonly string[], fallback: readonly ServiceName[]): ServiceName[] {
@@ -48,6 +55,19 @@ function parseServices(args: readonly string[], fallback: readonly ServiceName[]
   for (const arg of args) {
     if (!isServiceName(arg)) {
       throw new StackError('BAD_USAGE', `unknown service "${arg}"; expected one of: ${serviceNames.join(', ')}, all`);
+    }
+    if (!names.includes(arg)) names.push(arg);
+  }
+  return names;
+}
+
+function parseInstallNames(args: readonly string[]): (ServiceName | ToolName)[] {
+  if (args.length === 0) return [...defaultInstalls];
+  if (args.includes('all')) return [...serviceNames, ...toolNames];
+  const names: (ServiceName | ToolName)[] = [];
+  for (const arg of args) {
+    if (!isServiceName(arg) && !isToolName(arg)) {
+      throw new StackError('BAD_USAGE', `nothing to install called "${arg}"; expected one of: ${[...serviceNames, ...toolNames].join(', ')}, all`);
     }
     if (!names.includes(arg)) names.push(arg);
   }
@@ -108,6 +128,12 @@ async function main(argv: readonly string[]): Promise<number> {
       const reports = await stackUp(parseServices(args, defaultServices));
       const each = reports.map((r) => `${r.service} ${r.seconds.toFixed(1)} s`).join(', ');
       ctx.log(`up in ${((Date.now() - started) / 1000).toFixed(1)} s (${each}); environment in .stack/env.sh`);
+      return 0;
+    }
+    case 'install': {
+      for (const report of await stackInstall(parseInstallNames(args))) {
+        process.stdout.write(`${report.name.padEnd(9)} ${report.detail}\n`);
+      }
       return 0;
     }
     case 'down': {

@@ -58,3 +58,19 @@ export const defaultServices: readonly ServiceName[] = Object.freeze(['kafka', '
 export function isServiceName(value: string): value is ServiceName {
   return (serviceNames as readonly string[]).includes(value);
 }
+
+/** Tools the tests drive, besides the services. */
+export const toolNames = ['chromium', 'compose', 'java', 'mvn'] as const;
+export type ToolName = (typeof toolNames)[number];
+
+export function isToolName(value: string): value is ToolName {
+  return (toolNames as readonly string[]).includes(value);
+}
+
+/** What `install` sets up when nothing is named: everything the test command needs. */
+export const defaultInstalls: readonly (ServiceName | ToolName)[] = Object.freeze([...defaultServices, 'chromium', 'compose']);
+
+/** A browser of one's own for the dashboard test (any Chromium or Chrome binary). */
+export const toolConfig = Object.freeze({
+  chromiumPath: process.env['CHROMIUM_PATH'] || undefined,
+});

@@ -1,20 +1,18 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceName } from './config.js';
-import { defaultServices, serviceNames } from './config.js';
+import type { ServiceName, ToolName } from './config.js';
+import { defaultInstalls, defaultServices, isServiceName, serviceNames } from './config.js';
+import type { StackOptions } from './context.js';
+import { stackContext as context } from './context.js';
 import { withLock } from './process/lock.js';
-import type { StackPaths } from './paths.js';
-import { stackPaths } from './paths.js';
 import { renderEnv } from './render-env.js';
 import { airflowCommand } from './services/airflow.js';
 import { services } from './services/index.js';
 import { kafkaJavaCommand } from './services/kafka.js';
-import type { ServiceContext, ServiceStatus } from './services/service.js';
+import { ensureTool } from './tools/index.js';
+import type { ServiceStatus } from './services/service.js';
 
-export interface StackOptions {
-  readonly paths?: StackPaths;
-  readonly log?: (message: string) => void;
-}
+export type { StackOptions } from './context.js';
 
 export interface UpReport {
   readonly service: ServiceName;
@@ -22,13 +20,6 @@ export interface UpReport {
 }
 
 const lockTimeoutMs = 30 * 60_000;
-
-function context(options: StackOptions): ServiceContext {
-  return {
-    paths: options.paths ?? stackPaths(),
-    log: options.log ?? ((message) => process.stderr.write(`[stack] ${message}\n`)),
-  };
-}
 
 /** Starts the named services (default: kafka, postgres, s3), each only if not already running. */
 export async function stackUp(names: readonly ServiceName[] = defaultServices, options: StackOptions = {}): Promise<UpReport[]> {
@@ -45,6 +36,34 @@ export async function stackUp(names: readonly ServiceName[] = defaultServices, o
   });
   writeFileSync(join(ctx.paths.stackDir, 'env.sh'), `${renderEnv(stackEnv(options))}\n`);
   return reports;
+}
+
+export interface InstallReport {
+  readonly name: ServiceName | ToolName;
+  /** Where the tool is, or what was installed. */
+  readonly detail: string;
+  readonly seconds: number;
+}
+
+/**
+ * Installs what the named services and tools need without starting anything (default:
+ * everything the test command uses). Each step is skipped when already done; a step that
+ * cannot install (not root, no apt-get) fails with what to install by hand.
+ */
+export async function stackInstall(names: readonly (ServiceName | ToolName)[] = defaultInstalls, options: StackOptions = {}): Promise<InstallReport[]> {
+  const ctx = context(options);
+  mkdirSync(ctx.paths.stackDir, { recursive: true });
+  return withLock(join(ctx.paths.stackDir, 'stack.lock'), lockTimeoutMs, async () => {
+    const done: InstallReport[] = [];
+    for (const name of names) {
+      const started = Date.now();
+      let detail = 'installed';
+      if (isServiceName(name)) await services[name].install(ctx);
+      else detail = await ensureTool(name, ctx);
+      done.push({ name, detail, seconds: (Date.now() - started) / 1000 });
+    }
+    return done;
+  });
 }
 
 /** Stops what this stack started (all services by default); returns the ones it stopped. */

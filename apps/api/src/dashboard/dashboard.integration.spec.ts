@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureChromium } from '@shoplens/stack';
 import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
 import { createWarehouse, type Database } from '@shoplens/storage';
 import type { Kysely } from 'kysely';
@@ -15,9 +16,6 @@ import {
 import { migrateTestSchema } from '../testing/migrate-test-schema.spec-helper.js';
 import { seedPipeline } from '../testing/seed-pipeline.spec-helper.js';
 
-// Debian's chromium package; the CI script installs it (no browser download).
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
 describe('the dashboard in headless Chromium', () => {
   let schema: TestSchema;
   let db: Kysely<Database>;
@@ -26,6 +24,13 @@ describe('the dashboard in headless Chromium', () => {
   let page: Page;
   let profile: string;
   const problems: string[] = [];
+  let chromiumPath: string;
+
+  // A Chromium on the PATH (or CHROMIUM_PATH); tools/stack installs Debian's chromium on
+  // first use when running as root, and otherwise fails saying what to install.
+  beforeAll(async () => {
+    chromiumPath = (await ensureChromium()).path;
+  }, 15 * 60_000);
 
   beforeAll(async () => {
     schema = await createTestSchema('api_ui');
@@ -45,7 +50,7 @@ describe('the dashboard in headless Chromium', () => {
     profile = mkdtempSync(join(tmpdir(), 'shoplens-chromium-'));
     // A fresh profile directory per run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath,
       headless: true,
       viewport: { width: 1280, height: 1400 },
       args: [

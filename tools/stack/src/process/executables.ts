@@ -17,11 +17,10 @@ export function findExecutable(name: string, searchPath: string = process.env['P
 }
 
 const installHints: Readonly<Record<string, string>> = Object.freeze({
-  java: 'install a JDK 17 or newer (Debian: apt-get install -y openjdk-17-jre-headless)',
+  java: 'install Java 17 or newer (Debian: apt-get install -y openjdk-17-jre-headless)',
   mvn: 'install Apache Maven (Debian: apt-get install -y maven)',
   python3: 'install Python 3.11 with venv (Debian: apt-get install -y python3 python3-venv)',
   go: 'install Go (https://go.dev/doc/install)',
-  'apt-get': 'install PostgreSQL yourself (its initdb must be under /usr/lib/postgresql/<version>/bin)',
 });
 
 /** Resolves a prerequisite or fails with what to install, naming the service that needs it. */

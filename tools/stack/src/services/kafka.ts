@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { stackConfig } from '../config.js';
 import { StackError } from '../errors.js';
 import { startDaemon, stopDaemon } from '../process/daemon.js';
-import { requireExecutable } from '../process/executables.js';
+import { ensureExecutable } from '../process/ensure-executable.js';
 import { livePid } from '../process/pid-file.js';
 import { isPortOpen } from '../process/port.js';
 import { runCommand } from '../process/run-command.js';
@@ -41,8 +41,8 @@ export function kafkaClasspath(ctx: ServiceContext): string {
 async function installJars(ctx: ServiceContext): Promise<void> {
   const d = dirs(ctx);
   if (existsSync(d.ready)) return;
-  requireExecutable('java', 'kafka');
-  const mvn = requireExecutable('mvn', 'kafka');
+  await ensureExecutable('java', 'kafka', ctx);
+  const mvn = await ensureExecutable('mvn', 'kafka', ctx);
   mkdirSync(d.dist, { recursive: true });
   writeFileSync(join(d.dist, 'pom.xml'), kafkaPom(cfg.version));
   ctx.log(`kafka: resolving Apache Kafka ${cfg.version} jars from Maven Central (first run only)`);
@@ -141,7 +141,7 @@ export const kafkaService: StackService = {
   install: installJars,
 
   async up(ctx) {
-    requireExecutable('java', 'kafka');
+    await ensureExecutable('java', 'kafka', ctx);
     await installJars(ctx);
     const d = dirs(ctx);
     if (!livePid(d.pid, d.home)) {
@@ -200,5 +200,5 @@ export async function kafkaJavaCommand(ctx: ServiceContext, mainClass: string, a
     mkdirSync(d.home, { recursive: true });
     writeFileSync(d.log4j, kafkaLog4jProperties());
   }
-  return { command: requireExecutable('java', 'kafka-class'), args: javaArgs(ctx, mainClass, args) };
+  return { command: await ensureExecutable('java', 'kafka-class', ctx), args: javaArgs(ctx, mainClass, args) };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { stackConfig } from '../config.js';
 import { StackError } from '../errors.js';
-import { findExecutable, findPostgresBin } from '../process/executables.js';
+import { aptInstall } from '../process/apt-get.js';
+import { findPostgresBin } from '../process/executables.js';
 import { livePid } from '../process/pid-file.js';
 import { isPortOpen } from '../process/port.js';
 import { isRoot, runAs } from '../process/run-as.js';
@@ -39,27 +40,24 @@ function owner(): string | undefined {
   return isRoot() ? serverUser : undefined;
 }
 
-async function aptInstall(ctx: ServiceContext): Promise<void> {
-  if (!isRoot() || !findExecutable('apt-get')) {
-    throw new StackError(
-      'PREREQUISITE_MISSING',
-      'postgres: no initdb under /usr/lib/postgresql/*/bin; install PostgreSQL (Debian/Ubuntu: sudo apt-get install -y postgresql)',
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  ctx.log('postgres: installing Debian PostgreSQL with apt-get (first run only)');
-  await runCommand('apt-get', ['update'], { env });
-  await runCommand('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql-common'], { env });
-  // The package would otherwise create and start a system cluster on 5432 that nobody asked for.
-  mkdirSync('/etc/postgresql-common/createcluster.d', { recursive: true });
-  writeFileSync('/etc/postgresql-common/createcluster.d/50-shoplens-stack.conf', 'create_main_cluster = false\n');
-  await runCommand('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { env });
+async function installDebianPostgres(ctx: ServiceContext): Promise<void> {
+  await aptInstall({
+    neededBy: 'postgres',
+    missing: 'no initdb under /usr/lib/postgresql/<version>/bin',
+    packages: ['postgresql-common', 'postgresql'],
+    ...ctx,
+    beforeInstall() {
+      // The package would otherwise create and start a system cluster on 5432 that nobody asked for.
+      mkdirSync('/etc/postgresql-common/createcluster.d', { recursive: true });
+      writeFileSync('/etc/postgresql-common/createcluster.d/50-shoplens-stack.conf', 'create_main_cluster = false\n');
+    },
+  });
 }
 
 async function postgresBin(ctx: ServiceContext): Promise<string> {
   let bin = findPostgresBin();
   if (!bin) {
-    await aptInstall(ctx);
+    await installDebianPostgres(ctx);
     bin = findPostgresBin();
   }
   if (!bin) throw new StackError('PREREQUISITE_MISSING', 'postgres: apt-get installed PostgreSQL but no initdb was found');
