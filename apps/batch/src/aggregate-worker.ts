@@ -1,40 +1,43 @@
 // Worker thread entry (bundled to dist/apps/batch/aggregate-worker.js): reads one share of
 // a day's raw files and sends its partial aggregate back to be merged.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openLake, type LakeOptions, type RawFile } from '@shoplens/storage';
-import { KpiAccumulator, ZoneCalendar } from '@shoplens/transforms';
-import { readShare, type ShareResult } from './read-share.js';
+import { openLake } from '@shoplens/storage';
+import { KpiAccumulator, UuidSet, ZoneCalendar } from '@shoplens/transforms';
+import { serviceError } from './errors.js';
+import { readShare } from './read-share.js';
+import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
 
-export interface WorkerInput {
-  readonly lake: LakeOptions;
-  readonly files: readonly RawFile[];
-  readonly tz: string;
-  readonly day: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly index: number;
-  readonly writeCurated: boolean;
+function send(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  parentPort?.postMessage(message, transfer);
 }
 
 const input = workerData as WorkerInput;
 const lake = openLake(input.lake);
 try {
   const acc = new KpiAccumulator(new ZoneCalendar(input.tz));
-  const result: ShareResult = await readShare(lake.store, input.files, acc, {
+  const rewrite = input.exclude !== undefined;
+  const result = await readShare(lake.store, input.files, acc, {
     day: input.day,
     startMs: input.startMs,
     endMs: input.endMs,
     partPrefix: `w${input.index}-`,
     writeCurated: input.writeCurated,
+    // The first pass quarantined this share's invalid lines already.
+    quarantine: !rewrite,
+    ...(input.exclude ? { exclude: UuidSet.fromSnapshot(input.exclude) } : {}),
   });
-  const snapshot = acc.toSnapshot();
-  const transfer = [...snapshot.days.values()].flatMap((d) => [
-    d.ids.words.buffer,
-    d.ids.used.buffer,
-  ]);
-  parentPort?.postMessage({ ok: true, result, snapshot }, transfer as ArrayBuffer[]);
+  if (rewrite) send({ kind: 'rewritten', result });
+  else {
+    const snapshot = acc.toSnapshot();
+    const transfer = [...snapshot.days.values()].flatMap((d) => [
+      d.ids.words.buffer as ArrayBuffer,
+      d.ids.used.buffer as ArrayBuffer,
+    ]);
+    send({ kind: 'aggregated', result, snapshot }, transfer);
+  }
 } catch (err) {
-  parentPort?.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+  const error = serviceError('lake_failed', `reading share ${input.index}`, err);
+  send({ kind: 'failed', code: error.code, message: error.message });
 } finally {
   await lake.close();
 }

@@ -1,4 +1,5 @@
-import { loadConfig } from './config.js';
+import { HELP, loadConfig } from './config.js';
+import { BatchError, EXIT_CODES } from './errors.js';
 
 const env = { DATABASE_URL: 'postgres://u:p@localhost:5432/db' };
 
@@ -58,6 +59,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig(argv, env)).toThrow(
       expect.objectContaining({ code: 'bad_arguments', message: expect.stringMatching(message) }),
     );
+  });
+
+  it.each([
+    ['europe/berlin', 'Europe/Berlin'],
+    ['EUROPE/BERLIN', 'Europe/Berlin'],
+    ['Etc/UTC', 'UTC'],
+    ['utc', 'UTC'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+  ])('stores the zone %s under its canonical name %s', (given, canonical) => {
+    expect(loadConfig(['--date', '2026-03-08', '--tz', given], env).tz).toBe(canonical);
+    expect(loadConfig(['--date', '2026-03-08'], { ...env, REPORT_TZ: given }).tz).toBe(canonical);
+  });
+
+  it('says which exit status means what', () => {
+    expect(EXIT_CODES).toEqual({
+      bad_arguments: 2,
+      bad_config: 2,
+      no_input: 3,
+      lake_failed: 4,
+      warehouse_failed: 4,
+      rejected: 5,
+    });
+    expect(HELP).toMatch(
+      /4 {2}the lake or the warehouse is unreachable or failing: a retry may pass/,
+    );
+    expect(HELP).toMatch(/5 {2}rejected: .*do not retry/s);
+    expect(new BatchError('rejected', 'x').retriable).toBe(false);
+    expect(new BatchError('warehouse_failed', 'x').retriable).toBe(true);
   });
 
   it('names the missing or bad variable', () => {

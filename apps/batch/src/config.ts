@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { canonicalTimeZone } from '@shoplens/transforms';
 import { BatchError } from './errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,7 +17,9 @@ again gives the same rows; nothing is counted twice. See docs/batch.md.
 Options:
   --date DAY             the local day to compute
   --from DAY --to DAY    every day of an inclusive range, in order
-  --tz ZONE              IANA reporting time zone (default REPORT_TZ, else UTC)
+  --tz ZONE              IANA reporting time zone (default REPORT_TZ, else UTC); any
+                         spelling is stored as its canonical name (europe/berlin as
+                         Europe/Berlin, Etc/UTC as UTC)
   --lateness-hours N     also read N hours of raw partitions on each side of the day, so
                          a duplicate order across midnight keeps its earliest copy (default 2)
   --allow-empty          a day without raw input loads zeros instead of failing
@@ -34,8 +37,17 @@ Environment:
   REPORT_TZ              default for --tz
   LOG_LEVEL              ${LOG_LEVELS.join(', ')} (default info)
 
-Exit status: 0 success, 2 bad arguments or configuration, 3 no input for a day,
-4 lake or warehouse unreachable or failing.`;
+Exit status:
+  0  success
+  1  unexpected error (a bug: see the log)
+  2  bad arguments or configuration
+  3  no raw input for a day (unless --allow-empty)
+  4  the lake or the warehouse is unreachable or failing: a retry may pass
+  5  rejected: the warehouse or the lake refused the day's data or request (a
+     violated constraint, a value out of range, access denied); the same run fails
+     again, so do not retry: fix the data, the schema or the credentials
+A failed run is recorded in pipeline_runs with status 'failed', its error_code
+(lake_failed, warehouse_failed, rejected, no_input…) and its message.`;
 
 export interface BatchConfig {
   readonly help: boolean;
@@ -75,15 +87,6 @@ function daysBetween(from: string, to: string): string[] {
     days.push(new Date(t).toISOString().slice(0, 10));
   }
   return days;
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Reads the command line and the environment once, failing with what is wrong. */
@@ -156,11 +159,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     );
   }
 
-  const tz = v.tz ?? (env['REPORT_TZ'] || 'UTC');
-  if (!isTimeZone(tz)) {
+  const givenTz = v.tz ?? (env['REPORT_TZ'] || 'UTC');
+  // Rows are keyed by zone: every spelling of one zone must give the same key.
+  const tz = canonicalTimeZone(givenTz);
+  if (tz === undefined) {
     throw new BatchError(
       'bad_arguments',
-      `${v.tz === undefined ? 'REPORT_TZ' : '--tz'} is not an IANA time zone: ${JSON.stringify(tz)}`,
+      `${v.tz === undefined ? 'REPORT_TZ' : '--tz'} is not an IANA time zone: ${JSON.stringify(givenTz)}`,
     );
   }
   const lateness = Number(v['lateness-hours'] ?? '2');

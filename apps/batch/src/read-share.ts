@@ -1,6 +1,6 @@
 import type { ShopEvent } from '@shoplens/schemas';
 import { writeQuarantineFile, type ObjectStore, type RawFile } from '@shoplens/storage';
-import type { KpiAccumulator } from '@shoplens/transforms';
+import type { KpiAccumulator, UuidSet } from '@shoplens/transforms';
 import { CuratedWriter } from './curated-writer.js';
 import { aggregateRaw } from './aggregate-raw.js';
 
@@ -27,6 +27,10 @@ export interface ShareOptions {
   readonly partPrefix: string;
   /** False: only the KPIs, no curated events (a KPI recomputation). */
   readonly writeCurated: boolean;
+  /** False: invalid lines are not quarantined again (a second pass over the share). */
+  readonly quarantine?: boolean;
+  /** Kept events to leave out of the curated parts: another share writes them. */
+  readonly exclude?: UuidSet;
   readonly onProgress?: (lines: number, linesPerSecond: number) => void;
   readonly now?: () => number;
 }
@@ -44,13 +48,17 @@ export async function readShare(
 ): Promise<ShareResult> {
   const ownHour = hoursOfDay(options.startMs, options.endMs);
   const curated = new CuratedWriter(store, options.day, { prefix: options.partPrefix });
+  const { exclude } = options;
   const { lines, quarantined } = await aggregateRaw(store, files, acc, {
     day: options.day,
     ...(options.writeCurated
-      ? { onEvent: (event: ShopEvent, eventTimeMs: number) => curated.append(event, eventTimeMs) }
+      ? {
+          onEvent: (event: ShopEvent, eventTimeMs: number) =>
+            exclude?.has(event.event_id) ? undefined : curated.append(event, eventTimeMs),
+        }
       : {}),
     onInvalid: async (file, records) => {
-      if (!ownHour(file)) return 0;
+      if (!ownHour(file) || options.quarantine === false) return 0;
       // Keyed by the raw file, so a re-run rewrites the same quarantine object.
       const id = {
         topic: file.topic,

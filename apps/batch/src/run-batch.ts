@@ -9,7 +9,7 @@ import {
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BatchConfig } from './config.js';
-import { BatchError } from './errors.js';
+import { serviceError } from './errors.js';
 import { runDay, type DayReport } from './run-day.js';
 
 /** Opens the lake and the warehouse named by the config and runs each day in order. */
@@ -34,13 +34,15 @@ export async function runBatch(
     if (config.databaseUrl) {
       db = createWarehouse(config.databaseUrl);
       await sql`select 1`.execute(db).catch((cause: unknown) => {
-        throw new BatchError(
+        throw serviceError(
           'warehouse_failed',
-          `cannot reach the database at ${redact(config.databaseUrl!)}: ${(cause as Error).message}`,
-          { cause },
+          `cannot reach the database at ${redact(config.databaseUrl!)}`,
+          cause,
         );
       });
-      const migrated = await migrateToLatest(db);
+      const migrated = await migrateToLatest(db).catch((cause: unknown) => {
+        throw serviceError('warehouse_failed', 'cannot migrate the warehouse', cause);
+      });
       log.debug({ migrated }, 'warehouse schema up to date');
     }
     const reports: DayReport[] = [];

@@ -302,13 +302,63 @@ describe('runDay against S3 and PostgreSQL', () => {
     expect(kpisOnly.kpis).toEqual(full.kpis);
   });
 
+  it('loads a product sold under two categories on one day', async () => {
+    // The catalog moved p-1 from books to gifts during the day.
+    const purchase = (n: number, category: string, hour: string) =>
+      JSON.stringify({
+        event_id: `6f1d2a34-5b6c-4d7e-8f90-a1b2c3d4e5f${n}`,
+        event_type: 'purchase',
+        event_time: `2026-03-08T${hour}:00:00Z`,
+        user_id: `u${n}`,
+        session_id: `s${n}`,
+        schema_version: 1,
+        order_id: `o${n}`,
+        currency: 'EUR',
+        items: [{ product_id: 'p-1', category, price_cents: 1000, quantity: n }],
+      });
+    await writeRawFile(
+      lake.store,
+      {
+        topic: 'orders',
+        partition: 0,
+        startOffset: '0',
+        hourMs: Date.parse('2026-03-08T10:00:00Z'),
+      },
+      [encoder.encode(purchase(1, 'books', '10')), encoder.encode(purchase(2, 'gifts', '10'))],
+    );
+    const options = { day: '2026-03-08', tz: 'UTC', latenessHours: 0, allowEmpty: false };
+    await runDay({ store: lake.store, db, log }, options);
+    // A re-run replaces the same rows.
+    await runDay({ store: lake.store, db, log }, options);
+    expect(
+      await db
+        .selectFrom('kpi_product_sales')
+        .select(['product_id', 'category', 'currency', 'units', 'revenue_cents'])
+        .orderBy('category')
+        .execute(),
+    ).toEqual([
+      { product_id: 'p-1', category: 'books', currency: 'EUR', units: 1, revenue_cents: 1000 },
+      { product_id: 'p-1', category: 'gifts', currency: 'EUR', units: 2, revenue_cents: 2000 },
+    ]);
+    const runs = await db.selectFrom('pipeline_runs').select(['status', 'error_code']).execute();
+    expect(runs).toEqual([
+      { status: 'succeeded', error_code: null },
+      { status: 'succeeded', error_code: null },
+    ]);
+  });
+
   it('fails on a day without input unless empty days are allowed', async () => {
     const options = { day: '2026-01-01', tz: 'UTC', latenessHours: 2, allowEmpty: false };
     await expect(runDay({ store: lake.store, db, log }, options)).rejects.toMatchObject({
       code: 'no_input',
     });
-    const failed = await db.selectFrom('pipeline_runs').select(['status', 'error']).execute();
-    expect(failed).toEqual([{ status: 'failed', error: expect.stringContaining('no raw files') }]);
+    const failed = await db
+      .selectFrom('pipeline_runs')
+      .select(['status', 'error_code', 'error'])
+      .execute();
+    expect(failed).toEqual([
+      { status: 'failed', error_code: 'no_input', error: expect.stringContaining('no raw files') },
+    ]);
     const report = await runDay({ store: lake.store, db, log }, { ...options, allowEmpty: true });
     expect(report).toMatchObject({ input: 0, valid: 0 });
     expect(report.kpis.ordersPerHour).toHaveLength(24);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  encodeParquet,
   listRawFiles,
   replaceDay,
   replaceParquetDay,
   recordRun,
   type Database,
-  type LakeOptions,
+  type NewPipelineRun,
   type ObjectStore,
   type RawFile,
 } from '@shoplens/storage';
@@ -16,26 +17,18 @@ import {
   kpiArrowTable,
   orderItemsTable,
   type DayKpis,
-  type KpiSnapshot,
   type KpiTableKey,
 } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { Worker } from 'node:worker_threads';
 import { CuratedWriter, removeStaleParts } from './curated-writer.js';
-import { hoursOfDay, readShare, type ShareResult } from './read-share.js';
-import { BatchError } from './errors.js';
+import { hoursOfDay, readShare } from './read-share.js';
+import { readInWorkers, type ParallelOptions, type WorkersOutcome } from './read-in-workers.js';
+import { BatchError, serviceError } from './errors.js';
+
+export type { ParallelOptions } from './read-in-workers.js';
 
 const HOUR = 3_600_000;
-
-/** Reading a day's files in worker threads, each aggregating a share, merged at the end. */
-export interface ParallelOptions {
-  readonly workers: number;
-  /** The worker entry: dist/apps/batch/aggregate-worker.js next to the bundled CLI. */
-  readonly script: string | URL;
-  /** How the workers open the same lake. */
-  readonly lake: LakeOptions;
-}
 
 export interface RunDayDeps {
   readonly store: ObjectStore;
@@ -50,6 +43,7 @@ export interface RunDayDeps {
 
 export interface RunDayOptions {
   readonly day: string;
+  /** A canonical IANA zone name (see canonicalTimeZone): rows are keyed by it. */
   readonly tz: string;
   readonly latenessHours: number;
   readonly allowEmpty: boolean;
@@ -84,29 +78,31 @@ type ParquetName =
 
 function wrap(code: 'lake_failed' | 'warehouse_failed', what: string) {
   return (cause: unknown): never => {
-    if (cause instanceof BatchError) throw cause;
-    throw new BatchError(
-      code,
-      `${what}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
+    throw serviceError(code, what, cause);
   };
 }
 
 /**
- * Computes one local day from the raw zone and publishes it: curated and KPI Parquet,
- * then the warehouse tables and the `pipeline_runs` row in one transaction. Every write
- * replaces the day, so a run repeated after a crash or with late data never double counts.
+ * Computes one local day from the raw zone and publishes it, in an order that keeps the
+ * lake's KPI Parquet and the warehouse in agreement (docs/batch.md, "Publishing"):
+ * curated Parquet first; the KPI Parquet encoded but held back; the warehouse day and a
+ * `running` pipeline_runs row in one transaction; then the KPI Parquet; then the run
+ * marked `succeeded`. A failure at any step is recorded as a `failed` run with its error
+ * code. Every write replaces the day, so a run repeated after a crash or with late data
+ * never double counts.
  */
 export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<DayReport> {
   const now = deps.now ?? Date.now;
   const runId = (deps.newRunId ?? randomUUID)();
   const started = now();
-  const { day, tz } = options;
+  const { day } = options;
+  const calendar = new ZoneCalendar(options.tz);
+  // The canonical name (`europe/berlin` is `Europe/Berlin`): one zone, one key.
+  const tz = calendar.timeZone;
   const log = deps.log.child({ component: 'run-day', day, tz, runId });
-  const calendar = new ZoneCalendar(tz);
   const { startMs, endMs } = calendar.dayRange(day);
   const window = options.latenessHours * HOUR;
+  let run: NewPipelineRun | undefined;
 
   try {
     const files = await listRawFiles(deps.store, {
@@ -126,14 +122,22 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
     );
 
     const writeCurated = options.writeCurated ?? true;
-    const share = { day, startMs, endMs, now, writeCurated };
+    const share = { day, startMs, endMs, writeCurated };
     const onProgress = (n: number, perSecond: number) =>
       log.info({ lines: n, linesPerSecond: perSecond }, 'progress');
     const parallel =
       deps.parallel && deps.parallel.workers > 1 && files.length > 1 ? deps.parallel : undefined;
-    const { acc, lines, quarantined, curatedKeys, curatedRows } = parallel
+    const read = parallel
       ? await readInWorkers(parallel, files, calendar, share)
-      : await readInProcess(deps.store, files, calendar, { ...share, onProgress });
+      : await readInProcess(deps.store, files, calendar, { ...share, now, onProgress });
+    const { acc, lines, quarantined, curatedRows } = read;
+    const curatedKeys = [...read.curatedKeys];
+    if (read.crossShareDuplicates > 0) {
+      log.info(
+        { events: read.crossShareDuplicates, shares: read.rewrittenShares },
+        'events read by two workers: curated parts rewritten so each is written once',
+      );
+    }
 
     const kpis = acc.kpis(day);
     let orderRows = 0;
@@ -153,12 +157,16 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
         orderItemsTable(keptOrders),
       ]).catch(wrap('lake_failed', 'cannot write curated order items'));
     }
-    for (const key of Object.keys(KPI_TABLES) as KpiTableKey[]) {
+    // Encoded now, so that data Parquet cannot hold fails the run before anything of the
+    // day's KPIs is published; written only once the warehouse has committed the day.
+    const kpiParquet = (Object.keys(KPI_TABLES) as KpiTableKey[]).map((key) => {
       const dataset = KPI_TABLES[key].replace(/^kpi_/, '') as ParquetName;
-      await replaceParquetDay(deps.store, { zone: 'kpi', dataset, day }, [
-        kpiArrowTable(kpis, key),
-      ]).catch(wrap('lake_failed', `cannot write kpi/${dataset}`));
-    }
+      try {
+        return { dataset, bytes: encodeParquet(kpiArrowTable(kpis, key)) };
+      } catch (cause) {
+        throw serviceError('lake_failed', `cannot encode kpi/${dataset}`, cause);
+      }
+    });
 
     const valid = kpis.counts.valid;
     const late = deps.db ? Math.max(0, valid - (await previousValid(deps.db, day, tz))) : 0;
@@ -177,7 +185,29 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       seconds: (now() - started) / 1000,
       kpis,
     };
+    run = {
+      run_id: runId,
+      day,
+      tz,
+      started_at: new Date(started),
+      finished_at: null,
+      status: 'running',
+      input: report.input,
+      valid,
+      duplicate: report.duplicate,
+      duplicate_orders: report.duplicateOrders,
+      quarantined,
+      late,
+      details: JSON.stringify({
+        files: files.length,
+        lines,
+        curated: curatedKeys.length,
+        lateness_hours: options.latenessHours,
+        cross_share_duplicates: read.crossShareDuplicates,
+      }),
+    };
     if (deps.db) {
+      const { day: _d, tz: _t, ...row } = run;
       await replaceDay(deps.db, {
         day,
         tz,
@@ -189,139 +219,57 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
           kpi_revenue_daily: kpis.revenueDaily.map(({ day: _d, ...r }) => r),
           kpi_funnel_daily: kpis.funnelDaily.map(({ day: _d, ...r }) => r),
         },
-        run: {
-          run_id: runId,
-          started_at: new Date(started),
-          finished_at: new Date(now()),
-          status: 'succeeded',
-          input: report.input,
-          valid,
-          duplicate: report.duplicate,
-          duplicate_orders: report.duplicateOrders,
-          quarantined,
-          late,
-          details: JSON.stringify({
-            files: files.length,
-            lines,
-            curated: curatedKeys.length,
-            lateness_hours: options.latenessHours,
-          }),
-        },
+        run: row,
       }).catch(wrap('warehouse_failed', 'cannot load the warehouse'));
+    }
+    for (const { dataset, bytes } of kpiParquet) {
+      await replaceParquetDay(deps.store, { zone: 'kpi', dataset, day }, [bytes]).catch(
+        wrap(
+          'lake_failed',
+          deps.db
+            ? `the warehouse holds run ${runId} of ${day}, but kpi/${dataset} could not be published (run the day again)`
+            : `cannot write kpi/${dataset}`,
+        ),
+      );
+    }
+    if (deps.db) {
+      run = { ...run, status: 'succeeded', finished_at: new Date(now()) };
+      await recordRun(deps.db, run).catch(wrap('warehouse_failed', 'cannot record the run'));
     }
     log.info({ ...report, kpis: undefined }, 'day done');
     return report;
   } catch (err) {
-    if (deps.db && !(err instanceof BatchError && err.code === 'warehouse_failed')) {
+    if (deps.db) {
       await recordRun(deps.db, {
-        run_id: runId,
-        day,
-        tz,
-        started_at: new Date(started),
+        ...(run ?? { run_id: runId, day, tz, started_at: new Date(started) }),
         finished_at: new Date(now()),
         status: 'failed',
         error: err instanceof Error ? err.message : String(err),
+        error_code: err instanceof BatchError ? err.code : 'unexpected',
       }).catch((cause: unknown) => log.warn({ err: cause }, 'could not record the failed run'));
     }
     throw err;
   }
 }
 
-interface ReadOutcome extends ShareResult {
-  readonly acc: KpiAccumulator;
-  readonly curatedKeys: string[];
-}
-
-interface ShareSpan {
-  readonly writeCurated: boolean;
-  readonly day: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly now: () => number;
-}
-
 async function readInProcess(
   store: ObjectStore,
   files: readonly RawFile[],
   calendar: ZoneCalendar,
-  span: ShareSpan & { onProgress: (lines: number, perSecond: number) => void },
-): Promise<ReadOutcome> {
+  span: {
+    readonly writeCurated: boolean;
+    readonly day: string;
+    readonly startMs: number;
+    readonly endMs: number;
+    readonly now: () => number;
+    readonly onProgress: (lines: number, perSecond: number) => void;
+  },
+): Promise<WorkersOutcome> {
   const acc = new KpiAccumulator(calendar);
   const result = await readShare(store, files, acc, { ...span, partPrefix: '' }).catch(
     wrap('lake_failed', 'cannot read the raw zone'),
   );
-  return { ...result, acc, curatedKeys: [...result.curatedKeys] };
-}
-
-/** Splits files into shares of about equal bytes, largest first onto the lightest share. */
-function shares(files: readonly RawFile[], n: number): RawFile[][] {
-  const out: RawFile[][] = Array.from({ length: n }, () => []);
-  const load = new Array<number>(n).fill(0);
-  for (const f of [...files].sort((a, b) => b.size - a.size)) {
-    const i = load.indexOf(Math.min(...load));
-    out[i]!.push(f);
-    load[i]! += f.size;
-  }
-  return out.filter((s) => s.length > 0);
-}
-
-async function readInWorkers(
-  parallel: ParallelOptions,
-  files: readonly RawFile[],
-  calendar: ZoneCalendar,
-  span: ShareSpan,
-): Promise<ReadOutcome> {
-  const results = await Promise.all(
-    shares(files, parallel.workers).map(
-      (share, index) =>
-        new Promise<{ result: ShareResult; snapshot: KpiSnapshot }>((resolve, reject) => {
-          const worker = new Worker(parallel.script, {
-            workerData: {
-              lake: parallel.lake,
-              files: share,
-              tz: calendar.timeZone,
-              day: span.day,
-              startMs: span.startMs,
-              endMs: span.endMs,
-              index,
-            },
-          });
-          worker.once(
-            'message',
-            (
-              m:
-                | { ok: true; result: ShareResult; snapshot: KpiSnapshot }
-                | { ok: false; message: string },
-            ) =>
-              m.ok
-                ? resolve(m)
-                : reject(new BatchError('lake_failed', `worker ${index}: ${m.message}`)),
-          );
-          worker.once('error', (err) =>
-            reject(
-              new BatchError('lake_failed', `worker ${index}: ${err.message}`, { cause: err }),
-            ),
-          );
-          worker.once(
-            'exit',
-            (code) =>
-              code !== 0 &&
-              reject(new BatchError('lake_failed', `worker ${index} exited with ${code}`)),
-          );
-        }),
-    ),
-  );
-  const acc = new KpiAccumulator(calendar);
-  for (const { snapshot } of results) acc.merge(KpiAccumulator.fromSnapshot(calendar, snapshot));
-  const sum = (f: (r: ShareResult) => number) =>
-    results.reduce((n, { result }) => n + f(result), 0);
-  return {
-    acc,
-    lines: sum((r) => r.lines),
-    quarantined: sum((r) => r.quarantined),
-    curatedRows: sum((r) => r.curatedRows),
-    curatedKeys: results.flatMap(({ result }) => result.curatedKeys),
-  };
+  return { ...result, acc, crossShareDuplicates: 0, rewrittenShares: 0 };
 }
 
 /** Valid events the last successful run of the day saw; what came after is late data. */

@@ -36,18 +36,22 @@ export interface ParquetDay {
 /**
  * Replaces a day partition (`<zone>/<dataset>/dt=<day>/`) with the given tables as
  * `part-00000.parquet`, `part-00001.parquet`… then deletes parts of an earlier run that
- * were not rewritten, so re-running a day never leaves stale rows behind.
+ * were not rewritten, so re-running a day never leaves stale rows behind. A part given as
+ * bytes is a Parquet file encoded beforehand (with {@link encodeParquet}), so that a
+ * caller can encode before it commits elsewhere and publish after.
  */
 export async function replaceParquetDay(
   store: ObjectStore,
   where: ParquetDay,
-  tables: readonly Table[],
+  tables: readonly (Table | Uint8Array)[],
   options?: ParquetWriteOptions,
 ): Promise<string[]> {
   const keys: string[] = [];
   for (const [index, table] of tables.entries()) {
     const key = parquetKey(where.zone, where.dataset, where.day, index);
-    await writeParquet(store, key, table, options);
+    if (table instanceof Uint8Array)
+      await store.put(key, table, { contentType: 'application/vnd.apache.parquet' });
+    else await writeParquet(store, key, table, options);
     keys.push(key);
   }
   const written = new Set(keys);

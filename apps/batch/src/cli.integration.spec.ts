@@ -1,0 +1,301 @@
+// The batch as users run it: the bundled CLI (dist/apps/batch/main.js and its worker entry,
+// built by this target's `bundle` dependency) in its own process, against the stack's S3
+// and PostgreSQL, compared with the simulator's ground truth.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEventLine } from '@shoplens/schemas';
+import { Simulation, type EmittedRecord, type SimulationTruth } from '@shoplens/simulator';
+import {
+  createTestPrefix,
+  createTestSchema,
+  integrationEnv,
+  type TestPrefix,
+  type TestSchema,
+} from '@shoplens/stack/testing';
+import {
+  createWarehouse,
+  landRecords,
+  openLake,
+  readParquetDay,
+  writeRawFile,
+  type Database,
+  type Lake,
+} from '@shoplens/storage';
+import { ZoneCalendar } from '@shoplens/transforms';
+import { sql, type Kysely } from 'kysely';
+
+const root = join(__dirname, '..', '..', '..');
+const mainJs = join(root, 'dist', 'apps', 'batch', 'main.js');
+const HOUR = 3_600_000;
+const encoder = new TextEncoder();
+
+interface CliResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function simulate(seed: number): { records: EmittedRecord[]; truth: SimulationTruth } {
+  const sim = new Simulation({
+    seed,
+    events: 12_000,
+    days: 3,
+    startMs: new ZoneCalendar('UTC').dayRange('2026-03-07').startMs,
+    timeZone: 'UTC',
+    faults: {
+      duplicateRate: 0.03,
+      doublePurchaseRate: 0.2,
+      lateRate: 0.05,
+      outOfOrderRate: 0.05,
+      offsetRate: 0.2,
+      invalidRate: 0.02,
+    },
+  });
+  const records: EmittedRecord[] = [];
+  for (let r = sim.next(); r !== undefined; r = sim.next()) records.push(r);
+  return { records, truth: sim.truth() };
+}
+
+describe('the bundled batch CLI', () => {
+  let prefix: TestPrefix;
+  let schema: TestSchema;
+  let lake: Lake;
+  let db: Kysely<Database>;
+  let lakeUrl: string;
+
+  beforeAll(() => {
+    if (!existsSync(mainJs))
+      throw new Error(`${mainJs} is missing: npx nx run @shoplens/batch:bundle`);
+  });
+
+  beforeEach(async () => {
+    prefix = createTestPrefix('batch-cli');
+    schema = await createTestSchema('batch_cli');
+    const env = integrationEnv();
+    lakeUrl = `s3://${prefix.bucket}/${prefix.prefix.replace(/\/$/, '')}`;
+    lake = openLake({
+      url: lakeUrl,
+      s3: { endpoint: env.s3Endpoint, forcePathStyle: true, region: env.s3Region },
+    });
+    db = createWarehouse(schema.url);
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+    await lake.close();
+    await schema.drop();
+    await prefix.clear();
+  });
+
+  function cli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [mainJs, ...args],
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            LAKE_URL: lakeUrl,
+            DATABASE_URL: schema.url,
+            LOG_LEVEL: 'warn',
+            ...env,
+          },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ status, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  async function curatedIds(days: readonly string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const day of days) {
+      const parts = await readParquetDay(lake.store, { zone: 'curated', dataset: 'events', day }, [
+        'event_id',
+      ]);
+      for (const t of parts) for (const id of t.getChild('event_id')!.toArray()) ids.push(id);
+    }
+    return ids;
+  }
+
+  it('writes every kept event to the curated zone exactly once, with 1 or 2 workers', async () => {
+    const { records, truth } = simulate(21);
+    await landRecords(lake.store, records);
+    // Redeliveries that reached another partition (a producer that re-keyed, a mirrored
+    // topic): copies of every twentieth event of each topic, in a partition of their own,
+    // so some copies are read by another worker than their originals.
+    const copies = new Map<number, Uint8Array[]>();
+    records
+      .filter((r) => r.kind === 'event')
+      .forEach((r, i) => {
+        if (i % 20 !== 0) return;
+        const parsed = parseEventLine(r.value, { arrivalTimeMs: r.emittedAtMs });
+        if (!parsed.ok) return;
+        const hour = Math.floor(parsed.eventTimeMs / HOUR) * HOUR;
+        copies.set(hour, [...(copies.get(hour) ?? []), encoder.encode(r.value)]);
+      });
+    for (const [hourMs, lines] of copies) {
+      await writeRawFile(
+        lake.store,
+        { topic: 'cart', partition: 9, startOffset: String(hourMs), hourMs },
+        lines,
+      );
+    }
+
+    const days = truth.dates;
+    const runs: Record<number, { ids: string[]; crossShare: number[] }> = {};
+    for (const workers of [1, 2]) {
+      const run = await cli([
+        '--from',
+        days[0]!,
+        '--to',
+        days.at(-1)!,
+        '--tz',
+        'UTC',
+        '--allow-empty',
+        '--workers',
+        String(workers),
+      ]);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const summaries = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { runId: string; curatedRows: number });
+      const details = await db
+        .selectFrom('pipeline_runs')
+        .select(['run_id', 'details'])
+        .where(
+          'run_id',
+          'in',
+          summaries.map((s) => s.runId),
+        )
+        .execute();
+      runs[workers] = {
+        ids: await curatedIds(days),
+        crossShare: details.map(
+          (d) => (d.details as { cross_share_duplicates: number }).cross_share_duplicates,
+        ),
+      };
+      // What each day reports is what it wrote.
+      expect(summaries.reduce((n, s) => n + s.curatedRows, 0)).toBe(truth.records.unique_events);
+    }
+
+    for (const workers of [1, 2]) {
+      const { ids } = runs[workers]!;
+      expect({ workers, rows: ids.length }).toEqual({ workers, rows: truth.records.unique_events });
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    expect(new Set(runs[2]!.ids)).toEqual(new Set(runs[1]!.ids));
+    expect(runs[1]!.crossShare.every((n) => n === 0)).toBe(true);
+    // The second worker really did read copies of the first one's events.
+    expect(runs[2]!.crossShare.some((n) => n > 0)).toBe(true);
+  });
+
+  it('fails a rejected load at once with exit 5, records it, and leaves the lake and warehouse agreeing', async () => {
+    const { records, truth } = simulate(5);
+    const day = truth.dates[1]!;
+    const ofDay = (r: EmittedRecord) => {
+      const parsed = parseEventLine(r.value, { arrivalTimeMs: r.emittedAtMs });
+      return parsed.ok && new Date(parsed.eventTimeMs).toISOString().slice(0, 10) === day;
+    };
+    // The day lands in two halves (by user), so the second load has new figures.
+    const firstHalf = (r: EmittedRecord) => r.key.charCodeAt(r.key.length - 1) % 2 === 0;
+    const land = async (part: readonly EmittedRecord[], partition: number) => {
+      const files = new Map<
+        string,
+        { topic: EmittedRecord['topic']; hourMs: number; lines: Uint8Array[] }
+      >();
+      for (const r of part) {
+        const parsed = parseEventLine(r.value, { arrivalTimeMs: r.emittedAtMs });
+        if (!parsed.ok) continue;
+        const hourMs = Math.floor(parsed.eventTimeMs / HOUR) * HOUR;
+        const id = `${r.topic}|${hourMs}`;
+        const f = files.get(id) ?? { topic: r.topic, hourMs, lines: [] };
+        f.lines.push(encoder.encode(r.value));
+        files.set(id, f);
+      }
+      for (const f of files.values())
+        await writeRawFile(
+          lake.store,
+          { topic: f.topic, partition, startOffset: '0', hourMs: f.hourMs },
+          f.lines,
+        );
+    };
+    const dayRecords = records.filter(ofDay);
+    await land(dayRecords.filter(firstHalf), 0);
+    const first = await cli(['--date', day, '--tz', 'UTC', '--workers', '2']);
+    expect(first.status).toBe(0);
+    const dau = async () => ({
+      warehouse: (
+        await db
+          .selectFrom('kpi_daily_active_users')
+          .select('users')
+          .where('day', '=', day)
+          .execute()
+      ).map((r) => r.users),
+      lake: (
+        await readParquetDay(lake.store, { zone: 'kpi', dataset: 'daily_active_users', day })
+      ).flatMap((t) => [...t.getChild('users')!.toArray()].map(Number)),
+    });
+    const before = await dau();
+    expect(before.lake).toEqual(before.warehouse);
+
+    // A constraint the new figures break: PostgreSQL refuses the load, every time.
+    await sql`alter table kpi_daily_active_users add constraint users_capped check (users <= ${sql.lit(before.warehouse[0]!)})`.execute(
+      db,
+    );
+    await land(
+      dayRecords.filter((r) => !firstHalf(r)),
+      7,
+    );
+
+    const second = await cli(['--date', day, '--tz', 'UTC', '--workers', '2']);
+    expect(second.status).toBe(5);
+    expect(second.stderr).toMatch(/batch: .*users_capped/);
+    const failed = await db
+      .selectFrom('pipeline_runs')
+      .select(['status', 'error_code', 'error'])
+      .where('status', '=', 'failed')
+      .execute();
+    expect(failed).toEqual([
+      { status: 'failed', error_code: 'rejected', error: expect.stringContaining('users_capped') },
+    ]);
+    // The warehouse kept the first load, and so did the lake's KPI Parquet.
+    expect(await dau()).toEqual(before);
+  });
+
+  it('exits 4, worth a retry, when the warehouse cannot be reached', async () => {
+    await writeRawFile(
+      lake.store,
+      {
+        topic: 'pageviews',
+        partition: 0,
+        startOffset: '0',
+        hourMs: Date.parse('2026-03-08T10:00:00Z'),
+      },
+      [],
+    );
+    const run = await cli(['--date', '2026-03-08'], {
+      DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
+    });
+    expect(run.status).toBe(4);
+    expect(run.stderr).toMatch(/batch: cannot reach the database/);
+  });
+
+  it('refuses a time zone that is none, and stores another spelling under the canonical name', async () => {
+    const bad = await cli(['--date', '2026-03-08', '--tz', 'Mars/Olympus']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--tz is not an IANA time zone: "Mars\/Olympus"/);
+    const ok = await cli(['--date', '2026-03-08', '--tz', 'etc/utc', '--allow-empty']);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ day: '2026-03-08', tz: 'UTC' });
+    expect(await db.selectFrom('pipeline_runs').select(['tz', 'status']).execute()).toEqual([
+      { tz: 'UTC', status: 'succeeded' },
+    ]);
+  });
+});
