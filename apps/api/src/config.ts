@@ -1,3 +1,4 @@
+import { canonicalTimeZone } from '@shoplens/transforms';
 import { ApiError } from './errors.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,20 +31,13 @@ export const API_ENV_HELP = `Environment:
   SHUTDOWN_TIMEOUT_MS   grace period for open requests on SIGTERM, default 10000
   LOG_LEVEL             ${LOG_LEVELS.join(', ')} (default info)`;
 
-// Zones already found valid: building an Intl.DateTimeFormat costs more than serving a
-// cached KPI response, and every request names a zone. Only valid names are kept, so the
-// set is bounded by the IANA database.
-const knownZones = new Set<string>();
-
-export function isTimeZone(tz: string): boolean {
-  if (knownZones.has(tz)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    return false;
-  }
-  knownZones.add(tz);
-  return true;
+/**
+ * The canonical IANA name of a zone in any accepted spelling (`europe/berlin` →
+ * `Europe/Berlin`, `Etc/UTC` → `UTC`), or undefined when it is none. KPI rows are keyed
+ * by the canonical name, so every spelling reads the same rows and shares one cache entry.
+ */
+export function timeZoneOf(tz: string): string | undefined {
+  return canonicalTimeZone(tz);
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
@@ -69,9 +63,13 @@ export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
 }
 
 export function reportTzFrom(env: NodeJS.ProcessEnv): string {
-  const tz = env['REPORT_TZ'] || 'UTC';
-  if (!isTimeZone(tz))
-    throw new ApiError('bad_config', `REPORT_TZ is not an IANA time zone: ${JSON.stringify(tz)}`);
+  const given = env['REPORT_TZ'] || 'UTC';
+  const tz = timeZoneOf(given);
+  if (tz === undefined)
+    throw new ApiError(
+      'bad_config',
+      `REPORT_TZ is not an IANA time zone: ${JSON.stringify(given)}`,
+    );
   return tz;
 }
 

@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { isTimeZone } from '../config.js';
+import { LruCache } from '@shoplens/transforms';
+import { timeZoneOf } from '../config.js';
 import { ApiError, isDatabaseUnavailable } from '../errors.js';
 import { ClosedDays } from '../kpis/closed-days.js';
 import { dayCount } from '../kpis/days.js';
@@ -101,7 +102,8 @@ export function createApp(options: AppOptions): express.Express {
   const now = options.now ?? Date.now;
   const closed = new ClosedDays(db, now);
   // Responses over closed days only: the same bounded staleness as the HTTP caches get.
-  const cache = new Map<string, CachedResponse>();
+  // Keyed by what clients send, so bounded: the least recently used entry goes first.
+  const cache = new LruCache<string, CachedResponse>(CACHE_ENTRIES);
   const document = JSON.stringify(openApiDocument(options.version ?? '0.1.0'));
 
   const handlers: Readonly<Record<string, Handler>> = {
@@ -233,13 +235,16 @@ export function createApp(options: AppOptions): express.Express {
     const validate = compileQueryValidator(op);
     const columns = CSV_COLUMNS[op.operationId] ?? [];
     app.get(path, async (req: Request, res: Response) => {
-      const q = validate(req.query);
-      const tz = (q['tz'] as string | undefined) ?? options.reportTz;
-      if (!isTimeZone(tz))
+      const given = validate(req.query);
+      const requested = (given['tz'] as string | undefined) ?? options.reportTz;
+      const tz = timeZoneOf(requested);
+      if (tz === undefined)
         throw new ApiError(
           'invalid_parameter',
-          `query parameter "tz" is not an IANA time zone: ${JSON.stringify(tz)}`,
+          `query parameter "tz" is not an IANA time zone: ${JSON.stringify(requested)}`,
         );
+      // Every spelling of a zone is one query (and one cache entry) under its canonical name.
+      const q: Query = { ...given, tz };
       const csv =
         q['format'] === 'csv' ||
         (q['format'] === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
@@ -268,7 +273,6 @@ export function createApp(options: AppOptions): express.Express {
           etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
           expiresMs: now() + CLOSED_MAX_AGE_S * 1000,
         };
-        if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
         cache.set(key, entry);
       }
       res.set('ETag', entry.etag).set('Cache-Control', `public, max-age=${CLOSED_MAX_AGE_S}`);

@@ -1,13 +1,25 @@
 type Cell = string | number | boolean | null | undefined;
 
+// A text cell a spreadsheet would read as a formula (CSV injection, OWASP): `=`, `+`, `-`,
+// `@`, and tab or carriage return, which some applications skip before looking.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function quoted(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
 function cell(value: Cell): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // Only text is neutralised, as OWASP recommends: a leading single quote, in quotes. A
+  // number stays a number, so a negative amount such as net_cents -250 reads as -250.
+  if (typeof value === 'string' && FORMULA_START.test(text)) return quoted(`'${text}`);
+  return /[",\r\n]/.test(text) ? quoted(text) : text;
 }
 
 /**
- * Rows as RFC 4180 CSV with a header line. A nested object (revenue per currency) becomes
+ * Rows as RFC 4180 CSV with a header line, safe to open in a spreadsheet: text that
+ * starts like a formula is prefixed with `'` and quoted. A nested object (revenue per currency) becomes
  * one column per key, `revenue_cents_EUR`, over the keys of every row, sorted.
  */
 export function toCsv(objects: readonly object[], columns: readonly string[]): string {

@@ -1,4 +1,5 @@
 import type { Database } from '@shoplens/storage';
+import { LruCache } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import { dayCount, daysOf, todayIn } from './days.js';
 import type { DayRange } from './kpi-queries.js';
@@ -10,7 +11,8 @@ import { succeededDays } from './kpi-queries.js';
  * every closed day found is remembered and a range already known costs no query.
  */
 export class ClosedDays {
-  private readonly known = new Map<string, Set<string>>();
+  // Per zone; the zones asked for are bounded by the LRU, the days by the runs that exist.
+  private readonly known = new LruCache<string, Set<string>>(64);
 
   constructor(
     private readonly db: Kysely<Database>,

@@ -1,4 +1,4 @@
-import { ZoneCalendar } from '@shoplens/transforms';
+import { LruCache, ZoneCalendar, canonicalTimeZone } from '@shoplens/transforms';
 
 const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,16 +27,16 @@ export function daysOf(from: string, to: string): string[] {
   return out;
 }
 
-const calendars = new Map<string, ZoneCalendar>();
+// Zones in use at once are few; the bound keeps a stream of distinct zones from growing it.
+const calendars = new LruCache<string, ZoneCalendar>(64);
 
-/** One calendar per zone: building one costs an Intl formatter, each caches its buckets. */
+/**
+ * One calendar per zone: building one costs an Intl formatter, each caches its buckets.
+ * Keyed by the canonical name, so `europe/berlin` and `Europe/Berlin` share one.
+ */
 export function calendarOf(tz: string): ZoneCalendar {
-  let c = calendars.get(tz);
-  if (c === undefined) {
-    c = new ZoneCalendar(tz);
-    calendars.set(tz, c);
-  }
-  return c;
+  const name = canonicalTimeZone(tz) ?? tz;
+  return calendars.getOrSet(name, (zone) => new ZoneCalendar(zone));
 }
 
 /** The local date in `tz` at the instant `nowMs`. */
