@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { parseEventLine } from '@shoplens/schemas';
 import type { Database } from '@shoplens/storage';
 import type { MinuteKpiRow } from '@shoplens/transforms';
-import { MinuteWindows, ZoneCalendar, minuteOf } from '@shoplens/transforms';
+import { MinuteWindows, ZoneCalendar, arrivalTime, minuteOf } from '@shoplens/transforms';
 import type {
   CounterDeltas,
   DayRange,
@@ -12,7 +12,7 @@ import type {
   StreamCheckpoint,
 } from './window-store.js';
 import { loadCheckpoint, partitionKey, writeFlush } from './window-store.js';
-import { watchConsumerCrashes } from '@shoplens/runtime';
+import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
 
 export interface StreamerOptions {
   readonly kafka: Kafka;
@@ -264,11 +264,19 @@ export class Streamer {
       // Resolving moves the fetch position only; what counts as done is in the database.
       resolveOffset(message.offset);
       if (offset < p.nextOffset) continue;
-      const arrivalMs = Number(message.timestamp);
+      const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
       const replay = offset < p.countFrom;
       const parsed = parseEventLine(message.value ?? new Uint8Array(0), {
         arrivalTimeMs: arrivalMs,
       });
+      const undecodable = undecodableBatchOf(message.headers);
+      if (undecodable !== undefined && message.value !== null && !replay) {
+        // The first record of a batch that could not be decompressed carries its bytes.
+        this.log.error(
+          { topic, partition, offset, ...undecodable },
+          'a record batch cannot be decompressed; its records are counted as invalid',
+        );
+      }
       if (!parsed.ok) {
         if (!replay) {
           this.deltas.invalid++;

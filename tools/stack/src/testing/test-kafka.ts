@@ -30,15 +30,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function createTopicsAndWait(
   names: readonly string[],
-  options: { partitions?: number; timeoutMs?: number } = {},
+  options: {
+    partitions?: number;
+    timeoutMs?: number;
+    /** Topic configs, e.g. `{ 'max.message.bytes': '2097152' }`. */
+    config?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<void> {
   const partitions = options.partitions ?? 3;
+  const configEntries = Object.entries(options.config ?? {}).map(([name, value]) => ({
+    name,
+    value,
+  }));
   const admin: Admin = testKafka().admin();
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: false,
-      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      topics: names.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries,
+      })),
     });
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
@@ -64,10 +78,13 @@ export async function createTopicsAndWait(
 
 /** Creates a topic used by one test only (the broker never auto-creates topics). */
 export async function createTestTopic(
-  options: { prefix?: string; partitions?: number } = {},
+  options: { prefix?: string; partitions?: number; config?: Readonly<Record<string, string>> } = {},
 ): Promise<TestTopic> {
   const topic = uniqueId(options.prefix ?? 'test');
-  await createTopicsAndWait([topic], { partitions: options.partitions ?? 3 });
+  await createTopicsAndWait([topic], {
+    partitions: options.partitions ?? 3,
+    ...(options.config ? { config: options.config } : {}),
+  });
   return {
     topic,
     groupId: uniqueGroupId(topic),
