@@ -94,3 +94,45 @@ def test_a_rerun_replaces_the_day(dagbag, simulated, filled_lake, warehouse):
     assert rows(warehouse, "select count(*), count(distinct run_id) from pipeline_runs where status = 'succeeded'") == [
         (2, 2)
     ]
+
+
+def retrying_dagbag(monkeypatch):
+    """The DAGs parsed with two immediate retries, to see which failures skip them."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from conftest import DAGS
+
+    monkeypatch.setenv("SHOPLENS_RETRIES", "2")
+    monkeypatch.setenv("SHOPLENS_RETRY_DELAY_MINUTES", "0")
+    monkeypatch.setenv("SHOPLENS_MAX_RETRY_DELAY_MINUTES", "0")
+    bag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)
+    assert bag.get_dag("shoplens_daily").get_task("run_batch").retries == 2
+    return bag
+
+
+def tries(dag_run, task_id: str) -> int:
+    return next(ti.try_number for ti in dag_run.get_task_instances() if ti.task_id == task_id)
+
+
+def test_a_rejected_load_fails_at_once_without_retries(filled_lake, warehouse, monkeypatch):
+    from conftest import migrate_warehouse
+
+    bag = retrying_dagbag(monkeypatch)
+    migrate_warehouse(warehouse)
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("alter table kpi_daily_active_users add constraint never check (users < 0)")
+    dr = run_dag(bag, "shoplens_daily", AFTER_DAY)
+
+    assert state(dr.state) == "failed"
+    assert task_states(dr)["run_batch"] == "failed"
+    assert tries(dr, "run_batch") == 1
+    assert rows(warehouse, "select status, error_code from pipeline_runs") == [("failed", "rejected")]
+
+
+def test_an_unreachable_warehouse_is_retried(filled_lake, monkeypatch):
+    bag = retrying_dagbag(monkeypatch)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:x@127.0.0.1:1/none")
+    dr = run_dag(bag, "shoplens_daily", AFTER_DAY)
+
+    assert state(dr.state) == "failed"
+    assert task_states(dr)["run_batch"] == "failed"
+    assert tries(dr, "run_batch") == 3

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from shoplens.batch_app import failure_message
+from shoplens.batch_app import PERMANENT_EXIT_CODES, failure_message
 from shoplens.lake import LakeObject
 from shoplens.late_data import DayStatus, classify, recent_days
 from shoplens.quality import DayFacts, RunRow, evaluate
@@ -152,6 +152,14 @@ def test_batch_failures_carry_the_apps_own_message():
         "batch exited with status 3 (no raw input for the day): no raw files for 2026-03-08 (UTC) under /lake"
     )
     assert failure_message(["Segmentation fault"], 139) == "batch exited with status 139 (unknown status): Segmentation fault"
+    assert failure_message(["batch: cannot load the warehouse: duplicate key"], 5) == (
+        "batch exited with status 5 (rejected by the warehouse or the lake, a retry cannot help): "
+        "cannot load the warehouse: duplicate key"
+    )
+
+
+def test_only_configuration_and_rejected_data_are_permanent():
+    assert PERMANENT_EXIT_CODES == frozenset({2, 5})
 
 
 def test_streamer_freshness_and_lag():

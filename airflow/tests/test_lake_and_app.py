@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import REPO
+import psycopg
+from conftest import REPO, migrate_warehouse
 from shoplens.batch_app import BatchAppError, batch_command, run_batch_app
 from shoplens.lake import LocalLake, S3Lake, open_lake
 from shoplens.raw_zone import list_raw
@@ -73,6 +74,29 @@ def test_a_configuration_error_of_the_app_is_permanent(built_apps, tmp_path):
         run_batch_app(batch_command("node", REPO, "2026-03-08", "UTC"), env, 60, logging.getLogger("test"))
     assert (caught.value.exit_code, caught.value.permanent) == (2, True)
     assert "DATABASE_URL is not set" in str(caught.value)
+
+
+def test_a_load_the_warehouse_rejects_is_permanent(built_apps, filled_lake, warehouse):
+    # Every load of daily active users breaks this constraint: the same run fails again.
+    migrate_warehouse(warehouse)
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("alter table kpi_daily_active_users add constraint never check (users < 0)")
+    env = {**os.environ, "LAKE_URL": str(filled_lake), "DATABASE_URL": warehouse}
+    with pytest.raises(BatchAppError) as caught:
+        run_batch_app(batch_command("node", REPO, "2026-03-08", "America/New_York"), env, 120, logging.getLogger("test"))
+    assert (caught.value.exit_code, caught.value.permanent) == (5, True)
+    assert 'violates check constraint "never"' in str(caught.value)
+    with psycopg.connect(warehouse) as conn:
+        runs = conn.execute("select status, error_code from pipeline_runs").fetchall()
+    assert runs == [("failed", "rejected")]
+
+
+def test_an_unreachable_warehouse_is_worth_a_retry(built_apps, filled_lake):
+    env = {**os.environ, "LAKE_URL": str(filled_lake), "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"}
+    with pytest.raises(BatchAppError) as caught:
+        run_batch_app(batch_command("node", REPO, "2026-03-08", "America/New_York"), env, 120, logging.getLogger("test"))
+    assert (caught.value.exit_code, caught.value.permanent) == (4, False)
+    assert "cannot reach the database" in str(caught.value)
 
 
 def test_a_missing_build_names_the_command_that_makes_it(tmp_path):

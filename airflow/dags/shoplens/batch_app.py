@@ -2,7 +2,9 @@
 
 The app's contract (apps/batch): one JSON summary line per day on stdout, pino logs on
 stderr, a last `batch: <message>` line on stderr when it fails, and exit status 0 success,
-2 bad arguments or configuration, 3 no input for the day, 4 lake or warehouse failing.
+2 bad arguments or configuration, 3 no input for the day, 4 lake or warehouse failing (a
+retry may pass), 5 the load was rejected (a constraint violation or bad data: a retry gives
+the same answer).
 """
 from __future__ import annotations
 
@@ -15,14 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-#: Exit statuses where running again cannot help: the configuration must change first.
-PERMANENT_EXIT_CODES = frozenset({2})
+#: Exit statuses where running again cannot help: the configuration (2) or the data or
+#: schema (5) must change first.
+PERMANENT_EXIT_CODES = frozenset({2, 5})
 
 EXIT_MEANINGS = {
     1: "unexpected error",
     2: "bad arguments or configuration",
     3: "no raw input for the day",
     4: "lake or warehouse unreachable or failing",
+    5: "rejected by the warehouse or the lake, a retry cannot help",
 }
 
 

@@ -72,7 +72,8 @@ def run_batch_for_day(day: str, tz: str, timeout: timedelta) -> dict:
     try:
         summaries = run_batch_app(command, s.child_env(os.environ, tz), timeout.total_seconds(), log)
     except BatchAppError as err:
-        # Bad configuration fails at once; anything else (no input yet, services down) is retried.
+        # Bad configuration (2) and rejected data (5) fail at once, skipping the retries;
+        # anything else (no input yet, services down or failing) is retried with backoff.
         if err.permanent:
             raise AirflowFailException(str(err)) from err
         raise AirflowException(str(err)) from err
@@ -82,6 +83,8 @@ def run_batch_for_day(day: str, tz: str, timeout: timedelta) -> dict:
 def check_day_quality(summary: dict, tz: str) -> dict:
     s = runtime_settings()
     day = summary["day"]
+    # The batch keys rows by the zone's canonical name (Asia/Calcutta is Asia/Kolkata).
+    tz = summary.get("tz") or tz
     with connect(s) as conn:
         facts = gather_day_facts(conn, lake_of(s), day, tz, summary.get("runId"))
     failures = evaluate(facts, s.quarantine_max_share)
