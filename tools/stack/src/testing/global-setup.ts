@@ -11,6 +11,7 @@ type CoreService = keyof typeof providedBy;
 interface StatusLine {
   readonly name: string;
   readonly running: boolean;
+  readonly pid?: number;
 }
 
 export interface StackHandle {
@@ -61,6 +62,8 @@ export default async function globalSetup(): Promise<void> {
   for (const [name, value] of Object.entries(vars)) {
     if (process.env[name] === undefined) process.env[name] = value;
   }
-  const started = missing.filter((name) => !before.some((s) => s.name === name && s.running));
+  // A service with a live process was there before us, even if it was too busy to answer
+  // the health check in time: stopping it at the end would pull it from under everyone else.
+  const started = missing.filter((name) => !before.some((s) => s.name === name && (s.running || s.pid !== undefined)));
   globalThis.__shoplensStack = { cli, root, started };
 }
