@@ -2,6 +2,8 @@ export const TRANSFORM_ERROR_CODES = [
   'invalid_time_zone',
   'invalid_day',
   'incompatible_partials',
+  /** A day's sum would pass 2^53 − 1 minor units: refused rather than rounded. */
+  'sum_overflow',
 ] as const;
 export type TransformErrorCode = (typeof TRANSFORM_ERROR_CODES)[number];
 

@@ -277,3 +277,28 @@ describe('KpiAccumulator', () => {
     });
   });
 });
+
+describe('KpiAccumulator sums', () => {
+  it('refuses a day whose sum would pass 2^53 - 1 rather than round it', () => {
+    const acc = new KpiAccumulator(new ZoneCalendar('UTC'));
+    const order = (n: number) =>
+      ({
+        ...sampleEvents.purchase,
+        event_id: `00000000-0000-4000-8000-00000000000${n}`,
+        order_id: `o-${n}`,
+        items: Array.from({ length: 50 }, () => ({
+          product_id: 'p',
+          category: 'c',
+          price_cents: 10_000_000_000,
+          quantity: 10_000,
+        })),
+      }) as ShopEvent;
+    const t = Date.parse(sampleEvents.purchase.event_time);
+    acc.add(order(1), t);
+    expect(acc.kpis(acc.days()[0]!).revenueDaily[0]!.gross_cents).toBe(5e15);
+    acc.add(order(2), t);
+    expect(() => acc.kpis(acc.days()[0]!)).toThrow(
+      expect.objectContaining({ code: 'sum_overflow' }),
+    );
+  });
+});

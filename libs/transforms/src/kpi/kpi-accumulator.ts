@@ -72,6 +72,23 @@ function winner(purchases: Map<string, Purchase>): Purchase {
   return keptPurchase(purchases.values());
 }
 
+/**
+ * Every event's amounts are bounded so that one order is exact in a double (the contract's
+ * CONTRACT_LIMITS); a day's sums are not, so each is checked before it leaves.
+ */
+function checkSums(day: string, rows: readonly object[]): void {
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      if (typeof value === 'number' && !Number.isSafeInteger(value) && !Number.isNaN(value)) {
+        throw new TransformError(
+          'sum_overflow',
+          `${column} of ${day} passes 2^53 - 1 (${value}); the day cannot be summed exactly`,
+        );
+      }
+    }
+  }
+}
+
 function sumInto<K>(map: Map<K, number>, key: K, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
@@ -309,6 +326,11 @@ export class KpiAccumulator {
         }
         return 0;
       };
+    checkSums(day, [
+      ...categories.values(),
+      ...products.values(),
+      ...revenue.values(),
+    ]);
     return {
       day,
       tz: cal.timeZone,
