@@ -13,6 +13,7 @@ import {
 import {
   KPI_TABLES,
   KpiAccumulator,
+  TransformError,
   ZoneCalendar,
   kpiArrowTable,
   orderItemsTable,
@@ -75,6 +76,17 @@ type ParquetName =
   | 'orders_per_hour'
   | 'revenue_daily'
   | 'funnel_daily';
+
+/** The day's KPIs; a sum past 2^53 - 1 is data no rerun can load, so it is `rejected`. */
+function dayKpis(acc: KpiAccumulator, day: string): DayKpis {
+  try {
+    return acc.kpis(day);
+  } catch (cause) {
+    if (cause instanceof TransformError && cause.code === 'sum_overflow')
+      throw new BatchError('rejected', cause.message, { cause });
+    throw cause;
+  }
+}
 
 function wrap(code: 'lake_failed' | 'warehouse_failed', what: string) {
   return (cause: unknown): never => {
@@ -139,7 +151,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       );
     }
 
-    const kpis = acc.kpis(day);
+    const kpis = dayKpis(acc, day);
     let orderRows = 0;
     if (writeCurated) {
       // Kept purchases are known only once every share is in: they go in a part of their own.
