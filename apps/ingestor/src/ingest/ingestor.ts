@@ -5,7 +5,10 @@ import type { OpenFile } from './open-file.js';
 import type { BufferLimits } from './partition-buffers.js';
 import { PartitionBuffers } from './partition-buffers.js';
 import { IngestStats } from './stats.js';
-import { writeFile } from './write-file.js';
+import { caughtUp } from './caught-up.js';
+import { OffsetCommitter } from './offset-committer.js';
+import { statsLine } from './stats-line.js';
+import { writeWithRetry } from './write-with-retry.js';
 import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
 import { arrivalTime, quarantined, routeRecord, type Routed } from '@shoplens/transforms';
 
@@ -33,7 +36,6 @@ export interface IngestorOptions {
 export type IngestorOutcome = 'stopped' | 'idle' | 'crashed' | 'unclean';
 
 const TICK_MS = 500;
-const MAX_BACKOFF_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -45,6 +47,7 @@ export class Ingestor {
   private readonly buffers = new Map<string, PartitionBuffers>();
   private readonly writes = new Set<Promise<void>>();
   private readonly stats: IngestStats;
+  private readonly committer: OffsetCommitter;
   private readonly now: () => number;
   private readonly log: Logger;
   private stopping = false;
@@ -52,8 +55,6 @@ export class Ingestor {
   private assignment: Record<string, number[]> = {};
   private idleCheck: Promise<void> | undefined;
   private abortWrites = false;
-  private committing: Promise<boolean> | undefined;
-  private commitAgain = false;
   private readonly batches = new Set<Promise<void>>();
   private lastRecordAt: number;
   private lastStatsAt: number;
@@ -76,6 +77,7 @@ export class Ingestor {
       maxWaitTimeInMs: 500,
       retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
+    this.committer = new OffsetCommitter(this.consumer, this.buffers, this.stats, this.log);
   }
 
   async start(): Promise<void> {
@@ -124,8 +126,7 @@ export class Ingestor {
       // Not running yet: nothing to pause.
     }
     await Promise.all([...this.batches]);
-    for (const buffers of this.buffers.values())
-      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
+    this.writeAllHeld();
     let deadline: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>(
       (resolve) =>
@@ -140,7 +141,7 @@ export class Ingestor {
         'shutdown timeout: some records were not written and their offsets stay uncommitted',
       );
     }
-    const committed = await this.commit();
+    const committed = await this.committer.commit();
     if (!committed)
       this.log.error(
         'final commit failed: the records are written and will be read again on restart',
@@ -273,14 +274,20 @@ export class Ingestor {
   }
 
   private startWrite(buffers: PartitionBuffers, file: OpenFile): void {
-    const write = this.writeWithRetry(file).then(
+    const write = writeWithRetry(file, {
+      store: this.options.store,
+      gzipLevel: this.options.gzipLevel,
+      aborted: () => this.abortWrites,
+      stats: this.stats,
+      log: this.log,
+    }).then(
       (key) => {
         buffers.written(file);
         this.stats.flushes++;
         this.stats.flushRecords += file.records;
         this.stats.flushBytes += file.bytes;
         this.log.debug({ key, records: file.records, bytes: file.bytes }, 'file written');
-        this.scheduleCommit();
+        void this.committer.commit();
       },
       (err: unknown) =>
         this.log.error(
@@ -292,81 +299,23 @@ export class Ingestor {
     void write.finally(() => this.writes.delete(write));
   }
 
-  /** Retries until the store takes the file: the partition's commit point waits meanwhile. */
-  private async writeWithRetry(file: OpenFile): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await writeFile(this.options.store, file, this.options.gzipLevel);
-      } catch (err) {
-        if (this.abortWrites) throw err;
-        const backoff = Math.min(250 * 2 ** Math.min(attempt - 1, 10), MAX_BACKOFF_MS);
-        this.stats.flushRetries++;
-        this.log.warn(
-          {
-            err,
-            attempt,
-            backoffMs: backoff,
-            topic: file.topic,
-            partition: file.partition,
-            startOffset: file.startOffset,
-          },
-          'write failed; retrying',
-        );
-        await sleep(backoff);
-      }
-    }
-  }
-
-  private scheduleCommit(): void {
-    void this.commit();
-  }
-
-  /** Commits every partition whose commit point moved, one request at a time; false if a commit failed. */
-  private async commit(): Promise<boolean> {
-    if (this.committing) {
-      this.commitAgain = true;
-      return this.committing;
-    }
-    this.committing = (async () => {
-      do {
-        this.commitAgain = false;
-        const offsets: { topic: string; partition: number; offset: string }[] = [];
-        const owners: [PartitionBuffers, number][] = [];
-        for (const b of this.buffers.values()) {
-          const point = b.committable();
-          if (point === undefined) continue;
-          offsets.push({ topic: b.topic, partition: b.partition, offset: String(point) });
-          owners.push([b, point]);
-        }
-        if (offsets.length === 0) continue;
-        try {
-          await this.consumer.commitOffsets(offsets);
-          for (const [b, point] of owners) b.markCommitted(point);
-          this.stats.commits++;
-        } catch (err) {
-          // E.g. a rebalance in progress: the records stay in the lake and the offsets are
-          // committed later, or re-read by the partition's next owner.
-          this.log.warn({ err }, 'commit failed; will retry');
-          return false;
-        }
-      } while (this.commitAgain);
-      return true;
-    })().finally(() => (this.committing = undefined));
-    return this.committing;
+  /** Seals every open file and starts writing it. */
+  private writeAllHeld(): void {
+    for (const buffers of this.buffers.values())
+      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
   }
 
   private async flushAllAndCommit(): Promise<void> {
-    for (const buffers of this.buffers.values())
-      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
+    this.writeAllHeld();
     await Promise.all([...this.writes]);
-    await this.commit();
+    await this.committer.commit();
   }
 
   private tick(): void {
     const nowMs = this.now();
     for (const buffers of this.buffers.values())
       for (const file of buffers.sealAged(nowMs)) this.startWrite(buffers, file);
-    void this.commit();
+    void this.committer.commit();
     if (nowMs - this.lastStatsAt >= this.options.statsIntervalMs) this.logStats(false);
     const idle = this.options.exitWhenIdleMs;
     if (
@@ -376,61 +325,22 @@ export class Ingestor {
       nowMs - this.lastRecordAt >= idle &&
       this.writes.size === 0
     ) {
-      this.idleCheck = this.caughtUp()
+      this.idleCheck = caughtUp(
+        this.options.kafka,
+        this.options.groupId,
+        this.assignment,
+        (topic, partition) => this.buffers.get(this.partitionKey(topic, partition))?.nextOffset,
+      )
         .then((done) => (done ? this.stop('idle') : undefined))
         .catch((err: unknown) => this.log.warn({ err }, 'idle check failed'))
         .finally(() => (this.idleCheck = undefined));
     }
   }
 
-  /** Whether every assigned partition has been read to its high watermark (asked of the broker, not the last fetch). */
-  private async caughtUp(): Promise<boolean> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      const topics = Object.keys(this.assignment);
-      const committed = new Map<string, number>();
-      for (const t of await admin.fetchOffsets({ groupId: this.options.groupId, topics })) {
-        for (const p of t.partitions)
-          committed.set(this.partitionKey(t.topic, p.partition), Number(p.offset));
-      }
-      for (const topic of topics) {
-        const wanted = new Set(this.assignment[topic]);
-        for (const p of await admin.fetchTopicOffsets(topic)) {
-          if (!wanted.has(p.partition)) continue;
-          const key = this.partitionKey(topic, p.partition);
-          const position = this.buffers.get(key)?.nextOffset ?? committed.get(key) ?? -1;
-          if (position < Number(p.high)) return false;
-        }
-      }
-      return true;
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   private logStats(final: boolean): void {
     this.lastStatsAt = this.now();
-    let openFiles = 0;
-    let openBytes = 0;
-    let writing = 0;
-    for (const b of this.buffers.values()) {
-      openFiles += b.openFiles;
-      openBytes += b.openBytes;
-      writing += b.writingFiles;
-    }
-    const memory = process.memoryUsage();
     this.log.info(
-      {
-        ...this.stats.take(),
-        totalRecords: this.stats.totalRecords,
-        totalQuarantined: this.stats.totalQuarantined,
-        openFiles,
-        openBytes,
-        writingFiles: writing,
-        rssBytes: memory.rss,
-        ...(final ? { maxRssBytes: process.resourceUsage().maxRSS * 1024 } : {}),
-      },
+      statsLine(this.stats, this.buffers.values(), final),
       final ? 'final stats' : 'stats',
     );
   }

@@ -1,4 +1,4 @@
-/** Counters for the periodic log line; reset() returns the window and starts a new one. */
+/** Counters for the periodic log line; take() returns the window and starts a new one. */
 export class IngestStats {
   records = 0;
   valid = 0;

@@ -2,7 +2,7 @@ import type { ObjectStore } from '@shoplens/storage';
 import { writeQuarantineFile, writeRawFile } from '@shoplens/storage';
 import type { OpenFile } from './open-file.js';
 
-/** Writes a sealed file to its deterministic key; returns the key and the object's size. */
+/** Writes a sealed file to its deterministic key; returns the key. */
 export async function writeFile(
   store: ObjectStore,
   file: OpenFile,

@@ -1,0 +1,35 @@
+import type { Kafka } from 'kafkajs';
+
+/**
+ * Whether every assigned partition has been read to its high watermark, asked of the
+ * broker rather than taken from the last fetch. A partition's position is what this member
+ * read (`readUpTo`), else the group's committed offset.
+ */
+export async function caughtUp(
+  kafka: Kafka,
+  groupId: string,
+  assignment: Readonly<Record<string, readonly number[]>>,
+  readUpTo: (topic: string, partition: number) => number | undefined,
+): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = Object.keys(assignment);
+    const committed = new Map<string, number>();
+    for (const t of await admin.fetchOffsets({ groupId, topics })) {
+      for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, Number(p.offset));
+    }
+    for (const topic of topics) {
+      const wanted = new Set(assignment[topic]);
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        if (!wanted.has(p.partition)) continue;
+        const position =
+          readUpTo(topic, p.partition) ?? committed.get(`${topic}/${p.partition}`) ?? -1;
+        if (position < Number(p.high)) return false;
+      }
+    }
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
+}
