@@ -3,14 +3,15 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { parseEventLine } from '@shoplens/schemas';
 import type { Database } from '@shoplens/storage';
-import type { MinuteKpiRow } from '@shoplens/transforms';
 import { MinuteWindows, ZoneCalendar, arrivalTime, minuteOf } from '@shoplens/transforms';
-import type {
-  CounterDeltas,
-  DayRange,
-  PartitionCheckpoint,
-  StreamCheckpoint,
-} from './window-store.js';
+import { earliestOffsets } from './earliest-offsets.js';
+import type { PartitionState } from './partition-state.js';
+import { partitionState } from './partition-state.js';
+import { PendingChanges } from './pending-changes.js';
+import { ReplayPoints } from './replay-points.js';
+import { StreamStats } from './stream-stats.js';
+import { watermark } from './watermark.js';
+import type { CounterDeltas, StreamCheckpoint } from './window-store.js';
 import { loadCheckpoint, partitionKey, writeFlush } from './window-store.js';
 import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
 
@@ -33,23 +34,8 @@ export interface StreamerOptions {
 
 export type StreamerOutcome = 'stopped' | 'crashed' | 'unclean';
 
-interface PartitionState {
-  readonly topic: string;
-  readonly partition: number;
-  readonly key: string;
-  /** The next offset to read; −1 until the first record when there is no checkpoint. */
-  nextOffset: number;
-  /** Offsets below this were counted before a restart: they only rebuild the windows. */
-  readonly countFrom: number;
-  maxArrivalMs: number;
-  lastRecordAtMs: number;
-  readonly assignedAtMs: number;
-  lag: number;
-}
-
 const MAX_BACKOFF_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const zeroDeltas = (): CounterDeltas => ({ counted: 0, duplicates: 0, tooLate: 0, invalid: 0 });
 
 /**
  * One member of the streamer group. Records update event-time minute windows in memory;
@@ -64,19 +50,10 @@ export class Streamer {
   private windows: MinuteWindows;
   private checkpoint: StreamCheckpoint = { sealedBeforeMs: undefined, partitions: new Map() };
   private readonly partitions = new Map<string, PartitionState>();
-  /** Per minute, the first offset of each partition that fed it: the replay point. */
-  private readonly minuteOffsets = new Map<number, Map<string, number>>();
-  private readonly pending = new Map<number, readonly MinuteKpiRow[]>();
-  private pendingUsers = new Map<string, string[]>();
-  private readonly knownUsers = new Map<string, Set<string>>();
-  private deltas = zeroDeltas();
-  private readonly totals = zeroDeltas();
-  private readonly written = new Map<string, string>();
+  private readonly replayPoints = new ReplayPoints();
+  private readonly pending: PendingChanges;
+  private readonly stats = new StreamStats();
   private writtenSealedBefore = Number.NEGATIVE_INFINITY;
-  private newestCountedMs = Number.NEGATIVE_INFINITY;
-  private newestVisibleMs = Number.NEGATIVE_INFINITY;
-  private flushes = 0;
-  private flushMsTotal = 0;
   private flushFailingSinceMs: number | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
@@ -89,6 +66,7 @@ export class Streamer {
     this.now = options.now ?? Date.now;
     this.log = options.logger.child({ component: 'streamer' });
     this.calendar = new ZoneCalendar(options.reportTz);
+    this.pending = new PendingChanges(this.calendar);
     this.windows = new MinuteWindows({ latenessMs: options.latenessMs });
     this.lastStatsAtMs = this.now();
     this.done = new Promise((resolve) => (this.finish = resolve));
@@ -182,12 +160,8 @@ export class Streamer {
       this.windows.resumeSealedBefore(this.checkpoint.sealedBeforeMs);
     this.writtenSealedBefore = this.windows.sealedBefore;
     this.partitions.clear();
-    this.minuteOffsets.clear();
+    this.replayPoints.clear();
     this.pending.clear();
-    this.pendingUsers.clear();
-    this.knownUsers.clear();
-    this.deltas = zeroDeltas();
-    this.written.clear();
   }
 
   private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
@@ -205,40 +179,20 @@ export class Streamer {
       await this.resetFromCheckpoint();
     }
     const nowMs = this.now();
-    const earliest = await this.earliestOffsets(assigned.map((a) => a.topic));
+    const earliest = await earliestOffsets(
+      this.options.kafka,
+      assigned.map((a) => a.topic),
+      this.log,
+    );
     for (const { topic, partition, key } of assigned) {
-      const cp: PartitionCheckpoint | undefined = this.checkpoint.partitions.get(key);
       // Records the broker has deleted (retention) cannot be re-read: replay what is left.
       const low = earliest.get(key) ?? 0;
-      this.partitions.set(key, {
-        topic,
-        partition,
+      this.partitions.set(
         key,
-        nextOffset: cp ? Math.max(cp.replayOffset, low) : -1,
-        countFrom: cp ? cp.nextOffset : -1,
-        maxArrivalMs: Number.NEGATIVE_INFINITY,
-        lastRecordAtMs: nowMs,
-        assignedAtMs: nowMs,
-        lag: -1,
-      });
+        partitionState(topic, partition, key, this.checkpoint.partitions.get(key), low, nowMs),
+      );
     }
     this.log.info({ assignment, replaying: this.replaying() }, 'partitions assigned');
-  }
-
-  private async earliestOffsets(topics: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const admin = this.options.kafka.admin();
-    try {
-      await admin.connect();
-      for (const topic of new Set(topics))
-        for (const o of await admin.fetchTopicOffsets(topic))
-          out.set(partitionKey(topic, o.partition), Number(o.low));
-    } catch (err) {
-      this.log.warn({ err }, 'could not read the earliest offsets; assuming nothing was deleted');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    return out;
   }
 
   private replaying(): boolean {
@@ -279,8 +233,7 @@ export class Streamer {
       }
       if (!parsed.ok) {
         if (!replay) {
-          this.deltas.invalid++;
-          this.totals.invalid++;
+          this.count('invalid');
           this.log.debug(
             { topic, partition, offset, reason: parsed.reason },
             'invalid record skipped',
@@ -292,21 +245,18 @@ export class Streamer {
         if (replay) {
           if (minuteMs >= w.sealedBefore) w.add(event, eventTimeMs, arrivalMs);
           else w.restoreSealed(event, eventTimeMs);
-          if (minuteMs >= w.retainedFrom) this.track(minuteMs, p.key, offset);
+          if (minuteMs >= w.retainedFrom) this.replayPoints.track(minuteMs, p.key, offset);
         } else {
           const outcome = w.add(event, eventTimeMs, arrivalMs);
           if (outcome === 'counted') {
-            this.deltas.counted++;
-            this.totals.counted++;
-            this.track(minuteMs, p.key, offset);
-            this.seeUser(this.calendar.dayOf(eventTimeMs), event.user_id);
-            if (eventTimeMs > this.newestCountedMs) this.newestCountedMs = eventTimeMs;
+            this.count('counted');
+            this.replayPoints.track(minuteMs, p.key, offset);
+            this.pending.seeUser(this.calendar.dayOf(eventTimeMs), event.user_id);
+            this.stats.counted(eventTimeMs);
           } else if (outcome === 'duplicate') {
-            this.deltas.duplicates++;
-            this.totals.duplicates++;
+            this.count('duplicates');
           } else {
-            this.deltas.tooLate++;
-            this.totals.tooLate++;
+            this.count('tooLate');
           }
         }
       }
@@ -328,29 +278,9 @@ export class Streamer {
     }
   }
 
-  private track(minuteMs: number, key: string, offset: number): void {
-    let byPartition = this.minuteOffsets.get(minuteMs);
-    if (byPartition === undefined) {
-      byPartition = new Map();
-      this.minuteOffsets.set(minuteMs, byPartition);
-    }
-    if (!byPartition.has(key)) byPartition.set(key, offset);
-  }
-
-  private seeUser(day: string, userId: string): void {
-    let known = this.knownUsers.get(day);
-    if (known === undefined) {
-      known = new Set();
-      this.knownUsers.set(day, known);
-    }
-    if (known.has(userId)) return;
-    known.add(userId);
-    let users = this.pendingUsers.get(day);
-    if (users === undefined) {
-      users = [];
-      this.pendingUsers.set(day, users);
-    }
-    users.push(userId);
+  private count(kind: keyof CounterDeltas): void {
+    this.pending.count(kind);
+    this.stats.count(kind);
   }
 
   private async tick(): Promise<void> {
@@ -359,106 +289,46 @@ export class Streamer {
     if (this.now() - this.lastStatsAtMs >= this.options.statsIntervalMs) this.logStats(false);
   }
 
-  /** The oldest newest-record time over the partitions that can still bring records. */
-  private watermark(): number | undefined {
-    const nowMs = this.now();
-    let mark = Number.POSITIVE_INFINITY;
-    for (const p of this.partitions.values()) {
-      const idle = nowMs - p.lastRecordAtMs > this.options.idlePartitionMs;
-      if (p.maxArrivalMs === Number.NEGATIVE_INFINITY) {
-        if (idle) continue;
-        return undefined;
-      }
-      if (idle && p.lag === 0) continue;
-      mark = Math.min(mark, p.maxArrivalMs);
-    }
-    return mark === Number.POSITIVE_INFINITY ? undefined : mark;
-  }
-
   /** Writes what changed; returns whether everything held is now written. */
   private async flush(final: boolean): Promise<boolean> {
     const w = this.windows;
-    for (const minuteMs of w.takeDirty()) this.pending.set(minuteMs, w.rows(minuteMs));
-    const mark = final ? undefined : this.watermark();
+    for (const minuteMs of w.takeDirty()) this.pending.setMinute(minuteMs, w.rows(minuteMs));
+    const mark = final
+      ? undefined
+      : watermark(this.partitions.values(), this.now(), this.options.idlePartitionMs);
     if (mark !== undefined) w.seal(mark - this.options.latenessMs - this.options.graceMs);
-    for (const minuteMs of this.minuteOffsets.keys())
-      if (minuteMs < w.retainedFrom) this.minuteOffsets.delete(minuteMs);
-    for (const day of this.knownUsers.keys())
-      if (this.calendar.dayRange(day).endMs <= w.retainedFrom) this.knownUsers.delete(day);
+    this.replayPoints.forgetBefore(w.retainedFrom);
+    this.pending.forgetUsersBefore(w.retainedFrom);
 
-    const replayFrom = new Map<string, number>();
-    for (const byPartition of this.minuteOffsets.values())
-      for (const [key, offset] of byPartition)
-        replayFrom.set(key, Math.min(offset, replayFrom.get(key) ?? offset));
-    const offsets: PartitionCheckpoint[] = [];
-    for (const p of this.partitions.values()) {
-      if (p.nextOffset < 0) continue;
-      const replayOffset = Math.min(replayFrom.get(p.key) ?? p.nextOffset, p.nextOffset);
-      const text = `${p.nextOffset}/${replayOffset}`;
-      if (this.written.get(p.key) === text) continue;
-      offsets.push({
-        topic: p.topic,
-        partition: p.partition,
-        nextOffset: p.nextOffset,
-        replayOffset,
-      });
-    }
-    const deltas = this.deltas;
+    const offsets = this.replayPoints.changed(this.partitions.values());
     const sealedChanged = w.sealedBefore !== this.writtenSealedBefore;
-    if (
-      this.pending.size === 0 &&
-      this.pendingUsers.size === 0 &&
-      offsets.length === 0 &&
-      !sealedChanged &&
-      deltas.counted + deltas.duplicates + deltas.tooLate + deltas.invalid === 0
-    )
-      return true;
+    if (this.pending.isEmpty() && offsets.length === 0 && !sealedChanged) return true;
 
-    const days = new Map<string, DayRange>();
-    const addDay = (day: string) => {
-      if (!days.has(day)) days.set(day, { day, ...this.calendar.dayRange(day) });
-    };
-    for (const minuteMs of this.pending.keys()) addDay(this.calendar.dayOf(minuteMs));
-    for (const day of this.pendingUsers.keys()) addDay(day);
-    const users = this.pendingUsers;
-    const minutes = new Map(this.pending);
-    this.pendingUsers = new Map();
-    this.deltas = zeroDeltas();
-    const newest = this.newestCountedMs;
+    const batch = this.pending.take();
+    const newest = this.stats.newestCountedMs;
     const started = this.now();
     try {
       await writeFlush(this.options.db, {
         groupId: this.options.groupId,
         tz: this.calendar.timeZone,
-        minutes,
-        users,
-        days: [...days.values()].sort((a, b) => a.startMs - b.startMs),
+        minutes: batch.minutes,
+        users: batch.users,
+        days: batch.days,
         offsets,
         sealedBeforeMs: w.sealedBefore,
-        deltas,
+        deltas: batch.deltas,
       });
     } catch (err) {
-      for (const [day, list] of users) {
-        const again = this.pendingUsers.get(day);
-        this.pendingUsers.set(day, again ? [...list, ...again] : list);
-      }
-      this.deltas.counted += deltas.counted;
-      this.deltas.duplicates += deltas.duplicates;
-      this.deltas.tooLate += deltas.tooLate;
-      this.deltas.invalid += deltas.invalid;
+      this.pending.restore(batch);
       this.flushFailingSinceMs ??= started;
-      this.log.warn({ err, minutes: minutes.size }, 'writing the windows failed; will retry');
+      this.log.warn({ err, minutes: batch.minutes.size }, 'writing the windows failed; will retry');
       return false;
     }
-    for (const [minuteMs, rows] of minutes)
-      if (this.pending.get(minuteMs) === rows) this.pending.delete(minuteMs);
-    for (const o of offsets)
-      this.written.set(partitionKey(o.topic, o.partition), `${o.nextOffset}/${o.replayOffset}`);
+    this.pending.settle(batch);
+    this.replayPoints.markWritten(offsets);
     this.writtenSealedBefore = w.sealedBefore;
     this.flushFailingSinceMs = undefined;
-    this.newestVisibleMs = Math.max(this.newestVisibleMs, newest);
-    this.flushes++;
-    this.flushMsTotal += this.now() - started;
+    this.stats.flushed(newest, this.now() - started);
     if (offsets.length > 0) {
       // Kafka's own offset is where a restart re-reads from; the database says where
       // counting resumes. Committed after the transaction, so it is never ahead of it.
@@ -483,25 +353,13 @@ export class Streamer {
     let lag = 0;
     for (const p of this.partitions.values()) lag += Math.max(0, p.lag);
     this.log.info(
-      {
+      this.stats.take(nowMs, {
         lag,
-        freshnessMs: Number.isFinite(this.newestVisibleMs) ? nowMs - this.newestVisibleMs : null,
-        counted: this.totals.counted,
-        duplicates: this.totals.duplicates,
-        tooLate: this.totals.tooLate,
-        invalid: this.totals.invalid,
         openMinutes: this.windows.minutes().length,
-        sealedBefore: Number.isFinite(this.windows.sealedBefore)
-          ? new Date(this.windows.sealedBefore).toISOString()
-          : null,
-        flushes: this.flushes,
-        meanFlushMs: this.flushes === 0 ? null : Math.round(this.flushMsTotal / this.flushes),
+        sealedBefore: this.windows.sealedBefore,
         replaying: this.replaying(),
-        rssBytes: process.memoryUsage().rss,
-      },
+      }),
       final ? 'final stats' : 'stats',
     );
-    this.flushes = 0;
-    this.flushMsTotal = 0;
   }
 }
