@@ -1,14 +1,6 @@
 import { LruCache, ZoneCalendar, canonicalTimeZone } from '@shoplens/transforms';
 
 const DAY_MS = 86_400_000;
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
-export function isDay(text: string): boolean {
-  if (!DAY_PATTERN.test(text)) return false;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
-}
 
 /** Days from `from` to `to`, both included (0 when `to` is before `from`). */
 export function dayCount(from: string, to: string): number {
