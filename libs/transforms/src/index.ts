@@ -6,12 +6,33 @@ export { LruCache } from './cache/lru-cache.js';
 export { UuidSet } from './dedupe/uuid-set.js';
 export type { UuidSetSnapshot } from './dedupe/uuid-set.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
-export { KPI_TABLES } from './kpi/kpi-rows.js';
+export {
+  DAILY_ACTIVE_USERS,
+  FUNNEL_DAILY,
+  KPI_TABLES,
+  KPI_TABLE_KEYS,
+  ORDERS_PER_HOUR,
+  PRODUCT_SALES,
+  REVENUE_BY_CATEGORY,
+  REVENUE_DAILY,
+} from './kpi/kpi-tables.js';
+export type { KpiDatasetName, KpiTableKey, KpiTableName } from './kpi/kpi-tables.js';
+export { columnNames, kpiColumn, kpiTable } from './kpi/kpi-table.js';
+export type {
+  KpiColumn,
+  KpiColumnKind,
+  KpiRow,
+  KpiTable,
+  KpiTableSpec,
+  ZonedKpiRow,
+} from './kpi/kpi-table.js';
+export { kpiRowProperties } from './kpi/kpi-json-schema.js';
+export type { KpiColumnJsonSchema } from './kpi/kpi-json-schema.js';
 export type {
   DayKpis,
   TimedEvent,
   DayCounts,
-  KpiTableKey,
+  KpiTablesRows,
   DailyActiveUsersRow,
   RevenueByCategoryRow,
   ProductSalesRow,
@@ -19,7 +40,6 @@ export type {
   RevenueDailyRow,
   FunnelDailyRow,
 } from './kpi/kpi-rows.js';
-export { KPI_COLUMNS } from './kpi/kpi-columns.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
 export type { Purchase, KpiSnapshot } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';

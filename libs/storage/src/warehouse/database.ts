@@ -1,3 +1,17 @@
+import {
+  KPI_TABLE_KEYS,
+  KPI_TABLES as KPI_DESCRIPTORS,
+  type DAILY_ACTIVE_USERS,
+  type FUNNEL_DAILY,
+  type KpiColumn,
+  type KpiTable as KpiTableDescriptor,
+  type KpiTableKey,
+  type KpiTableName,
+  type ORDERS_PER_HOUR,
+  type PRODUCT_SALES,
+  type REVENUE_BY_CATEGORY,
+  type REVENUE_DAILY,
+} from '@shoplens/transforms';
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /**
@@ -16,48 +30,38 @@ interface DayKeyed {
   tz: string;
 }
 
-export interface KpiDailyActiveUsersTable extends DayKeyed {
-  users: Int8;
-}
+/** The kysely type of a KPI column of each kind (kpi-table.ts in transforms). */
+type KpiColumnType<C> =
+  C extends KpiColumn<infer K, infer N>
+    ? K extends 'day'
+      ? Day
+      : K extends 'instant'
+        ? Timestamp
+        : K extends 'int8'
+          ? N extends true
+            ? ColumnType<number | null, number | bigint | null, number | bigint | null>
+            : Int8
+          : string
+    : never;
 
-export interface KpiRevenueByCategoryTable extends DayKeyed {
-  category: string;
-  currency: string;
-  gross_cents: Int8;
-  orders: Int8;
-  units: Int8;
-}
+/** The kysely table type of a KPI table, derived from its descriptor. */
+export type KpiWarehouseTable<T extends KpiTableDescriptor> = {
+  -readonly [K in keyof T['zonedColumns']]: KpiColumnType<T['zonedColumns'][K]>;
+};
 
-export interface KpiProductSalesTable extends DayKeyed {
-  product_id: string;
-  category: string;
-  currency: string;
-  units: Int8;
-  revenue_cents: Int8;
-}
+export type KpiDailyActiveUsersTable = KpiWarehouseTable<typeof DAILY_ACTIVE_USERS>;
+export type KpiRevenueByCategoryTable = KpiWarehouseTable<typeof REVENUE_BY_CATEGORY>;
+export type KpiProductSalesTable = KpiWarehouseTable<typeof PRODUCT_SALES>;
+export type KpiOrdersPerHourTable = KpiWarehouseTable<typeof ORDERS_PER_HOUR>;
+export type KpiRevenueDailyTable = KpiWarehouseTable<typeof REVENUE_DAILY>;
+export type KpiFunnelDailyTable = KpiWarehouseTable<typeof FUNNEL_DAILY>;
 
-export interface KpiOrdersPerHourTable extends DayKeyed {
-  hour_start: Timestamp;
-  orders: Int8;
-}
-
-export interface KpiRevenueDailyTable extends DayKeyed {
-  currency: string;
-  orders: Int8;
-  gross_cents: Int8;
-  refund_cents: Int8;
-  net_cents: Int8;
-  /** Null when the day had no orders in this currency. */
-  aov_cents: ColumnType<number | null, number | bigint | null, number | bigint | null>;
-}
-
-export interface KpiFunnelDailyTable extends DayKeyed {
-  sessions: Int8;
-  product_view: Int8;
-  add_to_cart: Int8;
-  checkout_started: Int8;
-  purchase: Int8;
-}
+/** Every daily KPI table by its warehouse name. */
+type KpiTables = {
+  [K in KpiTableKey as (typeof KPI_DESCRIPTORS)[K]['table']]: KpiWarehouseTable<
+    (typeof KPI_DESCRIPTORS)[K]
+  >;
+};
 
 export const PIPELINE_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export type PipelineRunStatus = (typeof PIPELINE_RUN_STATUSES)[number];
@@ -93,13 +97,7 @@ export interface RtKpiMinuteTable {
   updated_at: Generated<Date>;
 }
 
-export interface Database {
-  kpi_daily_active_users: KpiDailyActiveUsersTable;
-  kpi_revenue_by_category: KpiRevenueByCategoryTable;
-  kpi_product_sales: KpiProductSalesTable;
-  kpi_orders_per_hour: KpiOrdersPerHourTable;
-  kpi_revenue_daily: KpiRevenueDailyTable;
-  kpi_funnel_daily: KpiFunnelDailyTable;
+export interface Database extends KpiTables {
   pipeline_runs: PipelineRunsTable;
   rt_kpi_minute: RtKpiMinuteTable;
   rt_kpi_today: RtKpiTodayTable;
@@ -108,16 +106,11 @@ export interface Database {
   rt_stream_state: RtStreamStateTable;
 }
 
-/** The daily KPI tables that `replaceDay` loads. */
-export const KPI_TABLES = [
-  'kpi_daily_active_users',
-  'kpi_revenue_by_category',
-  'kpi_product_sales',
-  'kpi_orders_per_hour',
-  'kpi_revenue_daily',
-  'kpi_funnel_daily',
-] as const satisfies readonly (keyof Database)[];
-export type KpiTable = (typeof KPI_TABLES)[number];
+/** The daily KPI tables that `replaceDay` loads, in their order. */
+export const KPI_TABLES = Object.freeze(
+  KPI_TABLE_KEYS.map((key) => KPI_DESCRIPTORS[key].table),
+) satisfies readonly (keyof Database)[];
+export type KpiTable = KpiTableName;
 
 export type DailyActiveUsers = Selectable<KpiDailyActiveUsersTable>;
 export type RevenueByCategory = Selectable<KpiRevenueByCategoryTable>;

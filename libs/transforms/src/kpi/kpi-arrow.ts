@@ -9,22 +9,31 @@ import {
   makeBuilder,
   type DataType,
 } from 'apache-arrow';
-import { KPI_COLUMNS } from './kpi-columns.js';
-import type { DayKpis, KpiTableKey } from './kpi-rows.js';
+import type { DayKpis } from './kpi-rows.js';
+import type { KpiColumn } from './kpi-table.js';
+import { KPI_TABLES, type KpiTableKey } from './kpi-tables.js';
 
-const TEXT = new Set(['day', 'category', 'currency', 'product_id']);
-
-function columnType(name: string): DataType {
-  if (name === 'hour_start') return new Timestamp(TimeUnit.MILLISECOND, 'UTC');
-  return TEXT.has(name) ? new Utf8() : new Int64();
+function arrowType(column: KpiColumn): DataType {
+  switch (column.kind) {
+    case 'instant':
+      return new Timestamp(TimeUnit.MILLISECOND, 'UTC');
+    case 'int8':
+      return new Int64();
+    default:
+      return new Utf8();
+  }
 }
 
 /** Arrow schema of each KPI table: text keys, int64 counts and money, UTC hour instants. */
 export const KPI_ARROW_SCHEMAS: { readonly [K in KpiTableKey]: Schema } = Object.freeze(
   Object.fromEntries(
-    Object.entries(KPI_COLUMNS).map(([key, columns]) => [
+    Object.entries(KPI_TABLES).map(([key, table]) => [
       key,
-      new Schema(columns.map((c) => new Field(c, columnType(c), c === 'aov_cents'))),
+      new Schema(
+        Object.entries(table.columns as Readonly<Record<string, KpiColumn>>).map(
+          ([name, column]) => new Field(name, arrowType(column), column.nullable),
+        ),
+      ),
     ]),
   ) as { [K in KpiTableKey]: Schema },
 );
@@ -38,7 +47,7 @@ export function kpiArrowTable(kpis: DayKpis, key: KpiTableKey): Table {
       const b = makeBuilder({ type: f.type, nullValues: [null, undefined] });
       for (const row of rows) {
         const v = row[f.name];
-        if (f.name === 'hour_start') b.append(Date.parse(v as string));
+        if (f.type instanceof Timestamp) b.append(Date.parse(v as string));
         else b.append(f.type instanceof Int64 && typeof v === 'number' ? BigInt(v) : v);
       }
       return [f.name, b.finish().toVector()];

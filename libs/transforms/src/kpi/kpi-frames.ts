@@ -1,6 +1,7 @@
 import { DataFrame } from 'danfojs-node';
-import { KPI_COLUMNS } from './kpi-columns.js';
-import type { DayKpis, KpiTableKey } from './kpi-rows.js';
+import type { DayKpis } from './kpi-rows.js';
+import { columnNames } from './kpi-table.js';
+import { KPI_TABLES, KPI_TABLE_KEYS, type KpiTableKey } from './kpi-tables.js';
 
 /** A Danfo.js DataFrame of plain rows with the given columns (also when there are none). */
 export function rowsToFrame(rows: readonly object[], columns: readonly string[]): DataFrame {
@@ -13,13 +14,10 @@ export function rowsToFrame(rows: readonly object[], columns: readonly string[])
 
 /** The KPI tables of a day as Danfo.js DataFrames, to print, join or plot. */
 export function kpiFrames(kpis: DayKpis): { readonly [K in KpiTableKey]: DataFrame } {
-  const frame = (key: KpiTableKey) => rowsToFrame(kpis[key], KPI_COLUMNS[key]);
-  return {
-    dailyActiveUsers: frame('dailyActiveUsers'),
-    revenueByCategory: frame('revenueByCategory'),
-    productSales: frame('productSales'),
-    ordersPerHour: frame('ordersPerHour'),
-    revenueDaily: frame('revenueDaily'),
-    funnelDaily: frame('funnelDaily'),
-  };
+  return Object.fromEntries(
+    KPI_TABLE_KEYS.map((key) => [
+      key,
+      rowsToFrame(kpis[key], columnNames(KPI_TABLES[key].columns)),
+    ]),
+  ) as { readonly [K in KpiTableKey]: DataFrame };
 }
