@@ -17,7 +17,7 @@ export {
   REVENUE_DAILY,
 } from './kpi/kpi-tables.js';
 export type { KpiDatasetName, KpiTableKey, KpiTableName } from './kpi/kpi-tables.js';
-export { columnNames, kpiColumn, kpiTable } from './kpi/kpi-table.js';
+export { columnNames, kpiColumn, kpiTable, zonedColumnNames } from './kpi/kpi-table.js';
 export type {
   KpiColumn,
   KpiColumnKind,

@@ -24,7 +24,9 @@ import {
   revenueDaily,
   topProducts,
 } from '../kpis/kpi-queries.js';
-import { OPERATIONS, SCHEMAS, openApiDocument } from './openapi.js';
+import { openApiDocument } from './openapi.js';
+import { OPERATIONS } from './openapi-operations.js';
+import { SCHEMAS } from './openapi-schemas.js';
 import { toCsv } from './to-csv.js';
 import type { Query } from './validate-query.js';
 import { compileQueryValidator } from './validate-query.js';

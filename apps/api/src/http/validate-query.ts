@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { ApiError } from '../errors.js';
-import type { OperationObject } from './openapi.js';
+import type { OperationObject } from './openapi-operations.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped once more under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule })

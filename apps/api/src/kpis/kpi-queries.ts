@@ -1,4 +1,13 @@
 import type { Database } from '@shoplens/storage';
+import {
+  DAILY_ACTIVE_USERS,
+  FUNNEL_DAILY,
+  REVENUE_BY_CATEGORY,
+  REVENUE_DAILY,
+  zonedColumnNames,
+  type ORDERS_PER_HOUR,
+  type ZonedKpiRow,
+} from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { calendarOf } from './days.js';
@@ -10,11 +19,7 @@ export interface DayRange {
   readonly to: string;
 }
 
-export interface DailyActiveUsersRow {
-  readonly day: string;
-  readonly tz: string;
-  readonly users: number;
-}
+export type DailyActiveUsersRow = ZonedKpiRow<typeof DAILY_ACTIVE_USERS>;
 
 export async function dailyActiveUsers(
   db: Kysely<Database>,
@@ -22,7 +27,7 @@ export async function dailyActiveUsers(
 ): Promise<DailyActiveUsersRow[]> {
   return db
     .selectFrom('kpi_daily_active_users')
-    .select(['day', 'tz', 'users'])
+    .select(zonedColumnNames(DAILY_ACTIVE_USERS))
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -30,15 +35,7 @@ export async function dailyActiveUsers(
     .execute();
 }
 
-export interface RevenueByCategoryRow {
-  readonly day: string;
-  readonly tz: string;
-  readonly category: string;
-  readonly currency: string;
-  readonly gross_cents: number;
-  readonly orders: number;
-  readonly units: number;
-}
+export type RevenueByCategoryRow = ZonedKpiRow<typeof REVENUE_BY_CATEGORY>;
 
 export async function revenueByCategory(
   db: Kysely<Database>,
@@ -46,7 +43,7 @@ export async function revenueByCategory(
 ): Promise<RevenueByCategoryRow[]> {
   return db
     .selectFrom('kpi_revenue_by_category')
-    .select(['day', 'tz', 'category', 'currency', 'gross_cents', 'orders', 'units'])
+    .select(zonedColumnNames(REVENUE_BY_CATEGORY))
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -56,30 +53,12 @@ export async function revenueByCategory(
     .execute();
 }
 
-export interface RevenueDailyRow {
-  readonly day: string;
-  readonly tz: string;
-  readonly currency: string;
-  readonly orders: number;
-  readonly gross_cents: number;
-  readonly refund_cents: number;
-  readonly net_cents: number;
-  readonly aov_cents: number | null;
-}
+export type RevenueDailyRow = ZonedKpiRow<typeof REVENUE_DAILY>;
 
 export async function revenueDaily(db: Kysely<Database>, r: DayRange): Promise<RevenueDailyRow[]> {
   return db
     .selectFrom('kpi_revenue_daily')
-    .select([
-      'day',
-      'tz',
-      'currency',
-      'orders',
-      'gross_cents',
-      'refund_cents',
-      'net_cents',
-      'aov_cents',
-    ])
+    .select(zonedColumnNames(REVENUE_DAILY))
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -88,28 +67,12 @@ export async function revenueDaily(db: Kysely<Database>, r: DayRange): Promise<R
     .execute();
 }
 
-export interface FunnelRow {
-  readonly day: string;
-  readonly tz: string;
-  readonly sessions: number;
-  readonly product_view: number;
-  readonly add_to_cart: number;
-  readonly checkout_started: number;
-  readonly purchase: number;
-}
+export type FunnelRow = ZonedKpiRow<typeof FUNNEL_DAILY>;
 
 export async function funnelDaily(db: Kysely<Database>, r: DayRange): Promise<FunnelRow[]> {
   return db
     .selectFrom('kpi_funnel_daily')
-    .select([
-      'day',
-      'tz',
-      'sessions',
-      'product_view',
-      'add_to_cart',
-      'checkout_started',
-      'purchase',
-    ])
+    .select(zonedColumnNames(FUNNEL_DAILY))
     .where('tz', '=', r.tz)
     .where('day', '>=', r.from)
     .where('day', '<=', r.to)
@@ -174,15 +137,10 @@ export async function topProducts(
   return out;
 }
 
-export interface OrdersPerHourRow {
-  readonly day: string;
-  readonly tz: string;
-  /** The instant the local hour starts, UTC ISO 8601. */
-  readonly hour_start: string;
+export type OrdersPerHourRow = ZonedKpiRow<typeof ORDERS_PER_HOUR> & {
   /** Local hour of day 0–23; on a fall-back day one hour appears twice. */
   readonly hour: number;
-  readonly orders: number;
-}
+};
 
 /** Every local hour of the day (23, 24 or 25), hours without orders as zero. */
 export async function ordersPerHour(

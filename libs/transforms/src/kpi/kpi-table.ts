@@ -102,6 +102,13 @@ export function kpiTable<const N extends string, const C extends Columns>(
   });
 }
 
+/** A stored row's column names in order: `day`, `tz`, then the table's columns. */
+export function zonedColumnNames<T extends KpiTable>(
+  table: T,
+): (keyof T['zonedColumns'] & string)[] {
+  return Object.keys(table.zonedColumns) as (keyof T['zonedColumns'] & string)[];
+}
+
 /** A descriptor's column names in order. */
 export function columnNames(columns: Columns): readonly string[] {
   return Object.keys(columns);
