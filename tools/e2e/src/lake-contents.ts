@@ -10,6 +10,7 @@ import { integrationEnv, type TestPrefix } from '@shoplens/stack/testing';
 export interface QuarantinedRecord {
   readonly key: string;
   readonly topic: string;
+  readonly partition: number;
   readonly offset: string;
   readonly reason: string;
   readonly value: Buffer;
@@ -49,6 +50,7 @@ export async function readLake(store: ObjectStore): Promise<LakeContents> {
       quarantine.push({
         key: object.key,
         topic: r.topic,
+        partition: r.partition,
         offset: r.offset,
         reason: r.reason,
         value: Buffer.from(r.value),

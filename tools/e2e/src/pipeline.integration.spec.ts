@@ -25,6 +25,7 @@ import {
   waitFor,
   type AppRun,
 } from './bundled-app.js';
+import { committedEverything, consumeAll, type BrokerRecord } from './kafka-checks.js';
 import { testLake } from './lake-contents.js';
 
 // The pipeline as a user runs it: every app bundled (node dist/apps/<app>/main.js), as its
@@ -37,30 +38,6 @@ import { testLake } from './lake-contents.js';
 const DAY = 86_400_000;
 /** The streamer's default lateness (STREAMER_LATENESS_MS). */
 const STREAMER_LATENESS_MS = 120_000;
-
-interface BrokerRecord {
-  readonly value: Buffer | null;
-  readonly timestampMs: number;
-}
-
-/** Reads every record of the topics back, with a group of its own. */
-async function consumeAll(topics: readonly string[], expected: number): Promise<BrokerRecord[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueGroupId('e2e-reader') });
-  const records: BrokerRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        records.push({ value: message.value, timestampMs: Number(message.timestamp) });
-      },
-    });
-    await waitFor(`${expected} records read back`, () => records.length >= expected, 180_000);
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
-}
 
 interface TodayRow {
   day: string;
@@ -132,22 +109,6 @@ function realtimeTruth(records: readonly BrokerRecord[]): TodayRow[] {
   return [...rows.values()].sort(
     (a, b) => a.day.localeCompare(b.day) || a.currency.localeCompare(b.currency),
   );
-}
-
-async function committedEverything(groupId: string, topics: readonly string[]): Promise<boolean> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    const committed = new Map<string, number>();
-    for (const t of await admin.fetchOffsets({ groupId, topics: [...topics] }))
-      for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, Number(p.offset));
-    for (const topic of topics)
-      for (const p of await admin.fetchTopicOffsets(topic))
-        if ((committed.get(`${topic}/${p.partition}`) ?? -1) < Number(p.high)) return false;
-    return true;
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe('the bundled pipeline, end to end, on its defaults', () => {
