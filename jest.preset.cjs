@@ -3,6 +3,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Nx runs several projects' suites at once on a 2-core machine: CPU-bound unit tests
+  // (gzip, Parquet, property runs) need more than Jest's default 5 s when they share it.
+  testTimeout: 30_000,
   testEnvironmentOptions: {
     customExportConditions: ['@shoplens/source', 'node', 'require', 'default'],
   },
