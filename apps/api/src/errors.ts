@@ -1,3 +1,5 @@
+import { ShoplensError } from '@shoplens/schemas';
+
 export const API_ERROR_CODES = [
   'invalid_parameter',
   'invalid_range',
@@ -22,17 +24,18 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = Object.freeze
   bad_config: 500,
 });
 
-export class ApiError extends Error {
+export class ApiError extends ShoplensError<ApiErrorCode> {
   override readonly name = 'ApiError';
-  readonly retriable: boolean;
 
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
     options?: { cause?: unknown; retriable?: boolean },
   ) {
-    super(message, options);
-    this.retriable = options?.retriable ?? code === 'database_unavailable';
+    super(code, message, {
+      cause: options?.cause,
+      retriable: options?.retriable ?? code === 'database_unavailable',
+    });
   }
 
   get status(): number {

@@ -1,3 +1,4 @@
+import { ShoplensError } from '@shoplens/schemas';
 import { classifyDatabaseError, isStorageError, type StorageErrorCode } from '@shoplens/storage';
 
 export const BATCH_ERROR_CODES = [
@@ -24,18 +25,15 @@ export const EXIT_CODES: Readonly<Record<BatchErrorCode, number>> = Object.freez
   rejected: 5,
 });
 
-export class BatchError extends Error {
+/** `retriable`: whether running the same day again, unchanged, may succeed. */
+export class BatchError extends ShoplensError<BatchErrorCode> {
   override readonly name = 'BatchError';
-  /** Whether running the same day again, unchanged, may succeed. */
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: BatchErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.retriable = code === 'lake_failed' || code === 'warehouse_failed';
+  constructor(code: BatchErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, {
+      cause: options?.cause,
+      retriable: code === 'lake_failed' || code === 'warehouse_failed',
+    });
   }
 }
 

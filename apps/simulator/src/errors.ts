@@ -1,3 +1,5 @@
+import { ShoplensError, type ShoplensErrorOptions } from '@shoplens/schemas';
+
 export const simulatorErrorCodes = [
   'BAD_OPTION',
   'BAD_USAGE',
@@ -7,22 +9,11 @@ export const simulatorErrorCodes = [
 ] as const;
 export type SimulatorErrorCode = (typeof simulatorErrorCodes)[number];
 
-export interface SimulatorErrorOptions {
-  readonly cause?: unknown;
-  readonly retriable?: boolean;
-}
+export type SimulatorErrorOptions = ShoplensErrorOptions;
 
 /** Every failure the simulator reports on purpose; `code` is stable, the message is for people. */
-export class SimulatorError extends Error {
+export class SimulatorError extends ShoplensError<SimulatorErrorCode> {
   override readonly name = 'SimulatorError';
-  readonly code: SimulatorErrorCode;
-  readonly retriable: boolean;
-
-  constructor(code: SimulatorErrorCode, message: string, options: SimulatorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 export function isSimulatorError(value: unknown): value is SimulatorError {

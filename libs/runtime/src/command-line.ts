@@ -1,9 +1,10 @@
-import { ConfigError } from './config-error.js';
+import { isShoplensError } from '@shoplens/schemas';
 
 /**
  * The start of every app's `main` that takes its settings from the environment only:
- * `--help` prints `help`, any other argument or a {@link ConfigError} is a usage error
- * (exit 2, the message on stderr). Returns the config, or the exit code to end with.
+ * `--help` prints `help`, any other argument or a bad setting (a ConfigError, or any
+ * shoplens error coded `bad_config`) is a usage error (exit 2, the message on stderr).
+ * Returns the config, or the exit code to end with.
  */
 export function readCommandLine<C>(
   app: string,
@@ -22,7 +23,7 @@ export function readCommandLine<C>(
   try {
     return { config: load() };
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isShoplensError(error, 'bad_config')) throw error;
     process.stderr.write(`${app}: ${error.message}\n`);
     return { exitCode: 2 };
   }

@@ -1,6 +1,13 @@
+import { ShoplensError } from '@shoplens/schemas';
+
+export const CONFIG_ERROR_CODES = ['bad_config'] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
 /** A setting from the environment is missing or malformed; the message names the variable. */
-export class ConfigError extends Error {
+export class ConfigError extends ShoplensError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
-  readonly code = 'bad_config';
-  readonly retriable = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad_config', message, { cause: options?.cause });
+  }
 }

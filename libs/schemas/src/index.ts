@@ -1,3 +1,5 @@
+export { ShoplensError, isShoplensError } from './errors.js';
+export type { ShoplensErrorOptions } from './errors.js';
 export {
   SCHEMA_VERSION,
   EVENT_TYPES,

@@ -1,3 +1,5 @@
+import { ShoplensError, type ShoplensErrorOptions } from '@shoplens/schemas';
+
 export const storageErrorCodes = [
   'BAD_LAKE_URL',
   'NOT_FOUND',
@@ -15,23 +17,11 @@ export const storageErrorCodes = [
 
 export type StorageErrorCode = (typeof storageErrorCodes)[number];
 
-export interface StorageErrorOptions {
-  readonly cause?: unknown;
-  /** Whether trying the same operation again later may succeed. */
-  readonly retriable?: boolean;
-}
+export type StorageErrorOptions = ShoplensErrorOptions;
 
 /** The one error type @shoplens/storage throws; `code` says what went wrong. */
-export class StorageError extends Error {
+export class StorageError extends ShoplensError<StorageErrorCode> {
   override readonly name = 'StorageError';
-  readonly code: StorageErrorCode;
-  readonly retriable: boolean;
-
-  constructor(code: StorageErrorCode, message: string, options: StorageErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 export function isStorageError(value: unknown, code?: StorageErrorCode): value is StorageError {

@@ -1,3 +1,5 @@
+import { ShoplensError } from '@shoplens/schemas';
+
 export const TRANSFORM_ERROR_CODES = [
   'invalid_time_zone',
   'invalid_day',
@@ -8,15 +10,10 @@ export const TRANSFORM_ERROR_CODES = [
 export type TransformErrorCode = (typeof TRANSFORM_ERROR_CODES)[number];
 
 /** Errors of @shoplens/transforms. None is retriable: they are caused by arguments. */
-export class TransformError extends Error {
+export class TransformError extends ShoplensError<TransformErrorCode> {
   override readonly name = 'TransformError';
-  readonly retriable = false;
 
-  constructor(
-    readonly code: TransformErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: TransformErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, { cause: options?.cause });
   }
 }

@@ -1,3 +1,5 @@
+import { ShoplensError, type ShoplensErrorOptions } from '@shoplens/schemas';
+
 export const stackErrorCodes = [
   'BAD_USAGE',
   'PREREQUISITE_MISSING',
@@ -10,22 +12,11 @@ export const stackErrorCodes = [
 
 export type StackErrorCode = (typeof stackErrorCodes)[number];
 
-export interface StackErrorOptions {
-  readonly cause?: unknown;
-  /** True when running the same command again may succeed (a busy lock, a slow start). */
-  readonly retriable?: boolean;
-}
+/** `retriable`: running the same command again may succeed (a busy lock, a slow start). */
+export type StackErrorOptions = ShoplensErrorOptions;
 
-export class StackError extends Error {
+export class StackError extends ShoplensError<StackErrorCode> {
   override readonly name = 'StackError';
-  readonly code: StackErrorCode;
-  readonly retriable: boolean;
-
-  constructor(code: StackErrorCode, message: string, options: StackErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 export function isStackError(value: unknown): value is StackError {
