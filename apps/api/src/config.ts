@@ -1,8 +1,15 @@
+import {
+  commaList,
+  envInteger,
+  envLogLevel,
+  envTimeZone,
+  LOG_LEVELS,
+  type LogLevel,
+} from '@shoplens/runtime';
 import { canonicalTimeZone } from '@shoplens/transforms';
 import { ApiError } from './errors.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 /** The API server's settings, read from the environment once, validated and frozen. */
 export interface ApiConfig {
@@ -40,37 +47,14 @@ export function timeZoneOf(tz: string): string | undefined {
   return canonicalTimeZone(tz);
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new ApiError(
-      'bad_config',
-      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  return value;
-}
-
+/** LOG_LEVEL, default info (the demo reads it the same way). */
 export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
-  const level = (env['LOG_LEVEL'] || 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(level))
-    throw new ApiError(
-      'bad_config',
-      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
-    );
-  return level;
+  return envLogLevel(env);
 }
 
+/** REPORT_TZ as its canonical name, default UTC (the demo reads it the same way). */
 export function reportTzFrom(env: NodeJS.ProcessEnv): string {
-  const given = env['REPORT_TZ'] || 'UTC';
-  const tz = timeZoneOf(given);
-  if (tz === undefined)
-    throw new ApiError(
-      'bad_config',
-      `REPORT_TZ is not an IANA time zone: ${JSON.stringify(given)}`,
-    );
-  return tz;
+  return envTimeZone(env, 'REPORT_TZ');
 }
 
 /** The server part of the configuration; `databaseUrl` may come from elsewhere (the demo). */
@@ -81,10 +65,7 @@ export function loadApiConfig(
   const databaseUrl = overrides.databaseUrl ?? env['DATABASE_URL'];
   if (!databaseUrl)
     throw new ApiError('bad_config', 'DATABASE_URL is not set (postgres://user:pass@host:port/db)');
-  const cors = (env['CORS_ORIGINS'] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const cors = commaList(env['CORS_ORIGINS'] ?? '');
   for (const origin of cors) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
       throw new ApiError(
@@ -96,15 +77,15 @@ export function loadApiConfig(
   if (apiKey !== undefined && apiKey.length < 16)
     throw new ApiError('bad_config', 'API_KEY must be at least 16 characters');
   return Object.freeze({
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port: envInteger(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     databaseUrl,
     reportTz: reportTzFrom(env),
     logLevel: logLevelFrom(env),
     apiKey,
     corsOrigins: Object.freeze(cors),
-    dbPoolSize: integer(env, 'API_DB_POOL', 10, 1, 200),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    dbPoolSize: envInteger(env, 'API_DB_POOL', 10, 1, 200),
+    shutdownTimeoutMs: envInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     ...overrides,
   });
 }

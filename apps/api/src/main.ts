@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { createAppLogger, readCommandLine } from '@shoplens/runtime';
 import { API_ENV_HELP, loadApiConfig } from './config.js';
-import { ApiError } from './errors.js';
 import { createApp } from './http/create-app.js';
 import { openWarehouse } from './server/open-warehouse.js';
 import { startServer } from './server/start-server.js';
@@ -18,22 +17,10 @@ ${API_ENV_HELP}
 Exit status: 0 stopped cleanly, 1 failed, 2 bad configuration or usage.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  if (argv.length > 0) {
-    process.stderr.write(`api: unknown argument ${argv[0]}; see --help\n`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadApiConfig(process.env);
-  } catch (err) {
-    process.stderr.write(`api: ${(err as Error).message}\n`);
-    return err instanceof ApiError && err.code === 'bad_config' ? 2 : 1;
-  }
-  const log = pino({ name: 'api', level: config.logLevel, redact: ['databaseUrl', 'apiKey'] });
+  const cli = readCommandLine('api', argv, HELP, () => loadApiConfig(process.env));
+  if ('exitCode' in cli) return cli.exitCode;
+  const { config } = cli;
+  const log = createAppLogger('api', config.logLevel);
   const db = openWarehouse(config.databaseUrl, config.dbPoolSize, log);
   const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
   if (!existsSync(publicDir)) log.warn({ publicDir }, 'no dashboard assets: / will answer 404');

@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { envLogLevel, envTimeZone, LOG_LEVELS, type LogLevel } from '@shoplens/runtime';
 import { canonicalTimeZone } from '@shoplens/transforms';
 import { BatchError } from './errors.js';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const HELP = `Usage: node dist/apps/batch/main.js --date YYYY-MM-DD [options]
        node dist/apps/batch/main.js --from YYYY-MM-DD --to YYYY-MM-DD [options]
@@ -114,13 +112,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     throw new BatchError('bad_arguments', `${(cause as Error).message} (see --help)`, { cause });
   }
   const v = parsed.values;
-  const logLevel = (env['LOG_LEVEL'] ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new BatchError(
-      'bad_config',
-      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`,
-    );
-  }
+  const logLevel = envLogLevel(env);
   const base = {
     logLevel,
     lakeUrl: env['LAKE_URL'] || '.shoplens/lake',
@@ -159,13 +151,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     );
   }
 
-  const givenTz = v.tz ?? (env['REPORT_TZ'] || 'UTC');
   // Rows are keyed by zone: every spelling of one zone must give the same key.
-  const tz = canonicalTimeZone(givenTz);
+  const tz = v.tz === undefined ? envTimeZone(env, 'REPORT_TZ') : canonicalTimeZone(v.tz);
   if (tz === undefined) {
     throw new BatchError(
       'bad_arguments',
-      `${v.tz === undefined ? 'REPORT_TZ' : '--tz'} is not an IANA time zone: ${JSON.stringify(givenTz)}`,
+      `--tz is not an IANA time zone: ${JSON.stringify(v.tz)}`,
     );
   }
   const lateness = Number(v['lateness-hours'] ?? '2');

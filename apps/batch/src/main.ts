@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { createAppLogger } from '@shoplens/runtime';
 import { HELP, loadConfig } from './config.js';
 import { BatchError, EXIT_CODES } from './errors.js';
 import { runBatch } from './run-batch.js';
@@ -16,14 +16,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const log = pino(
-    {
-      name: 'batch',
-      level: config.logLevel,
-      redact: ['databaseUrl', '*.password', '*.secretAccessKey'],
-    },
-    pino.destination(2),
-  );
+  // stdout carries the per-day summaries, so the log goes to stderr.
+  const log = createAppLogger('batch', config.logLevel, { dest: 2 });
   try {
     const onDay = (r: DayReport) => {
       // One JSON summary per day on stdout, for scripts and Airflow's task log.

@@ -1,5 +1,12 @@
 import { TOPIC_NAMES } from '@shoplens/schemas';
-import { commaList, ConfigError, envInteger } from '@shoplens/runtime';
+import {
+  commaList,
+  ConfigError,
+  envBrokers,
+  envInteger,
+  envLogLevel,
+  type LogLevel,
+} from '@shoplens/runtime';
 
 /** The ingestor's settings: read from the environment once, validated, frozen. */
 export interface IngestorConfig {
@@ -10,7 +17,7 @@ export interface IngestorConfig {
   readonly lakeUrl: string;
   readonly s3Endpoint: string | undefined;
   readonly awsRegion: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   readonly flushMaxBytes: number;
   readonly flushMaxRecords: number;
   readonly flushMaxAgeMs: number;
@@ -49,32 +56,20 @@ export const CONFIG_HELP = `Environment:
 
 export { ConfigError };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
-  const brokers = commaList(env['KAFKA_BROKERS'] ?? '');
-  if (brokers.length === 0)
-    throw new ConfigError(
-      'KAFKA_BROKERS is not set: give the Kafka bootstrap servers as host:port[,host:port…]',
-    );
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
-      throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
-  }
+  const brokers = envBrokers(env);
   const topics = commaList(env['INGESTOR_TOPICS'] ?? TOPIC_NAMES.join(','));
   if (topics.length === 0) throw new ConfigError('INGESTOR_TOPICS names no topic');
   const s3Endpoint = env['S3_ENDPOINT'] || undefined;
   if (s3Endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(s3Endpoint))
     throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${s3Endpoint}"`);
-  const logLevel = env['LOG_LEVEL'] || 'info';
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logLevel = envLogLevel(env);
   const fromBeginning = env['INGESTOR_FROM_BEGINNING'] ?? 'true';
   if (fromBeginning !== 'true' && fromBeginning !== 'false')
     throw new ConfigError(`INGESTOR_FROM_BEGINNING must be true or false, got "${fromBeginning}"`);
   const idle = env['INGESTOR_EXIT_WHEN_IDLE_MS'];
   return Object.freeze({
-    kafkaBrokers: Object.freeze(brokers),
+    kafkaBrokers: brokers,
     kafkaClientId: env['KAFKA_CLIENT_ID'] || 'shoplens-ingestor',
     groupId: env['INGESTOR_GROUP_ID'] || 'shoplens-ingestor',
     topics: Object.freeze(topics),

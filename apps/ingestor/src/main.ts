@@ -1,5 +1,4 @@
-import { createKafkaClient, readCommandLine } from '@shoplens/runtime';
-import pino from 'pino';
+import { createAppLogger, createKafkaClient, readCommandLine } from '@shoplens/runtime';
 import { openLake } from '@shoplens/storage';
 import { CONFIG_HELP, loadConfig } from './config.js';
 import { Ingestor } from './ingest/ingestor.js';
@@ -20,11 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const cli = readCommandLine('ingestor', argv, HELP, () => loadConfig(process.env));
   if ('exitCode' in cli) return cli.exitCode;
   const { config } = cli;
-  const logger = pino({
-    level: config.logLevel,
-    base: { app: 'ingestor' },
-    redact: ['*.secretAccessKey', '*.password', '*.credentials'],
-  });
+  const logger = createAppLogger('ingestor', config.logLevel);
   const lake = openLake({
     url: config.lakeUrl,
     s3: { region: config.awsRegion, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) },

@@ -3,10 +3,14 @@ import { SimulatorError } from './errors.js';
 import type { CurrencyShare, FaultRates, SimulationOptions } from './lib/options.js';
 import { DEFAULT_OPTIONS, resolveOptions } from './lib/options.js';
 import { MS_PER_DAY, ZoneClock, isTimeZone } from './lib/time/zone-clock.js';
-import { KAFKA_COMPRESSIONS, isKafkaCompression, type KafkaCompression } from '@shoplens/runtime';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import {
+  KAFKA_COMPRESSIONS,
+  envBrokers,
+  envLogLevel,
+  isKafkaCompression,
+  type KafkaCompression,
+  type LogLevel,
+} from '@shoplens/runtime';
 
 export interface CliConfig {
   readonly help: boolean;
@@ -169,9 +173,7 @@ export function loadConfig(
   } catch (err) {
     throw bad((err as Error).message);
   }
-  const logLevel = (env['LOG_LEVEL'] ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel))
-    throw bad(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
+  const logLevel = envLogLevel(env);
   const progress = values.progress ?? (stderrIsTty ? 'bar' : 'log');
   if (progress !== 'bar' && progress !== 'log')
     throw bad(`--progress must be bar or log, got "${progress}"`);
@@ -209,16 +211,11 @@ export function loadConfig(
     throw bad('say where records go: --out FILE, --out - (stdout) or --kafka');
   let output: CliConfig['output'];
   if (values.kafka) {
-    const brokers = (env['KAFKA_BROKERS'] ?? '')
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b !== '');
-    if (brokers.length === 0)
-      throw bad(
-        'KAFKA_BROKERS is not set: --kafka needs host:port of at least one broker (e.g. eval "$(npm run -s stack -- env)")',
-      );
-    for (const b of brokers)
-      if (!/^[^\s:]+:\d+$/.test(b)) throw bad(`KAFKA_BROKERS: "${b}" is not host:port`);
+    const brokers = envBrokers(
+      env,
+      'KAFKA_BROKERS',
+      '--kafka needs host:port of at least one broker (e.g. eval "$(npm run -s stack -- env)")',
+    );
     output = { kind: 'kafka', brokers };
   } else {
     output = { kind: 'file', path: values.out! };

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { registerKafkaCodecs } from '@shoplens/runtime';
+import { createAppLogger, registerKafkaCodecs } from '@shoplens/runtime';
 import { TOPIC_NAMES } from '@shoplens/schemas';
 import type { Logger } from 'pino';
-import { createLogger } from './cli/logger.js';
 import { logProgress, terminalProgress } from './cli/progress.js';
 import { runSimulation } from './cli/run-simulation.js';
 import type { CliConfig } from './config.js';
@@ -111,7 +110,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;
   }
-  const logger = createLogger(config.logLevel);
+  // JSON lines on stderr, since stdout may carry the records; synchronous, so that the
+  // last lines are out before the exit status.
+  const logger = createAppLogger('simulator', config.logLevel, { dest: 2, sync: true });
   try {
     return await run(config, logger);
   } catch (err) {

@@ -1,5 +1,14 @@
 import { TOPIC_NAMES } from '@shoplens/schemas';
-import { commaList, ConfigError, envBoolean, envInteger } from '@shoplens/runtime';
+import {
+  commaList,
+  ConfigError,
+  envBoolean,
+  envBrokers,
+  envInteger,
+  envLogLevel,
+  type LogLevel,
+} from '@shoplens/runtime';
+import { canonicalTimeZone } from '@shoplens/transforms';
 
 /** The streamer's settings: read from the environment once, validated, frozen. */
 export interface StreamerConfig {
@@ -9,7 +18,7 @@ export interface StreamerConfig {
   readonly topics: readonly string[];
   readonly databaseUrl: string;
   readonly reportTz: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   readonly latenessMs: number;
   readonly graceMs: number;
   readonly flushIntervalMs: number;
@@ -43,26 +52,16 @@ export const CONFIG_HELP = `Environment:
 
 export { ConfigError };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
+/** REPORT_TZ as its canonical name, so that rt_kpi_today is keyed as the batch and the API key days. */
 function timeZone(text: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
-  } catch {
+  const zone = canonicalTimeZone(text);
+  if (zone === undefined)
     throw new ConfigError(`REPORT_TZ: "${text}" is not an IANA time zone (e.g. Europe/Berlin)`);
-  }
+  return zone;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): StreamerConfig {
-  const brokers = commaList(env['KAFKA_BROKERS'] ?? '');
-  if (brokers.length === 0)
-    throw new ConfigError(
-      'KAFKA_BROKERS is not set: give the Kafka bootstrap servers as host:port[,host:port…]',
-    );
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
-      throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
-  }
+  const brokers = envBrokers(env);
   const databaseUrl = env['DATABASE_URL'] ?? '';
   if (!/^postgres(ql)?:\/\/\S+$/.test(databaseUrl))
     throw new ConfigError(
@@ -72,11 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): StreamerConfig {
     );
   const topics = commaList(env['STREAMER_TOPICS'] ?? TOPIC_NAMES.join(','));
   if (topics.length === 0) throw new ConfigError('STREAMER_TOPICS names no topic');
-  const logLevel = env['LOG_LEVEL'] || 'info';
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logLevel = envLogLevel(env);
   return Object.freeze({
-    kafkaBrokers: Object.freeze(brokers),
+    kafkaBrokers: brokers,
     kafkaClientId: env['KAFKA_CLIENT_ID'] || 'shoplens-streamer',
     groupId: env['STREAMER_GROUP_ID'] || 'shoplens-streamer',
     topics: Object.freeze(topics),

@@ -1,5 +1,4 @@
-import { createKafkaClient, readCommandLine } from '@shoplens/runtime';
-import pino from 'pino';
+import { createAppLogger, createKafkaClient, readCommandLine } from '@shoplens/runtime';
 import { createWarehouse, migrateToLatest } from '@shoplens/storage';
 import { CONFIG_HELP, loadConfig } from './config.js';
 import { Streamer } from './stream/streamer.js';
@@ -23,11 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const cli = readCommandLine('streamer', argv, HELP, () => loadConfig(process.env));
   if ('exitCode' in cli) return cli.exitCode;
   const { config } = cli;
-  const logger = pino({
-    level: config.logLevel,
-    base: { app: 'streamer' },
-    redact: ['*.password', '*.databaseUrl', '*.connectionString'],
-  });
+  const logger = createAppLogger('streamer', config.logLevel);
   const db = createWarehouse(config.databaseUrl, { maxConnections: 2 });
   const kafka = createKafkaClient({
     clientId: config.kafkaClientId,

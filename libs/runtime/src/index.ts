@@ -1,5 +1,15 @@
-export { ConfigError } from './config-error.js';
-export { envInteger, envBoolean, commaList } from './env-readers.js';
+export { ConfigError, CONFIG_ERROR_CODES, type ConfigErrorCode } from './config-error.js';
+export {
+  envInteger,
+  envBoolean,
+  commaList,
+  envLogLevel,
+  envTimeZone,
+  envBrokers,
+  LOG_LEVELS,
+  type LogLevel,
+} from './env-readers.js';
+export { createAppLogger, REDACTED_PATHS, type AppLoggerOptions } from './app-logger.js';
 export { kafkaLogCreator } from './kafka-log-creator.js';
 export { createKafkaClient, watchConsumerCrashes } from './kafka-client.js';
 export { readCommandLine } from './command-line.js';

@@ -1,5 +1,5 @@
+import { envInteger, envLogLevel, envTimeZone, type LogLevel } from '@shoplens/runtime';
 import { DemoError } from './errors.js';
-import { logLevelFrom, reportTzFrom, type LogLevel } from '@shoplens/api';
 
 /** What `npm start` runs: everything embedded, or the real services named by the environment. */
 export interface DemoConfig {
@@ -44,18 +44,6 @@ Environment:
   S3_ENDPOINT           for an S3-compatible lake (MinIO, moto)
   LOG_LEVEL             level of .shoplens/demo.log (default info)`;
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
-  const text = env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new DemoError(
-      'bad_config',
-      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  return value;
-}
-
 export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   const kafkaBrokers = env['KAFKA_BROKERS'] || undefined;
   const lakeUrl = env['LAKE_URL'] || undefined;
@@ -70,17 +58,17 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   }
   return Object.freeze({
     mode: kafkaBrokers !== undefined ? 'services' : 'embedded',
-    events: integer(env, 'DEMO_EVENTS', 150_000, 100, 50_000_000),
-    days: integer(env, 'DEMO_DAYS', 7, 1, 366),
-    seed: integer(env, 'DEMO_SEED', 1, 0, 0xffffffff),
-    tz: reportTzFrom(env),
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    events: envInteger(env, 'DEMO_EVENTS', 150_000, 100, 50_000_000),
+    days: envInteger(env, 'DEMO_DAYS', 7, 1, 366),
+    seed: envInteger(env, 'DEMO_SEED', 1, 0, 0xffffffff),
+    tz: envTimeZone(env, 'REPORT_TZ'),
+    port: envInteger(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     lakeUrl,
     databaseUrl,
     kafkaBrokers,
     s3Endpoint: env['S3_ENDPOINT'] || undefined,
-    logLevel: logLevelFrom(env),
+    logLevel: envLogLevel(env),
     exitAfterLoad: env['DEMO_EXIT'] === '1' || env['DEMO_EXIT'] === 'true',
   });
 }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { createAppLogger } from '@shoplens/runtime';
 import { DemoError } from './errors.js';
 import { addDays, calendarOf, createApp, openWarehouse, startServer, todayIn } from '@shoplens/api';
 import { DEMO_HELP, loadDemoConfig } from './demo-config.js';
@@ -30,10 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stateDir = join(repoRoot, '.shoplens');
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'demo.log');
-  const log = pino(
-    { name: 'demo', level: config.logLevel, redact: ['databaseUrl'] },
-    pino.destination({ dest: logFile, sync: false }),
-  );
+  const log = createAppLogger('demo', config.logLevel, { dest: logFile });
   const out = process.stdout;
   const embeddedDb = config.databaseUrl === undefined;
   const progress = new Progress(out, config.mode === 'embedded' ? (embeddedDb ? 5 : 4) : 6);
