@@ -1,6 +1,6 @@
 export { TransformError, TRANSFORM_ERROR_CODES } from './errors.js';
 export type { TransformErrorCode } from './errors.js';
-export { ZoneCalendar, utcHoursBetween } from './time/zone-calendar.js';
+export { ZoneCalendar } from './time/zone-calendar.js';
 export { canonicalTimeZone } from './time/canonical-time-zone.js';
 export { LruCache } from './cache/lru-cache.js';
 export { UuidSet } from './dedupe/uuid-set.js';

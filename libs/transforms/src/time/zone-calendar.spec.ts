@@ -1,5 +1,5 @@
 import type { TransformError } from '../errors.js';
-import { utcHoursBetween, ZoneCalendar } from './zone-calendar.js';
+import { ZoneCalendar } from './zone-calendar.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -74,19 +74,5 @@ describe('ZoneCalendar', () => {
     expect(() => new ZoneCalendar('UTC').dayRange('2026-02-30')).toThrow(
       expect.objectContaining({ code: 'invalid_day' }) as TransformError,
     );
-  });
-});
-
-describe('utcHoursBetween', () => {
-  it('lists the UTC partitions covering a range', () => {
-    const hours = utcHoursBetween(
-      Date.parse('2026-03-08T22:30:00Z'),
-      Date.parse('2026-03-09T01:00:00Z'),
-    );
-    expect(hours).toEqual([
-      { dt: '2026-03-08', hour: 22 },
-      { dt: '2026-03-08', hour: 23 },
-      { dt: '2026-03-09', hour: 0 },
-    ]);
   });
 });

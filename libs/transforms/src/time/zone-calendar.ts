@@ -131,13 +131,3 @@ export class ZoneCalendar {
     return wallMs;
   }
 }
-
-/** UTC dates (`YYYY-MM-DD`) and hours touched by `[startMs, endMs)`; raw partitions to read. */
-export function utcHoursBetween(startMs: number, endMs: number): { dt: string; hour: number }[] {
-  const out: { dt: string; hour: number }[] = [];
-  for (let t = Math.floor(startMs / HOUR) * HOUR; t < endMs; t += HOUR) {
-    const iso = new Date(t).toISOString();
-    out.push({ dt: iso.slice(0, 10), hour: Number(iso.slice(11, 13)) });
-  }
-  return out;
-}
