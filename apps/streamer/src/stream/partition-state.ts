@@ -11,7 +11,6 @@ export interface PartitionState {
   readonly countFrom: number;
   maxArrivalMs: number;
   lastRecordAtMs: number;
-  readonly assignedAtMs: number;
   lag: number;
 }
 
@@ -35,7 +34,6 @@ export function partitionState(
     countFrom: checkpoint ? checkpoint.nextOffset : -1,
     maxArrivalMs: Number.NEGATIVE_INFINITY,
     lastRecordAtMs: nowMs,
-    assignedAtMs: nowMs,
     lag: -1,
   };
 }
