@@ -18,13 +18,20 @@ const stampName = '.shoplens-requirements.sha256';
 
 /** Creates (or refreshes) a virtualenv with exactly the pinned requirements; returns its bin folder. */
 export async function ensureVenv(spec: VenvSpec): Promise<string> {
-  const python = requireExecutable('python3', spec.neededBy);
   const bin = join(spec.dir, 'bin');
   const requirements = readFileSync(spec.requirementsFile, 'utf8');
-  const { stdout: version } = await runCommand(python, ['--version']);
-  const stamp = createHash('sha256').update(version.trim()).update('\0').update(requirements).digest('hex');
+  const stampOf = (version: string) =>
+    createHash('sha256').update(version.trim()).update('\0').update(requirements).digest('hex');
   const stampFile = join(spec.dir, stampName);
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) return bin;
+  // An existing virtualenv is judged by its own interpreter: which python3 comes first on
+  // the PATH (a pyenv shim in one shell, Debian's in another) must not rebuild it.
+  if (existsSync(stampFile)) {
+    const own = await runCommand(join(bin, 'python'), ['--version']).catch(() => undefined);
+    if (own && readFileSync(stampFile, 'utf8').trim() === stampOf(own.stdout)) return bin;
+  }
+  const python = requireExecutable('python3', spec.neededBy);
+  const { stdout: version } = await runCommand(python, ['--version']);
+  const stamp = stampOf(version);
 
   spec.log(`${spec.neededBy}: creating a Python virtualenv in ${spec.dir} (first run only)`);
   rmSync(spec.dir, { recursive: true, force: true });
