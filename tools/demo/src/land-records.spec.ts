@@ -1,12 +1,12 @@
 import { Simulation } from '@shoplens/simulator';
 import {
-  createMemoryObjectStore,
+  landRecords,
   listAll,
   quarantineDays,
   readQuarantine,
   readRawLines,
 } from '@shoplens/storage';
-import { landRecords } from '@shoplens/storage';
+import { createMemoryObjectStore } from '@shoplens/storage/testing';
 
 function records(seed: number) {
   const sim = new Simulation({

@@ -1,20 +1,16 @@
 import { StorageError } from '../errors.js';
 
-/** Zones of the lake; each is the first segment of every key in it. */
-export const LAKE_ZONES = ['raw', 'quarantine', 'curated', 'kpi'] as const;
-export type LakeZone = (typeof LAKE_ZONES)[number];
-
 const HOUR_MS = 3_600_000;
 // Offsets are int64; padding them makes file names sort in offset order.
 const OFFSET_DIGITS = 19;
 
 /** `YYYY-MM-DD` of an instant in UTC. */
-export function utcDay(ms: number): string {
+function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** `HH` of an instant in UTC. */
-export function utcHour(ms: number): string {
+function utcHour(ms: number): string {
   return new Date(ms).toISOString().slice(11, 13);
 }
 
@@ -22,7 +18,7 @@ export function hourStart(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
-export function padOffset(offset: string | number | bigint): string {
+function padOffset(offset: string | number | bigint): string {
   const text = String(offset);
   if (!/^\d+$/.test(text))
     throw new StorageError('INVALID_KEY', `offset ${text} is not a non-negative integer`);
