@@ -326,11 +326,7 @@ export class KpiAccumulator {
         }
         return 0;
       };
-    checkSums(day, [
-      ...categories.values(),
-      ...products.values(),
-      ...revenue.values(),
-    ]);
+    checkSums(day, [...categories.values(), ...products.values(), ...revenue.values()]);
     return {
       day,
       tz: cal.timeZone,
