@@ -154,10 +154,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
   // Rows are keyed by zone: every spelling of one zone must give the same key.
   const tz = v.tz === undefined ? envTimeZone(env, 'REPORT_TZ') : canonicalTimeZone(v.tz);
   if (tz === undefined) {
-    throw new BatchError(
-      'bad_arguments',
-      `--tz is not an IANA time zone: ${JSON.stringify(v.tz)}`,
-    );
+    throw new BatchError('bad_arguments', `--tz is not an IANA time zone: ${JSON.stringify(v.tz)}`);
   }
   const lateness = Number(v['lateness-hours'] ?? '2');
   if (!Number.isInteger(lateness) || lateness < 0 || lateness > 72) {

@@ -19,7 +19,10 @@ async function openSink(config: CliConfig, logger: Logger): Promise<RecordSink> 
   const { KafkaSink } = await import('./sinks/kafka-sink.js');
   let compression = config.compression;
   if (!registerKafkaCodecs()[compression]) {
-    logger.warn({ compression }, 'this codec cannot load on this platform; compressing with gzip instead');
+    logger.warn(
+      { compression },
+      'this codec cannot load on this platform; compressing with gzip instead',
+    );
     compression = 'gzip';
   }
   return KafkaSink.connect(

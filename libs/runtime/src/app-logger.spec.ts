@@ -1,6 +1,10 @@
 import { createAppLogger } from './app-logger.js';
 
-function memory(): { lines: Record<string, unknown>[]; text: () => string; write(s: string): void } {
+function memory(): {
+  lines: Record<string, unknown>[];
+  text: () => string;
+  write(s: string): void;
+} {
   const chunks: string[] = [];
   return {
     write: (s: string) => void chunks.push(s),

@@ -248,7 +248,11 @@ export class Ingestor {
       );
     }
     const message = `the record's batch (${undecodable.codec}) cannot be decompressed: ${undecodable.error}`;
-    return quarantined('undecodable_batch', [{ path: '', code: 'undecodable_batch', message }], arrivalMs);
+    return quarantined(
+      'undecodable_batch',
+      [{ path: '', code: 'undecodable_batch', message }],
+      arrivalMs,
+    );
   }
 
   /** Backpressure: no more reading while too many writes are pending (e.g. S3 is down). */
