@@ -1,3 +1,4 @@
+import type { PartitionOffsets } from './partition-offsets.js';
 import type { PartitionCheckpoint } from './window-store.js';
 
 /** What the streamer knows of one assigned partition. */
@@ -12,20 +13,34 @@ export interface PartitionState {
   maxArrivalMs: number;
   lastRecordAtMs: number;
   lag: number;
+  /**
+   * Whether there was nothing to count when it was assigned (its start at the broker's
+   * end); undefined when the broker could not say. Only such a partition may be taken for
+   * idle before its first record: one whose first batch is merely slow must hold sealing back.
+   */
+  readonly emptyAtStart: boolean | undefined;
 }
 
 /**
  * A partition just assigned: it resumes at its checkpoint's replay offset, or at the
  * earliest offset the broker still holds (`low`) when retention deleted what is below.
+ * Without a checkpoint it starts at the earliest offset or the end, as `fromBeginning` says.
  */
 export function partitionState(
   topic: string,
   partition: number,
   key: string,
   checkpoint: PartitionCheckpoint | undefined,
-  low: number,
+  offsets: PartitionOffsets | undefined,
+  fromBeginning: boolean,
   nowMs: number,
 ): PartitionState {
+  const low = offsets?.low ?? 0;
+  const start = checkpoint
+    ? Math.max(checkpoint.nextOffset, low)
+    : fromBeginning
+      ? low
+      : (offsets?.high ?? 0);
   return {
     topic,
     partition,
@@ -35,5 +50,6 @@ export function partitionState(
     maxArrivalMs: Number.NEGATIVE_INFINITY,
     lastRecordAtMs: nowMs,
     lag: -1,
+    emptyAtStart: offsets === undefined ? undefined : start >= offsets.high,
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { parseEventLine } from '@shoplens/schemas';
 import type { Database } from '@shoplens/storage';
 import { MinuteWindows, ZoneCalendar, arrivalTime, minuteOf } from '@shoplens/transforms';
-import { earliestOffsets } from './earliest-offsets.js';
+import { partitionOffsets } from './partition-offsets.js';
 import type { PartitionState } from './partition-state.js';
 import { partitionState } from './partition-state.js';
 import { PendingChanges } from './pending-changes.js';
@@ -179,17 +179,25 @@ export class Streamer {
       await this.resetFromCheckpoint();
     }
     const nowMs = this.now();
-    const earliest = await earliestOffsets(
+    const offsets = await partitionOffsets(
       this.options.kafka,
       assigned.map((a) => a.topic),
       this.log,
     );
     for (const { topic, partition, key } of assigned) {
       // Records the broker has deleted (retention) cannot be re-read: replay what is left.
-      const low = earliest.get(key) ?? 0;
+      const checkpoint = this.checkpoint.partitions.get(key);
       this.partitions.set(
         key,
-        partitionState(topic, partition, key, this.checkpoint.partitions.get(key), low, nowMs),
+        partitionState(
+          topic,
+          partition,
+          key,
+          checkpoint,
+          offsets.get(key),
+          this.options.fromBeginning,
+          nowMs,
+        ),
       );
     }
     this.log.info({ assignment, replaying: this.replaying() }, 'partitions assigned');
