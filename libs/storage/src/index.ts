@@ -29,6 +29,7 @@ export { readParquetDay, replaceParquetDay, writeParquet } from './parquet/parqu
 export type { Database, DayRows, NewPipelineRun } from './warehouse/index.js';
 export {
   classifyDatabaseError,
+  isDatabaseUnavailable,
   createWarehouse,
   migrateToLatest,
   recordRun,

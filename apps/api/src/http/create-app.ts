@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Database } from '@shoplens/storage';
 import cors from 'cors';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -11,7 +10,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { LruCache } from '@shoplens/transforms';
 import { timeZoneOf } from '../config.js';
-import { ApiError, isDatabaseUnavailable } from '../errors.js';
+import { isDatabaseUnavailable, type Database } from '@shoplens/storage';
+import { ApiError } from '../errors.js';
 import { ClosedDays } from '../kpis/closed-days.js';
 import { dayCount } from '../kpis/days.js';
 import type { DayRange } from '../kpis/kpi-queries.js';

@@ -6,6 +6,6 @@ export type { PGliteLike } from './pglite-dialect.js';
 export { migrateDown, migrateToLatest, migrationStatus } from './migrator.js';
 export type { MigrationReport, MigrationState } from './migrator.js';
 export { recordRun, replaceDay, warehouseError } from './replace-day.js';
-export { classifyDatabaseError } from './database-errors.js';
+export { classifyDatabaseError, isDatabaseUnavailable } from './database-errors.js';
 export type { DatabaseFailure } from './database-errors.js';
 export type { DayRows, ReplaceDayInput, ReplaceDayReport } from './replace-day.js';
