@@ -1,4 +1,4 @@
-import { CONTRACT_LIMITS } from '../contract/events.js';
+import { baseFields, CONTRACT_LIMITS, eventFields } from '../contract/events.js';
 import { sampleEvent } from '../testing/sample-events.js';
 import { parseEventLine } from './parse-event-line.js';
 import type { ReasonCode } from './reasons.js';
@@ -104,5 +104,24 @@ describe('the contract bounds what the warehouse holds', () => {
     const text = `\uFEFF${JSON.stringify(sampleEvent('page_view'))}`;
     expect(parseEventLine(text).ok).toBe(true);
     expect(parseEventLine(Buffer.from(text, 'utf8')).ok).toBe(true);
+  });
+
+  it('has no pattern that admits a control character, which the fast path relies on', () => {
+    const event = sampleEvent('purchase');
+    const fields = Object.entries({ ...baseFields, ...eventFields.purchase }).filter(
+      ([, f]) => f.spec.kind === 'string' && f.spec.pattern !== undefined,
+    );
+    expect(fields.map(([name]) => name).sort()).toEqual(['currency', 'event_id']);
+    const controls = [...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)), '\u007f'];
+    for (const [name, f] of fields) {
+      const re = new RegExp((f.spec as { pattern: string }).pattern);
+      const value = String(event[name]);
+      expect(re.test(value)).toBe(true);
+      for (let at = 0; at < value.length; at++)
+        for (const c of controls) {
+          expect(re.test(value.slice(0, at) + c + value.slice(at + 1))).toBe(false);
+          expect(re.test(value.slice(0, at) + c + value.slice(at))).toBe(false);
+        }
+    }
   });
 });
