@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEventLine } from '@shoplens/schemas';
+import { CONTRACT_LIMITS, parseEventLine } from '@shoplens/schemas';
 import { Simulation, type EmittedRecord, type SimulationTruth } from '@shoplens/simulator';
 import {
   createTestPrefix,
@@ -267,6 +267,46 @@ describe('the bundled batch CLI', () => {
     ]);
     // The warehouse kept the first load, and so did the lake's KPI Parquet.
     expect(await dau()).toEqual(before);
+  });
+
+  it('refuses a day whose revenue passes 2^53 - 1 with exit 5 instead of rounding it', async () => {
+    // Two orders, each at the contract's largest total: valid one by one, too much together.
+    const day = '2026-03-10';
+    const order = (n: number) =>
+      JSON.stringify({
+        event_id: `00000000-0000-4000-8000-00000000000${n}`,
+        event_type: 'purchase',
+        event_time: `${day}T12:00:0${n}Z`,
+        user_id: `u-${n}`,
+        session_id: `s-${n}`,
+        schema_version: 1,
+        order_id: `o-${n}`,
+        currency: 'USD',
+        items: Array.from({ length: CONTRACT_LIMITS.items }, () => ({
+          product_id: 'p',
+          category: 'c',
+          price_cents: CONTRACT_LIMITS.priceCents,
+          quantity: CONTRACT_LIMITS.quantity,
+        })),
+      });
+    for (const n of [1, 2]) expect(parseEventLine(order(n)).ok).toBe(true);
+    await landRecords(
+      lake.store,
+      [1, 2].map((n) => ({
+        topic: 'orders' as const,
+        key: `u-${n}`,
+        value: order(n),
+        emittedAtMs: Date.parse(`${day}T12:00:10Z`),
+      })),
+    );
+    const run = await cli(['--date', day, '--workers', '1']);
+    expect(run.status).toBe(5);
+    expect(run.stderr).toContain('passes 2^53 - 1');
+    const runs = await db.selectFrom('pipeline_runs').select(['status', 'error_code']).execute();
+    expect(runs).toEqual([{ status: 'failed', error_code: 'rejected' }]);
+    expect(
+      await readParquetDay(lake.store, { zone: 'kpi', dataset: 'revenue_daily', day }),
+    ).toEqual([]);
   });
 
   it('exits 4, worth a retry, when the warehouse cannot be reached', async () => {
