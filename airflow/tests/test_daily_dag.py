@@ -57,7 +57,7 @@ def test_a_day_runs_end_to_end_and_equals_the_truth(dagbag, simulated, filled_la
     marker = json.loads((filled_lake / f"kpi/_done/dt={DAY}/tz=America~New_York.json").read_text())
     assert marker["day"] == DAY and marker["tz"] == TZ and marker["failures"] == []
     assert 0 < marker["quarantine_share"] < 0.05
-    assert (filled_lake / f"kpi/daily_active_users/dt={DAY}").is_dir()
+    assert (filled_lake / f"kpi/daily_active_users/tz=America%2FNew_York/dt={DAY}").is_dir()
 
 
 def test_a_failed_quality_check_fails_the_run_with_its_reason(

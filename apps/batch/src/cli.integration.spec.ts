@@ -16,6 +16,7 @@ import {
 import {
   createWarehouse,
   landRecords,
+  listAll,
   openLake,
   readParquetDay,
   writeRawFile,
@@ -112,12 +113,11 @@ describe('the bundled batch CLI', () => {
     });
   }
 
-  async function curatedIds(days: readonly string[]): Promise<string[]> {
+  async function curatedIds(days: readonly string[], tz = 'UTC'): Promise<string[]> {
     const ids: string[] = [];
     for (const day of days) {
-      const parts = await readParquetDay(lake.store, { zone: 'curated', dataset: 'events', day }, [
-        'event_id',
-      ]);
+      const where = { zone: 'curated', dataset: 'events', day, tz } as const;
+      const parts = await readParquetDay(lake.store, where, ['event_id']);
       for (const t of parts) for (const id of t.getChild('event_id')!.toArray()) ids.push(id);
     }
     return ids;
@@ -196,6 +196,56 @@ describe('the bundled batch CLI', () => {
     expect(runs[2]!.crossShare.some((n) => n > 0)).toBe(true);
   });
 
+  it('keeps the same day of two zones apart in the lake, each readable as its own', async () => {
+    const { records, truth } = simulate(33);
+    await landRecords(lake.store, records);
+    const day = truth.dates[1]!;
+    const zones = ['UTC', 'Asia/Tokyo'] as const;
+    for (const tz of zones) {
+      const run = await cli(['--date', day, '--tz', tz, '--allow-empty']);
+      expect({ tz, status: run.status, stderr: run.stderr }).toEqual({ tz, status: 0, stderr: '' });
+    }
+    const read = async (tz: string) => {
+      const where = { zone: 'curated', dataset: 'events', day, tz } as const;
+      const times: number[] = [];
+      for (const t of await readParquetDay(lake.store, where, ['event_time']))
+        for (const v of t.getChild('event_time')!.toArray()) times.push(Number(v));
+      const lakeDau = (
+        await readParquetDay(lake.store, { zone: 'kpi', dataset: 'daily_active_users', day, tz })
+      ).flatMap((t) => [...t.getChild('users')!.toArray()].map(Number));
+      const warehouseDau = (
+        await db
+          .selectFrom('kpi_daily_active_users')
+          .select('users')
+          .where('day', '=', day)
+          .where('tz', '=', tz)
+          .execute()
+      ).map((r) => r.users);
+      return { times, lakeDau, warehouseDau };
+    };
+    const utc = await read('UTC');
+    const tokyo = await read('Asia/Tokyo');
+    for (const [tz, got] of [
+      ['UTC', utc],
+      ['Asia/Tokyo', tokyo],
+    ] as const) {
+      // Each zone's partition holds that zone's day, and its KPIs are the warehouse's.
+      const calendar = new ZoneCalendar(tz);
+      expect(got.times.length).toBeGreaterThan(0);
+      expect(got.times.filter((t) => calendar.dayOf(t) !== day)).toEqual([]);
+      expect(got.lakeDau).toEqual(got.warehouseDau);
+      expect(got.lakeDau).toHaveLength(1);
+    }
+    // Tokyo's day began nine hours before UTC's: the two partitions hold different events.
+    expect(Math.min(...tokyo.times)).toBeLessThan(Math.min(...utc.times));
+    const keys: string[] = [];
+    for await (const o of listAll(lake.store, 'kpi/daily_active_users/')) keys.push(o.key);
+    expect(keys.sort()).toEqual([
+      `kpi/daily_active_users/tz=Asia%2FTokyo/dt=${day}/part-00000.parquet`,
+      `kpi/daily_active_users/tz=UTC/dt=${day}/part-00000.parquet`,
+    ]);
+  });
+
   it('fails a rejected load at once with exit 5, records it, and leaves the lake and warehouse agreeing', async () => {
     const { records, truth } = simulate(5);
     const day = truth.dates[1]!;
@@ -239,7 +289,12 @@ describe('the bundled batch CLI', () => {
           .execute()
       ).map((r) => r.users),
       lake: (
-        await readParquetDay(lake.store, { zone: 'kpi', dataset: 'daily_active_users', day })
+        await readParquetDay(lake.store, {
+          zone: 'kpi',
+          dataset: 'daily_active_users',
+          day,
+          tz: 'UTC',
+        })
       ).flatMap((t) => [...t.getChild('users')!.toArray()].map(Number)),
     });
     const before = await dau();
@@ -305,7 +360,7 @@ describe('the bundled batch CLI', () => {
     const runs = await db.selectFrom('pipeline_runs').select(['status', 'error_code']).execute();
     expect(runs).toEqual([{ status: 'failed', error_code: 'rejected' }]);
     expect(
-      await readParquetDay(lake.store, { zone: 'kpi', dataset: 'revenue_daily', day }),
+      await readParquetDay(lake.store, { zone: 'kpi', dataset: 'revenue_daily', day, tz: 'UTC' }),
     ).toEqual([]);
   });
 

@@ -5,18 +5,20 @@ import {
   parquetKey,
   writeParquet,
   type ObjectStore,
+  type ParquetDay,
 } from '@shoplens/storage';
 import { curatedEventsTable } from '@shoplens/transforms';
 
 /**
- * Streams a day of curated events into `curated/events/dt=<day>/part-<prefix>NNNNN.parquet`
+ * Streams a day of curated events into
+ * `curated/events/tz=<tz>/dt=<day>/part-<prefix>NNNNN.parquet`
  * in parts of bounded size, so the day never has to fit in memory. Several writers (one
  * per worker thread) share a day with distinct prefixes; once all are closed,
  * {@link removeStaleParts} deletes what an earlier run left beyond the parts written now.
  */
 export class CuratedWriter {
   readonly #store: ObjectStore;
-  readonly #day: string;
+  readonly #where: ParquetDay;
   readonly #prefix: string;
   readonly #rowsPerPart: number;
   #rows: { event: ShopEvent; eventTimeMs: number }[] = [];
@@ -26,11 +28,11 @@ export class CuratedWriter {
 
   constructor(
     store: ObjectStore,
-    day: string,
+    day: { readonly day: string; readonly tz: string },
     options: { prefix?: string; rowsPerPart?: number } = {},
   ) {
     this.#store = store;
-    this.#day = day;
+    this.#where = { zone: 'curated', dataset: 'events', day: day.day, tz: day.tz };
     this.#prefix = options.prefix ?? '';
     // Parts of 100k rows keep the events waiting for encoding, and the encoder's memory, small.
     this.#rowsPerPart = options.rowsPerPart ?? 100_000;
@@ -49,7 +51,7 @@ export class CuratedWriter {
     // One part in flight while the next fills: encoding overlaps with reading.
     await this.#pending;
     const part = `${this.#prefix}${String(this.#written.length).padStart(5, '0')}`;
-    const key = parquetKey('curated', 'events', this.#day, part);
+    const key = parquetKey(this.#where, part);
     this.#written.push(key);
     this.#pending = writeParquet(this.#store, key, curatedEventsTable(rows));
   }
@@ -65,11 +67,12 @@ export class CuratedWriter {
 /** Deletes the day's curated event parts that are not in `keep`. */
 export async function removeStaleParts(
   store: ObjectStore,
-  day: string,
+  day: { readonly day: string; readonly tz: string },
   keep: readonly string[],
 ): Promise<void> {
   const kept = new Set(keep);
-  for await (const object of listAll(store, parquetDayPrefix('curated', 'events', day))) {
+  const where = { zone: 'curated', dataset: 'events', ...day } as const;
+  for await (const object of listAll(store, parquetDayPrefix(where))) {
     if (!kept.has(object.key)) await store.delete(object.key);
   }
 }

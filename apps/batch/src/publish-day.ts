@@ -35,19 +35,19 @@ export interface KpiParquet {
  */
 export async function writeKeptOrders(
   store: ObjectStore,
-  day: string,
+  { day, tz }: { readonly day: string; readonly tz: string },
   keptOrders: readonly Purchase[],
   curatedKeys: string[],
 ): Promise<number> {
-  const orders = new CuratedWriter(store, day, { prefix: 'orders-' });
+  const orders = new CuratedWriter(store, { day, tz }, { prefix: 'orders-' });
   for (const order of keptOrders) await orders.append(order.event, order.timeMs);
   curatedKeys.push(
     ...(await orders.close().catch(failWith('lake_failed', 'cannot write curated events'))),
   );
-  await removeStaleParts(store, day, curatedKeys).catch(
+  await removeStaleParts(store, { day, tz }, curatedKeys).catch(
     failWith('lake_failed', 'cannot tidy curated events'),
   );
-  await replaceParquetDay(store, { zone: 'curated', dataset: 'order_items', day }, [
+  await replaceParquetDay(store, { zone: 'curated', dataset: 'order_items', day, tz }, [
     orderItemsTable(keptOrders),
   ]).catch(failWith('lake_failed', 'cannot write curated order items'));
   return orders.rows;
@@ -94,16 +94,16 @@ export async function loadWarehouse(
 /** Writes the encoded KPI Parquet; `loadedRunId`: the warehouse already holds that run. */
 export async function publishKpiParquet(
   store: ObjectStore,
-  day: string,
+  { day, tz }: { readonly day: string; readonly tz: string },
   parquet: readonly KpiParquet[],
   loadedRunId: string | undefined,
 ): Promise<void> {
   for (const { dataset, bytes } of parquet) {
-    await replaceParquetDay(store, { zone: 'kpi', dataset, day }, [bytes]).catch(
+    await replaceParquetDay(store, { zone: 'kpi', dataset, day, tz }, [bytes]).catch(
       failWith(
         'lake_failed',
         loadedRunId !== undefined
-          ? `the warehouse holds run ${loadedRunId} of ${day}, but kpi/${dataset} could not be published (run the day again)`
+          ? `the warehouse holds run ${loadedRunId} of ${day} (${tz}), but kpi/${dataset} could not be published (run the day again)`
           : `cannot write kpi/${dataset}`,
       ),
     );

@@ -47,7 +47,11 @@ export async function readShare(
   options: ShareOptions,
 ): Promise<ShareResult> {
   const ownHour = hoursOfDay(options.startMs, options.endMs);
-  const curated = new CuratedWriter(store, options.day, { prefix: options.partPrefix });
+  const curated = new CuratedWriter(
+    store,
+    { day: options.day, tz: acc.calendar.timeZone },
+    { prefix: options.partPrefix },
+  );
   const { exclude } = options;
   const { lines, quarantined } = await aggregateRaw(store, files, acc, {
     day: options.day,

@@ -236,6 +236,7 @@ describe('runDay against S3 and PostgreSQL', () => {
       zone: 'curated',
       dataset: 'events',
       day: truth.dates[1]!,
+      tz,
     });
     const rows = curated.reduce((n, t) => n + t.numRows, 0);
     const day = truth.dates[1]!;
@@ -288,7 +289,8 @@ describe('runDay against S3 and PostgreSQL', () => {
     const full = await runDay({ store: lake.store, db, log }, options);
     const parts = async () => {
       const keys: string[] = [];
-      for await (const o of listAll(lake.store, `curated/events/dt=${day}/`)) keys.push(o.key);
+      for await (const o of listAll(lake.store, `curated/events/tz=UTC/dt=${day}/`))
+        keys.push(o.key);
       return keys.sort();
     };
     const before = await parts();

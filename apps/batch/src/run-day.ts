@@ -130,7 +130,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
     const kpis = dayKpis(acc, day);
     // Kept purchases are known only once every share is in: they go in a part of their own.
     const orderRows = writeCurated
-      ? await writeKeptOrders(deps.store, day, acc.keptOrders(day), curatedKeys)
+      ? await writeKeptOrders(deps.store, { day, tz }, acc.keptOrders(day), curatedKeys)
       : 0;
     // Encoded now, so that data Parquet cannot hold fails the run before anything of the
     // day's KPIs is published; written only once the warehouse has committed the day.
@@ -175,7 +175,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       }),
     };
     if (deps.db) await loadWarehouse(deps.db, kpis, run);
-    await publishKpiParquet(deps.store, day, kpiParquet, deps.db ? runId : undefined);
+    await publishKpiParquet(deps.store, { day, tz }, kpiParquet, deps.db ? runId : undefined);
     if (deps.db) {
       run = { ...run, status: 'succeeded', finished_at: new Date(now()) };
       await finishRun(deps.db, run);

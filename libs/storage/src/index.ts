@@ -11,7 +11,8 @@ export { createS3ObjectStore } from './object-store/s3-object-store.js';
 // The lake: raw zone, quarantine, Parquet zones.
 export { openLake } from './lake/open-lake.js';
 export type { Lake, LakeOptions } from './lake/open-lake.js';
-export { parquetDayPrefix, parquetKey } from './lake/layout.js';
+export { parquetDayPrefix, parquetKey, tzOfPathValue, tzPathValue } from './lake/layout.js';
+export type { ParquetDay, ParquetZone } from './lake/layout.js';
 export { listRawFiles, readRawFile, readRawLines, writeRawFile } from './lake/raw-zone.js';
 export type { RawFile } from './lake/raw-zone.js';
 export {

@@ -32,7 +32,7 @@ const maxRssMb = Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024;
 
 const store = createLocalObjectStore({ root: dir });
 const rows = async (dataset: string) =>
-  (await readParquetDay(store, { zone: 'kpi', dataset, day })).flatMap((t) =>
+  (await readParquetDay(store, { zone: 'kpi', dataset, day, tz: 'UTC' })).flatMap((t) =>
     t.toArray().map((r) => r.toJSON() as Record<string, unknown>),
   );
 const n = (v: unknown) => Number(v);

@@ -344,7 +344,7 @@ describe('the bundled pipeline, end to end, on its defaults', () => {
     const ids = new Set<string>();
     for (const day of truth.dates) {
       for (const dataset of ['events']) {
-        for (const t of await readParquetDay(store, { zone: 'curated', dataset, day }, [
+        for (const t of await readParquetDay(store, { zone: 'curated', dataset, day, tz: 'UTC' }, [
           'event_id',
         ])) {
           rows += t.numRows;

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { parquetKey, parseRawKey, quarantineKey, rawKey } from './layout.js';
+import {
+  parquetDayPrefix,
+  parquetKey,
+  parseRawKey,
+  quarantineKey,
+  rawKey,
+  tzOfPathValue,
+  tzPathValue,
+} from './layout.js';
 
 describe('lake layout', () => {
   it('names raw files by topic, UTC day and hour of event time, partition and start offset', () => {
@@ -52,14 +60,38 @@ describe('lake layout', () => {
     ).toBe('quarantine/dt=2026-03-01/topic=cart/cart+0+0000000000000000007.jsonl.gz');
   });
 
-  it('names Parquet parts Hive-style', () => {
-    expect(parquetKey('curated', 'events', '2026-03-01', 3)).toBe(
-      'curated/events/dt=2026-03-01/part-00003.parquet',
+  it('names Parquet parts Hive-style, by zone and day', () => {
+    const day = '2026-03-01';
+    expect(parquetKey({ zone: 'curated', dataset: 'events', day, tz: 'UTC' }, 3)).toBe(
+      'curated/events/tz=UTC/dt=2026-03-01/part-00003.parquet',
     );
-    expect(parquetKey('kpi', 'daily_active_users', '2026-03-01')).toBe(
-      'kpi/daily_active_users/dt=2026-03-01/part-00000.parquet',
+    expect(parquetKey({ zone: 'kpi', dataset: 'daily_active_users', day, tz: 'Asia/Tokyo' })).toBe(
+      'kpi/daily_active_users/tz=Asia%2FTokyo/dt=2026-03-01/part-00000.parquet',
     );
-    expect(() => parquetKey('kpi', '../x', '2026-03-01')).toThrow(/dataset name/);
-    expect(() => parquetKey('kpi', 'x', '2026-3-1')).toThrow(/YYYY-MM-DD/);
+    expect(parquetDayPrefix({ zone: 'index', dataset: 'orders', day, tz: 'Etc/GMT+5' })).toBe(
+      'index/orders/tz=Etc%2FGMT+5/dt=2026-03-01/',
+    );
+    expect(() => parquetKey({ zone: 'kpi', dataset: '../x', day, tz: 'UTC' })).toThrow(
+      /dataset name/,
+    );
+    expect(() => parquetKey({ zone: 'kpi', dataset: 'x', day: '2026-3-1', tz: 'UTC' })).toThrow(
+      /YYYY-MM-DD/,
+    );
+    expect(() => parquetKey({ zone: 'kpi', dataset: 'x', day, tz: '../etc' })).toThrow(
+      /IANA zone name/,
+    );
+  });
+
+  it('writes a zone as a partition value and reads it back', () => {
+    for (const tz of [
+      'UTC',
+      'America/Argentina/Buenos_Aires',
+      'Etc/GMT-14',
+      'America/Port-au-Prince',
+    ]) {
+      const value = tzPathValue(tz);
+      expect(value).not.toContain('/');
+      expect(tzOfPathValue(value)).toBe(tz);
+    }
   });
 });

@@ -95,30 +95,61 @@ export function quarantineDayPrefix(day: string): string {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const ZONE_NAME = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/;
 
-/** `<zone>/<dataset>/dt=YYYY-MM-DD/part-<part>.parquet` (Hive-style: Spark, DuckDB, Trino and Athena read `dt` as a column). */
-export function parquetKey(
-  zone: 'curated' | 'kpi',
-  dataset: string,
-  day: string,
-  part: string | number = 0,
-): string {
-  if (!NAME.test(dataset))
-    throw new StorageError(
-      'INVALID_KEY',
-      `dataset name "${dataset}" must be lower-case letters, digits, _ or -`,
-    );
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
-    throw new StorageError('INVALID_KEY', `day must be YYYY-MM-DD, got ${day}`);
+/** The lake's Parquet zones: `index` holds the batch's per-day kept-id indexes. */
+export type ParquetZone = 'curated' | 'kpi' | 'index';
+
+/** One day partition of a Parquet dataset, computed in one reporting time zone. */
+export interface ParquetDay {
+  readonly zone: ParquetZone;
+  readonly dataset: string;
+  /** `YYYY-MM-DD`, the Hive partition `dt`: a local day of `tz`. */
+  readonly day: string;
+  /** The canonical IANA name of the reporting zone (`UTC`, `Europe/Berlin`). */
+  readonly tz: string;
+}
+
+/**
+ * The Hive partition value of a time zone: its IANA name with `/` written `%2F`, the
+ * escape Hive and Spark use and undo when they read `tz` as a column
+ * (`Europe/Berlin` is `tz=Europe%2FBerlin`, `Etc/GMT+5` is `tz=Etc%2FGMT+5`).
+ */
+export function tzPathValue(tz: string): string {
+  if (!ZONE_NAME.test(tz))
+    throw new StorageError('INVALID_KEY', `time zone "${tz}" is not an IANA zone name`);
+  return tz.replaceAll('/', '%2F');
+}
+
+/** The time zone of a `tz=` partition value (the inverse of {@link tzPathValue}). */
+export function tzOfPathValue(value: string): string {
+  return value.replaceAll('%2F', '/');
+}
+
+/**
+ * `<zone>/<dataset>/tz=<tz>/dt=YYYY-MM-DD/part-<part>.parquet` (Hive-style: Spark, DuckDB,
+ * Trino and Athena read `tz` and `dt` as columns). Every Parquet dataset the batch writes
+ * depends on the reporting zone's day boundaries, so the zone is part of the path: the
+ * same day computed in two zones is two partitions.
+ */
+export function parquetKey(where: ParquetDay, part: string | number = 0): string {
   const name = typeof part === 'number' ? String(part).padStart(5, '0') : part;
   if (!NAME.test(name))
     throw new StorageError(
       'INVALID_KEY',
       `part "${name}" must be lower-case letters, digits, _ or -`,
     );
-  return `${parquetDayPrefix(zone, dataset, day)}part-${name}.parquet`;
+  return `${parquetDayPrefix(where)}part-${name}.parquet`;
 }
 
-export function parquetDayPrefix(zone: 'curated' | 'kpi', dataset: string, day: string): string {
-  return `${zone}/${dataset}/dt=${day}/`;
+/** `<zone>/<dataset>/tz=<tz>/dt=YYYY-MM-DD/`: the prefix of one day partition. */
+export function parquetDayPrefix(where: ParquetDay): string {
+  if (!NAME.test(where.dataset))
+    throw new StorageError(
+      'INVALID_KEY',
+      `dataset name "${where.dataset}" must be lower-case letters, digits, _ or -`,
+    );
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(where.day))
+    throw new StorageError('INVALID_KEY', `day must be YYYY-MM-DD, got ${where.day}`);
+  return `${where.zone}/${where.dataset}/tz=${tzPathValue(where.tz)}/dt=${where.day}/`;
 }

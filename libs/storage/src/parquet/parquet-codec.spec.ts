@@ -47,10 +47,17 @@ describe('Parquet codec', () => {
 
   it('replaces a day partition, dropping parts of an earlier run', async () => {
     const store = createMemoryObjectStore();
-    const where = { zone: 'curated', dataset: 'events', day: '2026-03-01' } as const;
+    const where = {
+      zone: 'curated',
+      dataset: 'events',
+      day: '2026-03-01',
+      tz: 'Europe/Berlin',
+    } as const;
     await replaceParquetDay(store, where, [sample(3), sample(4), sample(5)]);
     await replaceParquetDay(store, where, [tableFromArrays({ n: Int32Array.from([1, 2]) })]);
-    expect([...store.objects.keys()]).toEqual(['curated/events/dt=2026-03-01/part-00000.parquet']);
+    expect([...store.objects.keys()]).toEqual([
+      'curated/events/tz=Europe%2FBerlin/dt=2026-03-01/part-00000.parquet',
+    ]);
     const tables = await readParquetDay(store, where);
     expect(tables.map((t) => t.numRows)).toEqual([2]);
   });

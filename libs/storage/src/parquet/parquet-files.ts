@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { parquetDayPrefix, parquetKey } from '../lake/layout.js';
+import { parquetDayPrefix, parquetKey, type ParquetDay } from '../lake/layout.js';
 import type { ObjectStore } from '../object-store/object-store.js';
 import { getBytes, listAll } from '../object-store/object-store-helpers.js';
 import type { ParquetWriteOptions } from './parquet-codec.js';
@@ -26,15 +26,10 @@ export async function readParquet(
   return decodeParquet(await getBytes(store, key), columns);
 }
 
-export interface ParquetDay {
-  readonly zone: 'curated' | 'kpi';
-  readonly dataset: string;
-  /** `YYYY-MM-DD`, the Hive partition `dt`. */
-  readonly day: string;
-}
+export type { ParquetDay } from '../lake/layout.js';
 
 /**
- * Replaces a day partition (`<zone>/<dataset>/dt=<day>/`) with the given tables as
+ * Replaces a day partition (`<zone>/<dataset>/tz=<tz>/dt=<day>/`) with the given tables as
  * `part-00000.parquet`, `part-00001.parquet`… then deletes parts of an earlier run that
  * were not rewritten, so re-running a day never leaves stale rows behind. A part given as
  * bytes is a Parquet file encoded beforehand (with {@link encodeParquet}), so that a
@@ -48,17 +43,14 @@ export async function replaceParquetDay(
 ): Promise<string[]> {
   const keys: string[] = [];
   for (const [index, table] of tables.entries()) {
-    const key = parquetKey(where.zone, where.dataset, where.day, index);
+    const key = parquetKey(where, index);
     if (table instanceof Uint8Array)
       await store.put(key, table, { contentType: 'application/vnd.apache.parquet' });
     else await writeParquet(store, key, table, options);
     keys.push(key);
   }
   const written = new Set(keys);
-  for await (const object of listAll(
-    store,
-    parquetDayPrefix(where.zone, where.dataset, where.day),
-  )) {
+  for await (const object of listAll(store, parquetDayPrefix(where))) {
     if (!written.has(object.key) && object.key.endsWith('.parquet')) await store.delete(object.key);
   }
   return keys;
@@ -71,10 +63,7 @@ export async function readParquetDay(
   columns?: readonly string[],
 ): Promise<Table[]> {
   const tables: Table[] = [];
-  for await (const object of listAll(
-    store,
-    parquetDayPrefix(where.zone, where.dataset, where.day),
-  )) {
+  for await (const object of listAll(store, parquetDayPrefix(where))) {
     if (object.key.endsWith('.parquet')) tables.push(await readParquet(store, object.key, columns));
   }
   return tables;

@@ -60,19 +60,20 @@ describe('Parquet files read by DuckDB', () => {
   it('reads our Hive-partitioned zstd files with the same rows and types', async () => {
     const store = createLocalObjectStore({ root: dir });
     for (const day of ['2026-03-01', '2026-03-02']) {
-      await replaceParquetDay(store, { zone: 'curated', dataset: 'events', day }, [
-        curatedEvents(day, 1000),
-        curatedEvents(day, 500),
-      ]);
+      await replaceParquetDay(
+        store,
+        { zone: 'curated', dataset: 'events', day, tz: 'Asia/Tokyo' },
+        [curatedEvents(day, 1000), curatedEvents(day, 500)],
+      );
     }
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      const glob = join(dir, 'curated/events/*/*.parquet');
+      const glob = join(dir, 'curated/events/*/*/*.parquet');
       const summary = await connection.runAndReadAll(
-        `select dt::varchar as dt, count(*)::integer as n, count(distinct user_id)::integer as users,
+        `select tz, dt::varchar as dt, count(*)::integer as n, count(distinct user_id)::integer as users,
                 sum(amount_cents)::bigint as amount, min(event_time) as first, count(device)::integer as devices
-           from read_parquet('${glob}', hive_partitioning = true) group by dt order by dt`,
+           from read_parquet('${glob}', hive_partitioning = true) group by tz, dt order by dt`,
       );
       const ours = [...curatedEvents('2026-03-01', 1000), ...curatedEvents('2026-03-01', 500)].map(
         (r) => r.toJSON(),
@@ -84,6 +85,7 @@ describe('Parquet files read by DuckDB', () => {
       const devices = ours.filter((r) => r['device'] !== null).length;
       expect(summary.getRowObjectsJS()).toEqual([
         {
+          tz: 'Asia/Tokyo',
           dt: '2026-03-01',
           n: 1500,
           users: 10,
@@ -92,6 +94,7 @@ describe('Parquet files read by DuckDB', () => {
           devices,
         },
         {
+          tz: 'Asia/Tokyo',
           dt: '2026-03-02',
           n: 1500,
           users: 10,
