@@ -1,6 +1,8 @@
 /** The only reader of process.env in @shoplens/storage: the shoplens-migrate command's settings. */
 export interface MigrateConfig {
   readonly databaseUrl: string;
+  /** SHOPLENS_READER_ROLE and SHOPLENS_READER_PASSWORD: the BI role (docs/metabase.md). */
+  readonly reader: { readonly role?: string; readonly password?: string };
 }
 
 export function loadMigrateConfig(env: NodeJS.ProcessEnv): MigrateConfig {
@@ -16,5 +18,15 @@ export function loadMigrateConfig(env: NodeJS.ProcessEnv): MigrateConfig {
   } catch {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  return Object.freeze({ databaseUrl });
+  const role = env['SHOPLENS_READER_ROLE'] || undefined;
+  const password = env['SHOPLENS_READER_PASSWORD'] || undefined;
+  if (password !== undefined && password.length < 8)
+    throw new Error('SHOPLENS_READER_PASSWORD must have at least 8 characters');
+  return Object.freeze({
+    databaseUrl,
+    reader: Object.freeze({
+      ...(role === undefined ? {} : { role }),
+      ...(password === undefined ? {} : { password }),
+    }),
+  });
 }

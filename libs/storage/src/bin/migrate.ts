@@ -13,6 +13,10 @@ with ?options=-c%20search_path%3Dschema).
   down     revert the last applied migration
   status   list the migrations and when each was applied
 
+SHOPLENS_READER_ROLE names the read-only role for BI tools (default shoplens_reader)
+when the migration that creates it is applied; with SHOPLENS_READER_PASSWORD set,
+\`up\` lets that role log in with this password (without, it cannot log in).
+
 Exit codes: 0 done, 1 failed, 2 bad usage.`;
 
 async function main(args: readonly string[]): Promise<number> {
@@ -36,7 +40,10 @@ async function main(args: readonly string[]): Promise<number> {
       }
       return 0;
     }
-    const report = command === 'up' ? await migrateToLatest(db) : await migrateDown(db);
+    const report =
+      command === 'up'
+        ? await migrateToLatest(db, { reader: config.reader })
+        : await migrateDown(db, { reader: config.reader });
     const verb = command === 'up' ? 'applied' : 'reverted';
     process.stdout.write(
       report.applied.length === 0

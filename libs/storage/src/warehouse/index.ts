@@ -4,7 +4,7 @@ export type { WarehouseOptions, WarehouseSource } from './create-warehouse.js';
 export { pgliteDialect } from './pglite-dialect.js';
 export type { PGliteLike } from './pglite-dialect.js';
 export { migrateDown, migrateToLatest, migrationStatus } from './migrator.js';
-export type { MigrationReport, MigrationState } from './migrator.js';
+export type { MigrateOptions, MigrationReport, MigrationState, ReaderOptions } from './migrator.js';
 export { recordRun, replaceDay, warehouseError } from './replace-day.js';
 export { classifyDatabaseError, isDatabaseUnavailable } from './database-errors.js';
 export type { DatabaseFailure } from './database-errors.js';
