@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { OutRecord } from '../intake/intake.js';
+import { CollectorError } from '../errors.js';
+
+export interface PublisherOptions {
+  readonly producer: Producer;
+  readonly topicPrefix: string;
+  /** kafkajs's CompressionTypes value. */
+  readonly compression: number;
+  /** A request whose records are not acknowledged within this is answered 503. */
+  readonly timeoutMs: number;
+  /** Bytes of record values waiting or in flight above which a request is refused at once. */
+  readonly maxPendingBytes: number;
+  readonly logger: Logger;
+}
+
+interface Waiting {
+  readonly records: readonly OutRecord[];
+  readonly bytes: number;
+  state: 'queued' | 'sent' | 'done';
+  resolve(): void;
+  reject(err: CollectorError): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Produces each request's records and settles once the broker has acknowledged them
+ * (acks from all in-sync replicas, idempotent producer). Requests that arrive while a
+ * produce call is in flight wait for the next one, which takes all of them at once: one
+ * call in flight, as the idempotent producer's sequence numbers want, and batches that
+ * grow with the load. A request not acknowledged within the timeout fails (503): if it was
+ * never sent it is dropped from the queue; if it was, the send goes on, and the client's
+ * retry gives the same event ids, which the batch deduplicates.
+ */
+export class Publisher {
+  private queue: Waiting[] = [];
+  private pendingBytes = 0;
+  private inFlight: Promise<void> | undefined;
+  private connected = false;
+  private closed = false;
+  /** Records the broker acknowledged. */
+  produced = 0;
+
+  constructor(private readonly options: PublisherOptions) {}
+
+  /** The producer is connected: queued requests may go. */
+  markConnected(): void {
+    this.connected = true;
+    this.pump();
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  publish(records: readonly OutRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    if (this.closed)
+      return Promise.reject(new CollectorError('stopping', 'the collector is shutting down'));
+    let bytes = 0;
+    for (const r of records) bytes += r.value.length;
+    if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.options.maxPendingBytes)
+      return Promise.reject(
+        new CollectorError('overloaded', 'too many records are waiting for Kafka; retry later'),
+      );
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiting = { records, bytes, state: 'queued', resolve, reject, timer: undefined };
+      w.timer = setTimeout(() => this.expire(w), this.options.timeoutMs);
+      this.pendingBytes += bytes;
+      this.queue.push(w);
+      this.pump();
+    });
+  }
+
+  /** Resolves once nothing is queued or in flight (or after `ms`). */
+  async drain(ms: number): Promise<void> {
+    this.closed = true;
+    const deadline = Date.now() + ms;
+    while ((this.queue.length > 0 || this.inFlight) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private expire(w: Waiting): void {
+    if (w.state === 'done') return;
+    if (w.state === 'queued') {
+      this.queue = this.queue.filter((q) => q !== w);
+      this.pendingBytes -= w.bytes;
+    }
+    const sent = w.state === 'sent';
+    w.state = 'done';
+    w.reject(
+      new CollectorError(
+        'kafka_timeout',
+        `Kafka did not acknowledge within ${this.options.timeoutMs} ms${sent ? '' : ' (not sent: no broker connection)'}`,
+      ),
+    );
+  }
+
+  private pump(): void {
+    if (this.inFlight || !this.connected || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    for (const w of batch) w.state = 'sent';
+    this.inFlight = this.send(batch).finally(() => {
+      this.inFlight = undefined;
+      this.pump();
+    });
+  }
+
+  private async send(batch: readonly Waiting[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    let count = 0;
+    for (const w of batch) {
+      for (const r of w.records) {
+        const topic = this.options.topicPrefix + r.topic;
+        let messages = byTopic.get(topic);
+        if (!messages) byTopic.set(topic, (messages = []));
+        messages.push({ key: r.key, value: r.value });
+        count++;
+      }
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({
+      topic,
+      messages,
+    }));
+    let failure: CollectorError | undefined;
+    try {
+      await this.options.producer.sendBatch({
+        topicMessages,
+        acks: -1,
+        timeout: this.options.timeoutMs,
+        compression: this.options.compression,
+      });
+      this.produced += count;
+    } catch (err) {
+      this.options.logger.error({ err, records: count }, 'produce failed');
+      failure = new CollectorError('kafka_failed', `Kafka refused the records: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    for (const w of batch) {
+      this.pendingBytes -= w.bytes;
+      clearTimeout(w.timer);
+      if (w.state === 'done') continue;
+      w.state = 'done';
+      if (failure) w.reject(failure);
+      else w.resolve();
+    }
+  }
+}
