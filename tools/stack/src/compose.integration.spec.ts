@@ -26,13 +26,30 @@ describe('docker-compose.yml', () => {
   });
 
   it('defines the services, the init jobs and every app', () => {
-    const services = run('config', '--services').trim().split('\n').sort();
+    const services = run('--profile', 'bi', 'config', '--services').trim().split('\n').sort();
     expect(services).toEqual(
-      ['airflow', 'api', 'batch', 'ingestor', 'kafka', 'kafka-init', 'minio', 'minio-init', 'postgres', 'simulator', 'streamer'].sort(),
+      [
+        'airflow', 'api', 'batch', 'ingestor', 'kafka', 'kafka-init', 'minio', 'minio-init', 'postgres', 'simulator', 'streamer',
+        'warehouse-reader', 'metabase', 'metabase-setup',
+      ].sort(),
     );
   });
 
+  it('connects Metabase as the read-only role, with no built-in password', () => {
+    const env = { ...process.env };
+    for (const name of ['SHOPLENS_READER_ROLE', 'SHOPLENS_READER_PASSWORD', 'METABASE_ADMIN_PASSWORD']) delete env[name];
+    const config = execFileSync(compose.command, [...compose.args, '-f', join(root, 'docker-compose.yml'), '--profile', 'bi', 'config'], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    expect(config).toMatch(/image: metabase\/metabase:/);
+    expect(config).toMatch(/SHOPLENS_READER_ROLE: shoplens_reader/);
+    expect(config).not.toMatch(/SHOPLENS_READER_PASSWORD: [^'"\s]/);
+    expect(config).not.toMatch(/METABASE_ADMIN_PASSWORD: [^'"\s]/);
+  });
+
   it('keeps the data of each service in a named volume', () => {
-    expect(run('config', '--volumes').trim().split('\n').sort()).toEqual(['airflow-home', 'kafka-data', 'minio-data', 'postgres-data']);
+    expect(run('config', '--volumes').trim().split('\n').sort()).toEqual(['airflow-home', 'kafka-data', 'metabase-data', 'minio-data', 'postgres-data']);
   });
 });
