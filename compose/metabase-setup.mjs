@@ -43,7 +43,8 @@ async function call(method, path, body, session) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  if (!response.ok)
+    throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -66,13 +67,22 @@ async function session() {
   if (token && !properties['has-user-setup']) {
     const { id } = await call('POST', '/api/setup', {
       token,
-      user: { email: admin.email, password: admin.password, first_name: 'shoplens', last_name: 'admin', site_name: 'shoplens' },
+      user: {
+        email: admin.email,
+        password: admin.password,
+        first_name: 'shoplens',
+        last_name: 'admin',
+        site_name: 'shoplens',
+      },
       prefs: { site_name: 'shoplens', site_locale: 'en', allow_tracking: false },
     });
     process.stdout.write(`metabase-setup: created the admin ${admin.email}\n`);
     return id;
   }
-  const { id } = await call('POST', '/api/session', { username: admin.email, password: admin.password });
+  const { id } = await call('POST', '/api/session', {
+    username: admin.email,
+    password: admin.password,
+  });
   return id;
 }
 
@@ -83,7 +93,12 @@ const databases = Array.isArray(listed) ? listed : (listed?.data ?? []);
 if (databases.some((d) => d.name === warehouse.name)) {
   process.stdout.write(`metabase-setup: database ${warehouse.name} is already there\n`);
 } else {
-  await call('POST', '/api/database', { engine: 'postgres', name: warehouse.name, details: warehouse.details }, id);
+  await call(
+    'POST',
+    '/api/database',
+    { engine: 'postgres', name: warehouse.name, details: warehouse.details },
+    id,
+  );
   process.stdout.write(
     `metabase-setup: added ${warehouse.name} (${warehouse.details.user}@${warehouse.details.host}:${warehouse.details.port}/${warehouse.details.dbname})\n`,
   );
