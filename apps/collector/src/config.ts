@@ -66,7 +66,11 @@ function origins(text: string | undefined): readonly string[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): CollectorConfig {
-  const brokers = envBrokers(env, 'KAFKA_BROKERS', 'give the Kafka bootstrap servers the collector produces to, as host:port[,host:port…]');
+  const brokers = envBrokers(
+    env,
+    'KAFKA_BROKERS',
+    'give the Kafka bootstrap servers the collector produces to, as host:port[,host:port…]',
+  );
   const compression = env['KAFKA_COMPRESSION'] || 'lz4';
   if (!isKafkaCompression(compression))
     throw new ConfigError(
@@ -75,7 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): CollectorConfig {
   const writeKeys = commaList(env['COLLECTOR_WRITE_KEYS'] ?? '');
   for (const key of writeKeys)
     if (key.includes(':'))
-      throw new ConfigError('COLLECTOR_WRITE_KEYS: a write key cannot contain ":" (it is a Basic-auth user name)');
+      throw new ConfigError(
+        'COLLECTOR_WRITE_KEYS: a write key cannot contain ":" (it is a Basic-auth user name)',
+      );
   return Object.freeze({
     kafkaBrokers: brokers,
     kafkaClientId: env['KAFKA_CLIENT_ID'] || 'shoplens-collector',

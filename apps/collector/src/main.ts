@@ -2,7 +2,12 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import kafkajs from 'kafkajs';
 import { TOPIC_NAMES } from '@shoplens/schemas';
-import { compressionType, createAppLogger, createKafkaClient, readCommandLine } from '@shoplens/runtime';
+import {
+  compressionType,
+  createAppLogger,
+  createKafkaClient,
+  readCommandLine,
+} from '@shoplens/runtime';
 import { CONFIG_HELP, loadConfig, type CollectorConfig } from './config.js';
 import { createCollectorServer } from './http/collector-server.js';
 import { Publisher } from './publish/publisher.js';
@@ -119,7 +124,10 @@ async function runServer(config: CollectorConfig): Promise<number> {
         logger.info({ brokers: config.kafkaBrokers }, 'connected to Kafka');
         return;
       } catch (err) {
-        logger.error({ err, brokers: config.kafkaBrokers }, 'cannot connect to Kafka; trying again');
+        logger.error(
+          { err, brokers: config.kafkaBrokers },
+          'cannot connect to Kafka; trying again',
+        );
         await new Promise((r) => setTimeout(r, 2_000));
       }
     }
@@ -176,7 +184,9 @@ async function missingTopics(kafka: kafkajs.Kafka, topics: readonly string[]): P
 
 async function main(argv: readonly string[]): Promise<number> {
   // Workers are forked with no arguments and the primary's environment.
-  const cli = readCommandLine('collector', cluster.isPrimary ? argv : [], HELP, () => loadConfig(process.env));
+  const cli = readCommandLine('collector', cluster.isPrimary ? argv : [], HELP, () =>
+    loadConfig(process.env),
+  );
   if ('exitCode' in cli) return cli.exitCode;
   const { config } = cli;
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);

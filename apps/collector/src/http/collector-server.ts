@@ -28,7 +28,11 @@ const SEGMENT_PATHS: Readonly<Record<string, SegmentEndpoint>> = {
   '/v1/page': 'page',
 };
 const JSON_TYPES = new Set(['application/json', 'text/plain']);
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/jsonlines']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/jsonlines',
+]);
 
 function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -62,11 +66,19 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     });
     res.end(text);
   }
-  function fail(res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>): void {
+  function fail(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    headers?: Record<string, string>,
+  ): void {
     send(res, status, { error: { code, message } }, headers);
   }
   function unauthorized(res: ServerResponse, message: string): void {
-    fail(res, 401, 'unauthorized', message, { 'WWW-Authenticate': 'Basic realm="shoplens collector"' });
+    fail(res, 401, 'unauthorized', message, {
+      'WWW-Authenticate': 'Basic realm="shoplens collector"',
+    });
   }
 
   /** CORS headers for an allowed Origin; false when the Origin is not allowed. */
@@ -104,17 +116,22 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
         415,
         'unsupported_media_type',
         `Content-Type ${JSON.stringify(type || 'none')} is not accepted; send application/json` +
-          (segment === undefined ? ' (an array of events) or application/x-ndjson' : ' or text/plain'),
+          (segment === undefined
+            ? ' (an array of events) or application/x-ndjson'
+            : ' or text/plain'),
       );
     }
     const headerKey = basicUser(req.headers);
     if (keys.size > 0 && headerKey !== undefined && !keys.has(headerKey)) {
       req.resume();
-      return unauthorized(res, 'the write key is not one of this collector\'s');
+      return unauthorized(res, "the write key is not one of this collector's");
     }
     if (keys.size > 0 && headerKey === undefined && segment === undefined) {
       req.resume();
-      return unauthorized(res, 'a write key is required: HTTP Basic auth with the key as user name');
+      return unauthorized(
+        res,
+        'a write key is required: HTTP Basic auth with the key as user name',
+      );
     }
     const body = await readBody(req, options.maxBodyBytes);
     if (!body.ok) return fail(res, body.status, body.code, body.message);
@@ -132,13 +149,16 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
         return fail(res, 400, 'bad_request', `malformed JSON: ${(err as Error).message}`);
       }
       if (keys.size > 0 && headerKey === undefined) {
-        const bodyKey = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)['writeKey'] : undefined;
+        const bodyKey =
+          json !== null && typeof json === 'object'
+            ? (json as Record<string, unknown>)['writeKey']
+            : undefined;
         if (typeof bodyKey !== 'string' || !keys.has(bodyKey))
           return unauthorized(
             res,
             bodyKey === undefined
               ? 'a write key is required: HTTP Basic auth with the key as user name, or "writeKey" in the body'
-              : 'the write key is not one of this collector\'s',
+              : "the write key is not one of this collector's",
           );
       }
       const parsed = segmentRequest(json, segment, receivedAtMs, sessions);
@@ -167,7 +187,12 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!cors(req, res)) {
       req.resume();
-      return fail(res, 403, 'origin_not_allowed', `origin ${req.headers.origin} may not send events here`);
+      return fail(
+        res,
+        403,
+        'origin_not_allowed',
+        `origin ${req.headers.origin} may not send events here`,
+      );
     }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
@@ -199,7 +224,9 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     if (path === '/v1/events' || SEGMENT_PATHS[path] !== undefined) {
       if (req.method !== 'POST') {
         req.resume();
-        return fail(res, 405, 'method_not_allowed', `${path} takes POST`, { Allow: 'POST, OPTIONS' });
+        return fail(res, 405, 'method_not_allowed', `${path} takes POST`, {
+          Allow: 'POST, OPTIONS',
+        });
       }
       stats.requests++;
       return collect(req, res, path);

@@ -7,7 +7,12 @@ const inflateAsync = promisify(inflate);
 
 export type Body =
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly status: 400 | 413 | 415; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 400 | 413 | 415;
+      readonly code: string;
+      readonly message: string;
+    };
 
 function tooLarge(limit: number): Body {
   return {

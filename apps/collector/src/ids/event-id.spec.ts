@@ -37,10 +37,22 @@ describe('eventIdFor', () => {
   });
 
   it('derives the id of a call without messageId from its content, not from what a retry changes', () => {
-    const call = { type: 'track', event: 'Order Completed', userId: 'u1', properties: { order_id: 'o1', total: 3 } };
+    const call = {
+      type: 'track',
+      event: 'Order Completed',
+      userId: 'u1',
+      properties: { order_id: 'o1', total: 3 },
+    };
     const id = eventIdFor(call);
     expect(
-      eventIdFor({ properties: { total: 3, order_id: 'o1' }, userId: 'u1', event: 'Order Completed', type: 'track', sentAt: 'x', writeKey: 'k' }),
+      eventIdFor({
+        properties: { total: 3, order_id: 'o1' },
+        userId: 'u1',
+        event: 'Order Completed',
+        type: 'track',
+        sentAt: 'x',
+        writeKey: 'k',
+      }),
     ).toBe(id);
     expect(eventIdFor({ ...call, userId: 'u2' })).not.toBe(id);
   });

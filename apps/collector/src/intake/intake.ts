@@ -47,7 +47,8 @@ export function addEvent(
   json: string,
   receivedAtMs: number,
 ): void {
-  const fields = event !== null && typeof event === 'object' ? (event as Record<string, unknown>) : {};
+  const fields =
+    event !== null && typeof event === 'object' ? (event as Record<string, unknown>) : {};
   const type = fields['event_type'];
   const user = fields['user_id'];
   intake.records.push({

@@ -1,8 +1,7 @@
 import { addEvent, emptyIntake, type Intake } from './intake.js';
 
 export type NativeRequest =
-  | { readonly ok: true; readonly intake: Intake }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly intake: Intake } | { readonly ok: false; readonly message: string };
 
 /**
  * A `POST /v1/events` body as records to produce: a JSON array of contract-v1 events, or

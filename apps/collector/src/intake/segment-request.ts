@@ -7,8 +7,7 @@ import { addEvent, emptyIntake, type Intake } from './intake.js';
 export type SegmentEndpoint = 'batch' | 'track' | 'page';
 
 export type SegmentRequest =
-  | { readonly ok: true; readonly intake: Intake }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly intake: Intake } | { readonly ok: false; readonly message: string };
 
 /**
  * A Segment HTTP Tracking API request body (parsed JSON) as records to produce. Calls
@@ -47,7 +46,8 @@ export function segmentRequest(
     .filter(({ o }) => o.kind === 'event' && o.sessionKey !== undefined)
     .sort((a, b) => time(a.o) - time(b.o) || a.index - b.index);
   for (const { o } of needSession) {
-    if (o.kind === 'event') o.event['session_id'] = sessions.sessionFor(o.sessionKey!, o.eventTimeMs);
+    if (o.kind === 'event')
+      o.event['session_id'] = sessions.sessionFor(o.sessionKey!, o.eventTimeMs);
   }
 
   const intake = emptyIntake();

@@ -22,7 +22,8 @@ describe('currencyExponent', () => {
   });
 
   it('lists no exponent for codes without a minor unit or not in the standard', () => {
-    for (const code of ['XAU', 'XDR', 'XXX', 'ABC', 'usd', '']) expect(currencyExponent(code)).toBeUndefined();
+    for (const code of ['XAU', 'XDR', 'XXX', 'ABC', 'usd', ''])
+      expect(currencyExponent(code)).toBeUndefined();
   });
 });
 
@@ -64,7 +65,10 @@ describe('toMinorUnits', () => {
       const r = toMinorUnits(amount, currency);
       expect(r).toMatchObject({ ok: false, reason: 'inexact_amount' });
     }
-    expect(toMinorUnits('19.9900001', 'EUR')).toMatchObject({ ok: false, reason: 'inexact_amount' });
+    expect(toMinorUnits('19.9900001', 'EUR')).toMatchObject({
+      ok: false,
+      reason: 'inexact_amount',
+    });
   });
 
   it('refuses unknown currencies and what is not a decimal', () => {
@@ -82,7 +86,10 @@ describe('toMinorUnits', () => {
         fc.constantFrom('JPY', 'EUR', 'KWD', 'CLF'),
         (minor, currency) => {
           const e = currencyExponent(currency)!;
-          const text = e === 0 ? String(minor) : `${Math.floor(minor / 10 ** e)}.${String(minor % 10 ** e).padStart(e, '0')}`;
+          const text =
+            e === 0
+              ? String(minor)
+              : `${Math.floor(minor / 10 ** e)}.${String(minor % 10 ** e).padStart(e, '0')}`;
           // What JSON.parse makes of the text the client wrote.
           expect(value(JSON.parse(text), currency)).toBe(minor);
           expect(value(text, currency)).toBe(minor);

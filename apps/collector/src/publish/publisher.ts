@@ -136,9 +136,13 @@ export class Publisher {
       this.produced += count;
     } catch (err) {
       this.options.logger.error({ err, records: count }, 'produce failed');
-      failure = new CollectorError('kafka_failed', `Kafka refused the records: ${(err as Error).message}`, {
-        cause: err,
-      });
+      failure = new CollectorError(
+        'kafka_failed',
+        `Kafka refused the records: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     for (const w of batch) {
       this.pendingBytes -= w.bytes;

@@ -1,8 +1,7 @@
 import { parseEventTime } from '@shoplens/schemas';
 
 export type EventTime =
-  | { readonly ok: true; readonly ms: number }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly message: string };
 
 /** Epoch ms of an RFC 3339 time, or undefined when it is not one. */
 function parse(value: unknown): number | undefined {

@@ -180,14 +180,22 @@ export function mapSegmentCall(call: SegmentCall, type: unknown, ctx: CallContex
   } else if (type === 'track') {
     const name = call['event'];
     if (typeof name !== 'string' || name.trim() === '')
-      return { kind: 'rejected', reason: 'missing_event', message: 'a track call needs an event name' };
+      return {
+        kind: 'rejected',
+        reason: 'missing_event',
+        message: 'a track call needs an event name',
+      };
     const mapped = TRACK_EVENT_TYPES.get(name.trim().replace(/\s+/g, ' ').toLowerCase());
     if (mapped === undefined) return { kind: 'ignored', reason: 'unmapped_track_event' };
     eventType = mapped;
   } else if (['identify', 'group', 'alias', 'screen'].includes(type)) {
     return { kind: 'ignored', reason: `${type}_call` };
   } else {
-    return { kind: 'rejected', reason: 'unknown_type', message: `unknown call type ${JSON.stringify(type)}` };
+    return {
+      kind: 'rejected',
+      reason: 'unknown_type',
+      message: `unknown call type ${JSON.stringify(type)}`,
+    };
   }
 
   const userId = firstId(call['userId'], call['anonymousId']);
@@ -212,11 +220,13 @@ export function mapSegmentCall(call: SegmentCall, type: unknown, ctx: CallContex
   try {
     fields = typeFields(eventType, properties, context);
   } catch (err) {
-    if (err instanceof Rejection) return { kind: 'rejected', reason: err.reason, message: err.message };
+    if (err instanceof Rejection)
+      return { kind: 'rejected', reason: err.reason, message: err.message };
     throw err;
   }
   const deviceType = pick(context, 'device', 'type');
-  const device = typeof deviceType === 'string' ? DEVICE_TYPES[deviceType.toLowerCase()] : undefined;
+  const device =
+    typeof deviceType === 'string' ? DEVICE_TYPES[deviceType.toLowerCase()] : undefined;
   const country = pick(context, 'location', 'country');
   const event = defined({
     event_id: eventIdFor(call),
@@ -230,5 +240,10 @@ export function mapSegmentCall(call: SegmentCall, type: unknown, ctx: CallContex
     country: typeof country === 'string' && countries.has(country) ? country : undefined,
   });
   if (Array.isArray(event['items'])) event['items'] = event['items'].map(defined);
-  return { kind: 'event', event, eventTimeMs: time.ms, sessionKey: sessionId === undefined ? userId : undefined };
+  return {
+    kind: 'event',
+    event,
+    eventTimeMs: time.ms,
+    sessionKey: sessionId === undefined ? userId : undefined,
+  };
 }

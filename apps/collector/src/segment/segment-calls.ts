@@ -4,7 +4,14 @@ import type { EventType } from '@shoplens/schemas';
 export type SegmentCall = Readonly<Record<string, unknown>>;
 
 /** The call types of the Segment spec; only `track` and `page` carry shop events. */
-export const SEGMENT_CALL_TYPES = ['track', 'page', 'identify', 'group', 'alias', 'screen'] as const;
+export const SEGMENT_CALL_TYPES = [
+  'track',
+  'page',
+  'identify',
+  'group',
+  'alias',
+  'screen',
+] as const;
 
 /**
  * `track` names of the e-commerce spec v2 (and their v1 spellings) that map to a contract
