@@ -5,7 +5,7 @@ import {
   type QuarantineRecord,
   type RawFile,
 } from '@shoplens/storage';
-import type { KpiAccumulator } from '@shoplens/transforms';
+import type { KpiAccumulator, UuidSet } from '@shoplens/transforms';
 
 const PROGRESS_EVERY = 500_000;
 
@@ -16,6 +16,11 @@ export interface AggregateHooks {
   readonly onInvalid?: (file: RawFile, records: QuarantineRecord[]) => Promise<number>;
   readonly onProgress?: (lines: number, linesPerSecond: number) => void;
   readonly day?: string;
+  /**
+   * Event ids an earlier day counted: such an event of `day` is a repeat, counted as a
+   * duplicate and nowhere else (its event_time was moved to another day).
+   */
+  readonly earlierEvents?: UuidSet;
   readonly now?: () => number;
 }
 
@@ -34,6 +39,7 @@ export async function aggregateRaw(
   let lines = 0;
   let quarantined = 0;
   let nextProgress = PROGRESS_EVERY;
+  const { earlierEvents, day } = hooks;
   for (const file of files) {
     const invalid: QuarantineRecord[] = [];
     let offset = 0;
@@ -52,11 +58,17 @@ export async function aggregateRaw(
           value: line,
         });
       } else if (
+        earlierEvents !== undefined &&
+        earlierEvents.has(result.event.event_id) &&
+        acc.calendar.dayOf(result.eventTimeMs) === day
+      ) {
+        acc.addRepeat(result.event, result.eventTimeMs);
+      } else if (
         acc.add(result.event, result.eventTimeMs) &&
         result.event.event_type !== 'purchase' &&
         hooks.onEvent
       ) {
-        if (hooks.day === undefined || acc.calendar.dayOf(result.eventTimeMs) === hooks.day) {
+        if (day === undefined || acc.calendar.dayOf(result.eventTimeMs) === day) {
           await hooks.onEvent(result.event, result.eventTimeMs);
         }
       }

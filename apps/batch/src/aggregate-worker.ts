@@ -25,6 +25,7 @@ try {
     // The first pass quarantined this share's invalid lines already.
     quarantine: !rewrite,
     ...(input.exclude ? { exclude: UuidSet.fromSnapshot(input.exclude) } : {}),
+    ...(input.earlierEvents ? { earlierEvents: UuidSet.fromSnapshot(input.earlierEvents) } : {}),
   });
   if (rewrite) send({ kind: 'rewritten', result });
   else {
@@ -32,6 +33,8 @@ try {
     const transfer = [...snapshot.days.values()].flatMap((d) => [
       d.ids.words.buffer as ArrayBuffer,
       d.ids.used.buffer as ArrayBuffer,
+      d.repeats.words.buffer as ArrayBuffer,
+      d.repeats.used.buffer as ArrayBuffer,
     ]);
     send({ kind: 'aggregated', result, snapshot }, transfer);
   }

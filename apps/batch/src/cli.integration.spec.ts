@@ -246,6 +246,140 @@ describe('the bundled batch CLI', () => {
     ]);
   });
 
+  it('counts an order or an event_id once across days, whatever order the days are run in', async () => {
+    const day = '2026-03-10';
+    const next = '2026-03-11';
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const purchase = (n: number, order: string, time: string, cents: number) => ({
+      event_id: id(n),
+      event_type: 'purchase',
+      event_time: time,
+      user_id: `buyer-${order}`,
+      session_id: `s-${order}-${n}`,
+      schema_version: 1,
+      order_id: order,
+      currency: 'EUR',
+      items: [{ product_id: 'p1', category: 'books', price_cents: cents, quantity: 1 }],
+    });
+    const view = (n: number, user: string, time: string) => ({
+      event_id: id(n),
+      event_type: 'page_view',
+      event_time: time,
+      user_id: user,
+      session_id: `s-${user}`,
+      schema_version: 1,
+      page_url: '/',
+    });
+    await landRecords(
+      lake.store,
+      [
+        // o-1 fired on the 10th, and again 22 hours later: beyond the lateness window.
+        purchase(1, 'o-1', `${day}T12:00:00Z`, 1000),
+        purchase(2, 'o-1', `${next}T10:00:00Z`, 1000),
+        // One page view, re-sent with the next day's time under the same event_id.
+        view(3, 'viewer', `${day}T15:00:00Z`),
+        view(3, 'viewer', `${next}T09:00:00Z`),
+        view(4, 'other', `${next}T09:30:00Z`),
+        purchase(5, 'o-2', `${next}T11:00:00Z`, 700),
+      ].map((e) => ({
+        topic: e.event_type === 'purchase' ? ('orders' as const) : ('pageviews' as const),
+        key: e.user_id,
+        value: JSON.stringify(e),
+        emittedAtMs: Date.parse(e.event_time),
+      })),
+    );
+    const runDays = async (days: readonly string[], extra: readonly string[] = []) => {
+      for (const d of days) {
+        const run = await cli(['--date', d, '--tz', 'UTC', '--workers', '2', ...extra]);
+        expect({ d, status: run.status, stderr: run.stderr }).toEqual({ d, status: 0, stderr: '' });
+      }
+    };
+    const toDay = (v: unknown) =>
+      v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+    const figures = async () => {
+      const revenue = await db
+        .selectFrom('kpi_revenue_daily')
+        .select(['day', 'orders', 'gross_cents'])
+        .orderBy('day')
+        .execute();
+      const dau = await db
+        .selectFrom('kpi_daily_active_users')
+        .select(['day', 'users'])
+        .orderBy('day')
+        .execute();
+      const curated: Record<string, string[]> = {};
+      for (const d of [day, next]) curated[d] = (await curatedIds([d])).sort();
+      return {
+        revenue: revenue.map((r) => [toDay(r.day), r.orders, r.gross_cents]),
+        dau: dau.map((r) => [toDay(r.day), r.users]),
+        curated,
+      };
+    };
+
+    // Without the look-back, each day counts what it sees: o-1 and the page view twice.
+    await runDays([day, next], ['--lookback-hours', '0']);
+    expect((await figures()).revenue).toEqual([
+      [day, 1, 1000],
+      [next, 2, 1700],
+    ]);
+
+    await runDays([day, next]);
+    const exact = await figures();
+    expect(exact).toEqual({
+      revenue: [
+        [day, 1, 1000],
+        [next, 1, 700],
+      ],
+      // The 11th's users: other, and both buyers (a repeated order is still activity).
+      dau: [
+        [day, 2],
+        [next, 3],
+      ],
+      curated: { [day]: [id(1), id(3)], [next]: [id(4), id(5)] },
+    });
+    const last = await db
+      .selectFrom('pipeline_runs')
+      .select(['details', 'duplicate', 'duplicate_orders'])
+      .where('day', '=', next as never)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(last).toMatchObject({ duplicate: 1, duplicate_orders: 1 });
+    expect(last.details).toMatchObject({
+      lookback_days: [day],
+      cross_day_duplicate_events: 1,
+      cross_day_duplicate_orders: 1,
+    });
+
+    // Reruns in the other order, the day after first, change nothing.
+    await runDays([next, day]);
+    expect(await figures()).toEqual(exact);
+
+    // A late, earlier copy of o-2 lands on the 10th: the 10th now counts o-2, its index
+    // changes, and the 11th, run again, no longer does.
+    const lateCopy = purchase(6, 'o-2', `${day}T20:00:00Z`, 700);
+    await writeRawFile(
+      lake.store,
+      {
+        topic: 'orders',
+        partition: 3,
+        startOffset: '100',
+        hourMs: Date.parse(lateCopy.event_time),
+      },
+      [encoder.encode(JSON.stringify(lateCopy))],
+    );
+    const rerun = await cli(['--date', day, '--tz', 'UTC']);
+    expect(rerun.status).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ indexChanged: true });
+    const again = await cli(['--date', next, '--tz', 'UTC']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ indexChanged: false });
+    const late = await figures();
+    expect(late.revenue).toEqual([[day, 2, 1700]]);
+    expect(late.curated).toEqual({ [day]: [id(1), id(3), id(6)], [next]: [id(4)] });
+    await runDays([next, day]);
+    expect(await figures()).toEqual(late);
+  });
+
   it('fails a rejected load at once with exit 5, records it, and leaves the lake and warehouse agreeing', async () => {
     const { records, truth } = simulate(5);
     const day = truth.dates[1]!;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { envLogLevel, envTimeZone, LOG_LEVELS, type LogLevel } from '@shoplens/runtime';
 import { canonicalTimeZone } from '@shoplens/transforms';
+import { LOOKBACK_DEFAULT_HOURS, LOOKBACK_MAX_HOURS } from './day-index.js';
 import { BatchError } from './errors.js';
 
 export const HELP = `Usage: node dist/apps/batch/main.js --date YYYY-MM-DD [options]
@@ -20,6 +21,9 @@ Options:
                          Europe/Berlin, Etc/UTC as UTC)
   --lateness-hours N     also read N hours of raw partitions on each side of the day, so
                          a duplicate order across midnight keeps its earliest copy (default 2)
+  --lookback-hours N     an order or event_id counted on a day that overlaps the N hours
+                         before the day is not counted again, learnt from those days'
+                         index in the lake (default 24; 0 turns it off)
   --allow-empty          a day without raw input loads zeros instead of failing
   --workers N            threads reading a day's files in parallel (default: the
                          machine's cores, at most 4; 1 reads in the main thread)
@@ -52,6 +56,7 @@ export interface BatchConfig {
   readonly days: readonly string[];
   readonly tz: string;
   readonly latenessHours: number;
+  readonly lookbackHours: number;
   readonly allowEmpty: boolean;
   readonly workers: number;
   readonly writeCurated: boolean;
@@ -101,6 +106,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
         to: { type: 'string' },
         tz: { type: 'string' },
         'lateness-hours': { type: 'string' },
+        'lookback-hours': { type: 'string' },
         'allow-empty': { type: 'boolean', default: false },
         workers: { type: 'string' },
         'no-warehouse': { type: 'boolean', default: false },
@@ -127,6 +133,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
       days: [],
       tz: 'UTC',
       latenessHours: 0,
+      lookbackHours: 0,
       allowEmpty: false,
       databaseUrl: undefined,
     });
@@ -163,6 +170,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
       `--lateness-hours must be an integer from 0 to 72, got ${JSON.stringify(v['lateness-hours'])}`,
     );
   }
+  const lookback = Number(v['lookback-hours'] ?? String(LOOKBACK_DEFAULT_HOURS));
+  if (!Number.isInteger(lookback) || lookback < 0 || lookback > LOOKBACK_MAX_HOURS) {
+    throw new BatchError(
+      'bad_arguments',
+      `--lookback-hours must be an integer from 0 to ${LOOKBACK_MAX_HOURS}, got ${JSON.stringify(v['lookback-hours'])}`,
+    );
+  }
   const workers = v.workers === undefined ? Math.min(availableParallelism(), 4) : Number(v.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
     throw new BatchError(
@@ -183,6 +197,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
     days: Object.freeze(days),
     tz,
     latenessHours: lateness,
+    lookbackHours: lookback,
     workers,
     writeCurated: !v['skip-curated'],
     allowEmpty: v['allow-empty'] ?? false,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { LakeOptions, RawFile } from '@shoplens/storage';
-import { KpiAccumulator, type ZoneCalendar } from '@shoplens/transforms';
+import { KpiAccumulator, type UuidSet, type ZoneCalendar } from '@shoplens/transforms';
 import { BatchError } from './errors.js';
 import type { ShareResult } from './read-share.js';
 import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
@@ -16,6 +16,8 @@ export interface ParallelOptions {
 
 export interface ShareSpan {
   readonly writeCurated: boolean;
+  /** Event ids the days of the look-back counted; shared memory, read by every worker. */
+  readonly earlierEvents?: UuidSet;
   readonly day: string;
   readonly startMs: number;
   readonly endMs: number;
@@ -131,6 +133,7 @@ export async function readInWorkers(
     endMs: span.endMs,
     index,
     writeCurated: span.writeCurated,
+    ...(span.earlierEvents ? { earlierEvents: span.earlierEvents.toSnapshot() } : {}),
   });
   const firsts = await Promise.all(
     shares.map((_, index) => runWorker(parallel.script, input(index), 'aggregated')),

@@ -31,6 +31,8 @@ export interface ShareOptions {
   readonly quarantine?: boolean;
   /** Kept events to leave out of the curated parts: another share writes them. */
   readonly exclude?: UuidSet;
+  /** Event ids the days of the look-back counted (see aggregateRaw). */
+  readonly earlierEvents?: UuidSet;
   readonly onProgress?: (lines: number, linesPerSecond: number) => void;
   readonly now?: () => number;
 }
@@ -55,6 +57,7 @@ export async function readShare(
   const { exclude } = options;
   const { lines, quarantined } = await aggregateRaw(store, files, acc, {
     day: options.day,
+    ...(options.earlierEvents ? { earlierEvents: options.earlierEvents } : {}),
     ...(options.writeCurated
       ? {
           onEvent: (event: ShopEvent, eventTimeMs: number) =>

@@ -53,6 +53,7 @@ export async function runBatch(
           day,
           tz: config.tz,
           latenessHours: config.latenessHours,
+          lookbackHours: config.lookbackHours,
           allowEmpty: config.allowEmpty,
           writeCurated: config.writeCurated,
         },

@@ -4,10 +4,12 @@ import {
   TransformError,
   ZoneCalendar,
   type DayKpis,
+  type EarlierCounted,
   type KpiAccumulator,
 } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { LOOKBACK_DEFAULT_HOURS, readEarlierDays, writeDayIndex } from './day-index.js';
 import { BatchError } from './errors.js';
 import { planDay } from './plan-day.js';
 import {
@@ -39,6 +41,8 @@ export interface RunDayOptions {
   /** A canonical IANA zone name (see canonicalTimeZone): rows are keyed by it. */
   readonly tz: string;
   readonly latenessHours: number;
+  /** Orders and events counted on a day overlapping these hours before the day count no more (default 24). */
+  readonly lookbackHours?: number;
   readonly allowEmpty: boolean;
   /** False: recompute the KPIs only, leaving the curated zone as it is (default true). */
   readonly writeCurated?: boolean;
@@ -57,14 +61,21 @@ export interface DayReport {
   readonly quarantined: number;
   readonly late: number;
   readonly curatedRows: number;
+  /** Days whose index was read: their orders and event ids are not counted again. */
+  readonly lookbackDays: readonly string[];
+  /** Copies of events an earlier day counted, and of orders an earlier day counted. */
+  readonly crossDayDuplicates: number;
+  readonly crossDayDuplicateOrders: number;
+  /** The day's index differs from the previous run's: the next day should be run again. */
+  readonly indexChanged: boolean;
   readonly seconds: number;
   readonly kpis: DayKpis;
 }
 
 /** The day's KPIs; a sum past 2^53 - 1 is data no rerun can load, so it is `rejected`. */
-function dayKpis(acc: KpiAccumulator, day: string): DayKpis {
+function dayKpis(acc: KpiAccumulator, day: string, earlier: EarlierCounted): DayKpis {
   try {
-    return acc.kpis(day);
+    return acc.kpis(day, earlier);
   } catch (cause) {
     if (cause instanceof TransformError && cause.code === 'sum_overflow')
       throw new BatchError('rejected', cause.message, { cause });
@@ -107,11 +118,13 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       log,
     );
     const writeCurated = options.writeCurated ?? true;
+    const lookbackHours = options.lookbackHours ?? LOOKBACK_DEFAULT_HOURS;
+    const earlier = await readEarlierDays(deps.store, calendar, day, lookbackHours);
     const read = await readDay(
       deps.store,
       files,
       calendar,
-      { day, startMs, endMs, writeCurated },
+      { day, startMs, endMs, writeCurated, earlierEvents: earlier.events },
       {
         parallel: deps.parallel,
         now,
@@ -127,11 +140,17 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       );
     }
 
-    const kpis = dayKpis(acc, day);
+    const kpis = dayKpis(acc, day, earlier);
     // Kept purchases are known only once every share is in: they go in a part of their own.
     const orderRows = writeCurated
-      ? await writeKeptOrders(deps.store, { day, tz }, acc.keptOrders(day), curatedKeys)
+      ? await writeKeptOrders(deps.store, { day, tz }, acc.keptOrders(day, earlier), curatedKeys)
       : 0;
+    // What the day's raw data holds, for the days after it; written whatever this run's
+    // outcome, as it depends on nothing else.
+    const index = await writeDayIndex(deps.store, { day, tz }, acc);
+    const crossDayDuplicateOrders = acc
+      .ordersOf(day)
+      .filter((o) => earlier.orders.has(o.orderId)).length;
     // Encoded now, so that data Parquet cannot hold fails the run before anything of the
     // day's KPIs is published; written only once the warehouse has committed the day.
     const kpiParquet = encodeKpiParquet(kpis);
@@ -150,6 +169,10 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       quarantined,
       late,
       curatedRows: curatedRows + orderRows,
+      lookbackDays: earlier.days,
+      crossDayDuplicates: acc.repeatedEvents(day),
+      crossDayDuplicateOrders,
+      indexChanged: index.changed,
       seconds: (now() - started) / 1000,
       kpis,
     };
@@ -172,6 +195,11 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
         curated: curatedKeys.length,
         lateness_hours: options.latenessHours,
         cross_share_duplicates: read.crossShareDuplicates,
+        lookback_hours: lookbackHours,
+        lookback_days: earlier.days,
+        cross_day_duplicate_events: acc.repeatedEvents(day),
+        cross_day_duplicate_orders: crossDayDuplicateOrders,
+        index_changed: index.changed,
       }),
     };
     if (deps.db) await loadWarehouse(deps.db, kpis, run);

@@ -25,6 +25,8 @@ export interface WorkerInput {
    * event ids, which a share of a lower index holds too and writes.
    */
   readonly exclude?: UuidSetSnapshot;
+  /** Event ids the days of the look-back counted, in shared memory (not copied). */
+  readonly earlierEvents?: UuidSetSnapshot;
 }
 
 /** What a worker answers, once. */

@@ -5,6 +5,14 @@ export { canonicalTimeZone } from './time/canonical-time-zone.js';
 export { LruCache } from './cache/lru-cache.js';
 export { UuidSet } from './dedupe/uuid-set.js';
 export type { UuidSetSnapshot } from './dedupe/uuid-set.js';
+export {
+  daySummaryOf,
+  daySummaryTable,
+  eventIdKeys,
+  eventIdsTable,
+  orderIndexTable,
+} from './dedupe/day-index-tables.js';
+export type { DayIndexSummary, IndexedOrder } from './dedupe/day-index-tables.js';
 export { KpiAccumulator } from './kpi/kpi-accumulator.js';
 export {
   DAILY_ACTIVE_USERS,
@@ -41,7 +49,7 @@ export type {
   FunnelDailyRow,
 } from './kpi/kpi-rows.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
-export type { Purchase, KpiSnapshot } from './kpi/kpi-accumulator.js';
+export type { EarlierCounted, Purchase, KpiSnapshot } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';
 export { MinuteWindows, MINUTE_MS, minuteOf } from './realtime/minute-windows.js';
 export type { MinuteWindowsOptions } from './realtime/minute-windows.js';

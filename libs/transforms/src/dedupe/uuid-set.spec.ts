@@ -22,6 +22,28 @@ describe('UuidSet', () => {
     );
   });
 
+  it("packs its members as the UUIDs' bytes and reads them back, also into shared memory", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uuid(), { maxLength: 3000 }), fc.boolean(), (ids, shared) => {
+        const a = new UuidSet();
+        for (const id of ids) a.add(id);
+        const bytes = a.toBytes();
+        expect(bytes.length).toBe(a.size * 16);
+        const b = new UuidSet(a.size, { shared });
+        expect(b.addBytes(bytes)).toBe(a.size);
+        expect(b.addBytes(bytes)).toBe(0);
+        for (const id of ids) expect(b.has(id)).toBe(true);
+        expect(b.has('00000000-0000-0000-0000-000000000000')).toBe(
+          ids.some((id) => /^[0-]+$/.test(id)),
+        );
+      }),
+    );
+    const one = new UuidSet();
+    one.add('0102030a-0b0c-4d0e-8f10-111213141516');
+    expect(Buffer.from(one.toBytes()).toString('hex')).toBe('0102030a0b0c4d0e8f10111213141516');
+    expect(() => one.addBytes(new Uint8Array(15))).toThrow(/16 bytes/);
+  });
+
   it('merges another set', () => {
     const a = new UuidSet();
     const b = new UuidSet();

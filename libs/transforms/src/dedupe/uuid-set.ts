@@ -26,12 +26,56 @@ export class UuidSet {
   #size = 0;
   readonly #key = new Int32Array(4);
 
-  constructor(capacity = 1024) {
+  constructor(capacity = 1024, options: { readonly shared?: boolean } = {}) {
     let slots = 16;
     while (slots * MAX_LOAD < capacity) slots *= 2;
-    this.#words = new Int32Array(slots * 4);
-    this.#used = new Uint8Array(slots);
+    // Shared memory: worker threads read one copy of a large set (fixed size: no growing
+    // past `capacity` is expected, though it still works, into private memory).
+    this.#words = options.shared
+      ? new Int32Array(new SharedArrayBuffer(slots * 16))
+      : new Int32Array(slots * 4);
+    this.#used = options.shared
+      ? new Uint8Array(new SharedArrayBuffer(slots))
+      : new Uint8Array(slots);
     this.#mask = slots - 1;
+  }
+
+  /**
+   * The members as packed 16-byte keys, the UUIDs' own bytes (big-endian), in table
+   * order: the compact form of an id index.
+   */
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(this.#size * 16);
+    const view = new DataView(out.buffer);
+    let at = 0;
+    for (let slot = 0; slot < this.#used.length; slot++) {
+      if (this.#used[slot] === EMPTY) continue;
+      const o = slot * 4;
+      view.setInt32(at, this.#words[o]!);
+      view.setInt32(at + 4, this.#words[o + 1]!);
+      view.setInt32(at + 8, this.#words[o + 2]!);
+      view.setInt32(at + 12, this.#words[o + 3]!);
+      at += 16;
+    }
+    return out;
+  }
+
+  /** Adds packed 16-byte keys (as {@link toBytes} writes them); returns how many were new. */
+  addBytes(bytes: Uint8Array): number {
+    if (bytes.length % 16 !== 0)
+      throw new TypeError(`packed UUIDs are 16 bytes each, got ${bytes.length} bytes`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const key = new Int32Array(4);
+    let added = 0;
+    for (let at = 0; at < bytes.length; at += 16) {
+      key[0] = view.getInt32(at);
+      key[1] = view.getInt32(at + 4);
+      key[2] = view.getInt32(at + 8);
+      key[3] = view.getInt32(at + 12);
+      if (this.#size + 1 > this.#used.length * MAX_LOAD) this.#grow();
+      if (this.#insert(key)) added++;
+    }
+    return added;
   }
 
   /** The set's memory, for another thread (structured clone or transfer). */

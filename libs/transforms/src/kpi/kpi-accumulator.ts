@@ -23,6 +23,8 @@ export interface Purchase {
 
 interface DayState {
   readonly ids: UuidSet;
+  /** Ids of events an earlier day already counted (see {@link KpiAccumulator.addRepeat}). */
+  readonly repeats: UuidSet;
   valid: number;
   readonly users: Set<string>;
   readonly sessions: Set<string>;
@@ -36,7 +38,15 @@ interface DayState {
   readonly refunds: Map<string, { readonly currency: string; readonly amountCents: number }>;
 }
 
-type DaySnapshot = Omit<DayState, 'ids'> & { readonly ids: UuidSetSnapshot };
+type DaySnapshot = Omit<DayState, 'ids' | 'repeats'> & {
+  readonly ids: UuidSetSnapshot;
+  readonly repeats: UuidSetSnapshot;
+};
+
+/** Orders an earlier day already counted: their purchases on this day are duplicates. */
+export interface EarlierCounted {
+  readonly orders: ReadonlySet<string>;
+}
 
 /**
  * A partial aggregate as plain data (Maps, Sets, typed arrays) that structured clone
@@ -51,6 +61,7 @@ export interface KpiSnapshot {
 function newDay(): DayState {
   return {
     ids: new UuidSet(),
+    repeats: new UuidSet(16),
     valid: 0,
     users: new Set(),
     sessions: new Set(),
@@ -121,7 +132,8 @@ export class KpiAccumulator {
   /** This partial as plain data, e.g. to send from a worker thread; the accumulator is spent. */
   toSnapshot(): KpiSnapshot {
     const days = new Map<string, DaySnapshot>();
-    for (const [day, state] of this.#days) days.set(day, { ...state, ids: state.ids.toSnapshot() });
+    for (const [day, state] of this.#days)
+      days.set(day, { ...state, ids: state.ids.toSnapshot(), repeats: state.repeats.toSnapshot() });
     return { timeZone: this.calendar.timeZone, days, orders: this.#orders };
   }
 
@@ -135,7 +147,11 @@ export class KpiAccumulator {
     }
     const acc = new KpiAccumulator(calendar);
     for (const [day, state] of snapshot.days)
-      acc.#days.set(day, { ...state, ids: UuidSet.fromSnapshot(state.ids) });
+      acc.#days.set(day, {
+        ...state,
+        ids: UuidSet.fromSnapshot(state.ids),
+        repeats: UuidSet.fromSnapshot(state.repeats),
+      });
     for (const [orderId, purchases] of snapshot.orders)
       acc.#orders.set(orderId, new Map(purchases));
     return acc;
@@ -184,6 +200,54 @@ export class KpiAccumulator {
     return true;
   }
 
+  /**
+   * Counts a valid event whose event_id an earlier day already counted (a copy re-sent
+   * with another day's time): a duplicate of this day, left out of every KPI, and kept
+   * in {@link seenEventIds} so that later days know the id too.
+   */
+  addRepeat(event: ShopEvent, eventTimeMs: number): void {
+    const state = this.#day(this.calendar.dayOf(eventTimeMs));
+    state.valid++;
+    state.repeats.add(event.event_id);
+  }
+
+  /** Distinct event ids of `day` that an earlier day counted ({@link addRepeat}). */
+  repeatedEvents(day: string): number {
+    return this.#days.get(day)?.repeats.size ?? 0;
+  }
+
+  /**
+   * Every distinct event id of `day`, counted or repeated, as packed 16-byte keys
+   * (UuidSet.toBytes): the day's part of the cross-day event index.
+   */
+  seenEventIds(day: string): Uint8Array {
+    const state = this.#days.get(day);
+    if (state === undefined) return new Uint8Array(0);
+    const ids = state.ids.toBytes();
+    if (state.repeats.size === 0) return ids;
+    const out = new Uint8Array(ids.length + state.repeats.size * 16);
+    out.set(ids);
+    out.set(state.repeats.toBytes(), ids.length);
+    return out;
+  }
+
+  /**
+   * Every order with a purchase on `day`, by its earliest purchase of that day: the
+   * day's part of the cross-day order index, whether or not the day counted the order.
+   */
+  ordersOf(day: string): { orderId: string; eventId: string; timeMs: number }[] {
+    const out: { orderId: string; eventId: string; timeMs: number }[] = [];
+    for (const [orderId, purchases] of this.#orders) {
+      let first: Purchase | undefined;
+      for (const p of purchases.values()) {
+        if (this.calendar.dayOf(p.timeMs) !== day) continue;
+        if (first === undefined || keptPurchase([first, p]) === p) first = p;
+      }
+      if (first) out.push({ orderId, eventId: first.eventId, timeMs: first.timeMs });
+    }
+    return out.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  }
+
   /** Folds `other` (of the same time zone) into this partial. */
   merge(other: KpiAccumulator): this {
     if (other.calendar.timeZone !== this.calendar.timeZone) {
@@ -196,6 +260,7 @@ export class KpiAccumulator {
       const ours = this.#day(day);
       ours.valid += theirs.valid;
       ours.ids.addAll(theirs.ids);
+      ours.repeats.addAll(theirs.repeats);
       addAll(ours.users, theirs.users);
       addAll(ours.sessions, theirs.sessions);
       addAll(ours.funnel.product_view, theirs.funnel.product_view);
@@ -223,10 +288,14 @@ export class KpiAccumulator {
     return ours.ids.intersection(theirs.ids);
   }
 
-  /** The purchases kept after order dedup whose event_time falls on `day`, by time. */
-  keptOrders(day: string): Purchase[] {
+  /**
+   * The purchases kept after order dedup whose event_time falls on `day`, by time; an
+   * order in `earlier` was counted on an earlier day and is not kept again.
+   */
+  keptOrders(day: string, earlier?: EarlierCounted): Purchase[] {
     const kept: Purchase[] = [];
-    for (const purchases of this.#orders.values()) {
+    for (const [orderId, purchases] of this.#orders) {
+      if (earlier?.orders.has(orderId)) continue;
       const p = winner(purchases);
       if (this.calendar.dayOf(p.timeMs) === day) kept.push(p);
     }
@@ -238,8 +307,11 @@ export class KpiAccumulator {
     return [...this.#days.keys()].sort();
   }
 
-  /** Every KPI table of one local day. */
-  kpis(day: string): DayKpis {
+  /**
+   * Every KPI table of one local day. An order in `earlier` was counted on an earlier
+   * day: its purchases on this day are duplicate orders, counted nowhere else.
+   */
+  kpis(day: string, earlier?: EarlierCounted): DayKpis {
     const cal = this.calendar;
     const state = this.#days.get(day) ?? newDay();
     const hours = cal.hoursOf(day);
@@ -265,7 +337,11 @@ export class KpiAccumulator {
     };
     let duplicateOrders = 0;
 
-    for (const purchases of this.#orders.values()) {
+    for (const [orderId, purchases] of this.#orders) {
+      if (earlier?.orders.has(orderId)) {
+        for (const p of purchases.values()) if (cal.dayOf(p.timeMs) === day) duplicateOrders++;
+        continue;
+      }
       const kept = winner(purchases);
       for (const p of purchases.values()) {
         if (p !== kept && cal.dayOf(p.timeMs) === day) duplicateOrders++;
