@@ -5,7 +5,9 @@ Reruns recent days that received raw data after they were loaded. For each of th
 `SHOPLENS_LATE_DATA_DAYS` complete days in `REPORT_TZ` it compares the newest raw file of
 the day's partitions (S3 LastModified or file mtime) with the day's last successful
 `pipeline_runs.finished_at`; each day with newer files is run through the batch again
-(which replaces the day) and the same quality checks as `shoplens_daily`. Days never
+(which replaces the day) and the same quality checks as `shoplens_daily`. When a rerun
+changes the day's cross-day index (its orders or event ids), the day after it is run
+again too, if it was loaded: it must not count what the day now counts. Days never
 loaded successfully are left to `shoplens_daily`. See airflow/README.md.
 """
 from __future__ import annotations
@@ -59,18 +61,18 @@ def shoplens_late_data():
         return [st.day for st in statuses if st.stale]
 
     @task(task_id="rerun_batch", max_active_tis_per_dag=1, execution_timeout=SETTINGS.batch_timeout + timedelta(minutes=5))
-    def rerun_batch(day: str) -> dict:
-        from shoplens.runtime import run_batch_for_day
+    def rerun_batch(day: str) -> list[dict]:
+        from shoplens.runtime import rerun_late_day
 
-        return run_batch_for_day(day, TZ, SETTINGS.batch_timeout)
+        return rerun_late_day(day, TZ, SETTINGS.batch_timeout)
 
     @task(task_id="check_quality")
-    def check_quality(summary: dict) -> dict:
+    def check_quality(summaries: list[dict]) -> list[dict]:
         from shoplens.runtime import check_day_quality
 
-        return check_day_quality(summary, TZ)
+        return [check_day_quality(summary, TZ) for summary in summaries]
 
-    check_quality.expand(summary=rerun_batch.expand(day=find_stale_days()))
+    check_quality.expand(summaries=rerun_batch.expand(day=find_stale_days()))
 
 
 shoplens_late_data()

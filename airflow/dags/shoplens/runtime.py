@@ -80,6 +80,23 @@ def run_batch_for_day(day: str, tz: str, timeout: timedelta) -> dict:
     return summaries[-1]
 
 
+def rerun_late_day(day: str, tz: str, timeout: timedelta) -> list[dict]:
+    """Reruns a day with late data; then the day after too, if it was loaded and the day's
+    cross-day index changed (its orders or event ids), as the next day counts what this
+    one did not (docs/batch.md, "Orders and events across days")."""
+    from .late_data import last_successes
+
+    summaries = [run_batch_for_day(day, tz, timeout)]
+    if summaries[0].get("indexChanged"):
+        following = (datetime.fromisoformat(day) + timedelta(days=1)).date().isoformat()
+        with connect(runtime_settings()) as conn:
+            loaded = last_successes(conn, [following], summaries[0].get("tz") or tz)
+        if following in loaded:
+            log.info("%s: its orders or event ids changed, so %s is run again too", day, following)
+            summaries.append(run_batch_for_day(following, tz, timeout))
+    return summaries
+
+
 def check_day_quality(summary: dict, tz: str) -> dict:
     s = runtime_settings()
     day = summary["day"]
