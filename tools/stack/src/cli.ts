@@ -6,6 +6,7 @@ import { StackError, isStackError } from './errors.js';
 import { tailFile } from './process/tail-file.js';
 import { stackPaths } from './paths.js';
 import { renderEnv } from './render-env.js';
+import { sparkPython } from './tools/spark.js';
 import { airflowCli, kafkaTool, stackDown, stackEnv, stackInstall, stackLogFiles, stackReset, stackStatus, stackUp } from './stack.js';
 
 // Node 20 is this repository's baseline; the SDK's notice about it is not the stack's business.
@@ -32,6 +33,7 @@ Commands:
                          run a Kafka Java class on the broker's classpath, e.g.
                          org.apache.kafka.tools.ProducerPerformance --help
   airflow [args…]        run the Airflow CLI with the stack's AIRFLOW_HOME
+  spark [args…]          run the Spark engine (python -m shoplens_spark), e.g. spark daily --help
 
 Services:
   kafka     Apache Kafka ${stackConfig.kafka.version}, KRaft, ${stackConfig.host}:${stackConfig.kafka.port}; topics ${stackConfig.kafka.topics.join(', ')}
@@ -42,8 +44,9 @@ Services:
 Tools the tests drive:
   chromium  a Chromium for the dashboard test (CHROMIUM_PATH picks another binary)
   compose   docker compose or docker-compose, to check docker-compose.yml (no engine needed)
+  spark     PySpark and the Spark engine's packages in a virtualenv under .cache/spark (java 17+)
 
-Prerequisites: python3 with venv (s3, airflow). Run as root on Debian or Ubuntu, up and
+Prerequisites: python3 with venv (s3, airflow, spark). Run as root on Debian or Ubuntu, up and
 install add what else is missing with apt-get on first use: java 17+ and mvn (kafka),
 PostgreSQL, Chromium, a compose tool. Otherwise they fail naming the package to install.
 See docs/local-stack.md.`;
@@ -115,7 +118,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const args = [...rest];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help' || args.includes('--help')) {
-    if (command !== 'kafka-class' && command !== 'airflow') {
+    if (command !== 'kafka-class' && command !== 'airflow' && command !== 'spark') {
       process.stdout.write(`${help}\n`);
       return command === undefined ? 2 : 0;
     }
@@ -173,6 +176,10 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'airflow': {
       const airflow = await airflowCli({ paths });
       return exec(airflow.command, args, airflow.env);
+    }
+    case 'spark': {
+      const spark = await sparkPython({ paths });
+      return exec(spark.python, ['-m', 'shoplens_spark', ...args], spark.env);
     }
     default:
       throw new StackError('BAD_USAGE', `unknown command "${command}"; see npm run stack -- --help`);

@@ -60,7 +60,7 @@ export function isServiceName(value: string): value is ServiceName {
 }
 
 /** Tools the tests drive, besides the services. */
-export const toolNames = ['chromium', 'compose', 'java', 'mvn'] as const;
+export const toolNames = ['chromium', 'compose', 'java', 'mvn', 'spark'] as const;
 export type ToolName = (typeof toolNames)[number];
 
 export function isToolName(value: string): value is ToolName {

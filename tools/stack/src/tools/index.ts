@@ -4,6 +4,7 @@ import { stackContext } from '../context.js';
 import { ensureExecutable } from '../process/ensure-executable.js';
 import { ensureChromium } from './chromium.js';
 import { ensureComposeTool } from './compose.js';
+import { sparkPython } from './spark.js';
 
 /** Makes a tool available (installing it on first use where it may); returns what was found. */
 export async function ensureTool(name: ToolName, options: StackOptions = {}): Promise<string> {
@@ -16,6 +17,8 @@ export async function ensureTool(name: ToolName, options: StackOptions = {}): Pr
       const compose = await ensureComposeTool(options);
       return `${[compose.command, ...compose.args].join(' ')} (${compose.version})`;
     }
+    case 'spark':
+      return (await sparkPython(options)).python;
     case 'java':
     case 'mvn':
       return ensureExecutable(name, name, stackContext(options));
