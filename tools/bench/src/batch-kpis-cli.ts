@@ -7,16 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createLocalObjectStore, readParquetDay } from '@shoplens/storage';
 
 const [dir, day, mode] = process.argv.slice(2) as [string, string, 'kpis' | 'full'];
-const args = [
-  'dist/apps/batch/main.js',
-  '--date',
-  day,
-  '--tz',
-  'UTC',
-  '--no-warehouse',
-  '--lateness-hours',
-  '0',
-];
+const args = ['dist/apps/batch/main.js', '--date', day, '--tz', 'UTC', '--no-warehouse'];
 if (mode === 'kpis') args.push('--skip-curated');
 const started = performance.now();
 // GNU time reports the peak RSS of the whole process, worker threads included.
@@ -27,7 +18,10 @@ const run = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, 
 });
 const ms = performance.now() - started;
 if (run.status !== 0) throw new Error(`batch CLI failed (${run.status}): ${run.stderr}`);
-const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { input: number };
+const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+  input: number;
+  curatedRows: number;
+};
 const maxRssMb = Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024;
 
 const store = createLocalObjectStore({ root: dir });
@@ -41,11 +35,15 @@ const daily = await rows('revenue_daily');
 const products = await rows('product_sales');
 const categories = await rows('revenue_by_category');
 const hours = await rows('orders_per_hour');
+const funnel = await rows('funnel_daily');
 const checksum = {
   dau: n(dau[0]?.['users'] ?? 0),
   gross: Object.fromEntries(daily.map((r) => [r['currency'], n(r['gross_cents'])])),
   units: products.reduce((s, r) => s + n(r['units']), 0),
   categories: categories.length,
   orders: hours.reduce((s, r) => s + n(r['orders']), 0),
+  sessions: n(funnel[0]?.['sessions'] ?? 0),
+  purchaseSessions: n(funnel[0]?.['purchase'] ?? 0),
+  ...(mode === 'full' ? { curated: summary.curatedRows } : {}),
 };
 process.stdout.write(JSON.stringify({ lines: summary.input, ms, maxRssMb, checksum }) + '\n');
