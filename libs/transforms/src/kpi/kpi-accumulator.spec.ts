@@ -302,3 +302,49 @@ describe('KpiAccumulator sums', () => {
     );
   });
 });
+
+describe('KpiAccumulator across days', () => {
+  const calendar = new ZoneCalendar('UTC');
+  const purchase = (n: number, order: string, time: string) =>
+    ({
+      ...sampleEvents.purchase,
+      event_id: `00000000-0000-4000-8000-00000000000${n}`,
+      order_id: order,
+      event_time: time,
+    }) as ShopEvent;
+
+  it('leaves repeated events and earlier orders out of every KPI, as duplicates, and indexes them', () => {
+    const acc = new KpiAccumulator(calendar);
+    const day = '2026-03-11';
+    const view = { ...sampleEvents.page_view, event_time: `${day}T09:00:00Z` } as ShopEvent;
+    acc.addRepeat(view, Date.parse(view.event_time));
+    const kept = purchase(1, 'o-new', `${day}T10:00:00Z`);
+    const again = purchase(2, 'o-old', `${day}T11:00:00Z`);
+    for (const e of [kept, again]) acc.add(e, Date.parse(e.event_time));
+    const earlier = { orders: new Set(['o-old']) };
+
+    const k = acc.kpis(day, earlier);
+    expect(k.counts).toEqual({ valid: 3, duplicate_events: 1, duplicate_orders: 1 });
+    expect(k.revenueDaily.map((r) => r.orders)).toEqual([1]);
+    expect(acc.keptOrders(day, earlier).map((p) => p.orderId)).toEqual(['o-new']);
+    // Without the earlier days, both orders count; the repeat never does.
+    expect(acc.kpis(day).revenueDaily.map((r) => r.orders)).toEqual([2]);
+    expect(acc.kpis(day).dailyActiveUsers[0]!.users).toBe(1);
+    expect(acc.repeatedEvents(day)).toBe(1);
+    // The index holds every id of the day, the repeat included, and every order.
+    expect(acc.seenEventIds(day).length).toBe(3 * 16);
+    expect(acc.ordersOf(day).map((o) => o.orderId)).toEqual(['o-new', 'o-old']);
+  });
+
+  it('merges repeats of two partials as one', () => {
+    const day = '2026-03-11';
+    const view = { ...sampleEvents.page_view, event_time: `${day}T09:00:00Z` } as ShopEvent;
+    const a = new KpiAccumulator(calendar);
+    const b = new KpiAccumulator(calendar);
+    a.addRepeat(view, Date.parse(view.event_time));
+    b.addRepeat(view, Date.parse(view.event_time));
+    const merged = a.merge(KpiAccumulator.fromSnapshot(calendar, b.toSnapshot()));
+    expect(merged.repeatedEvents(day)).toBe(1);
+    expect(merged.kpis(day).counts).toMatchObject({ valid: 2, duplicate_events: 2 });
+  });
+});
