@@ -23,17 +23,17 @@ def rows(url: str, query: str, *params) -> list[tuple]:
         return conn.execute(query, params).fetchall()
 
 
-def late_file(lake, users: int) -> None:
-    """New shoppers' page views at noon of DAY, landed as a raw file the day did not have."""
+def late_file(lake, users: int, day: str = DAY) -> None:
+    """New shoppers' page views at noon of `day`, landed as a raw file the day did not have."""
     import gzip
 
-    hour = datetime(2026, 3, 8, 17, tzinfo=timezone.utc)  # 13:00 in New York
+    hour = datetime.fromisoformat(f"{day}T17:00:00+00:00")  # 12:00 or 13:00 in New York
     lines = [
         json.dumps(
             {
-                "event_id": f"00000000-0000-4000-8000-{n:012d}",
+                "event_id": f"00000000-0000-4000-{8000 + int(day[-2:]):04d}-{n:012d}",
                 "event_type": "page_view",
-                "event_time": "2026-03-08T17:30:00Z",
+                "event_time": f"{day}T17:30:00Z",
                 "user_id": f"late-user-{n}",
                 "session_id": f"late-session-{n}",
                 "schema_version": 1,
@@ -70,3 +70,22 @@ def test_days_with_newer_raw_files_are_rerun_and_others_left_alone(dagbag, fille
     assert runs == [(DAY, "succeeded", 0), (DAY, "succeeded", 5)]
     # 2026-03-07 was never loaded: the late-data DAG does not take over the daily one.
     assert rows(warehouse, "select count(*) from pipeline_runs where day = '2026-03-07'") == [(0,)]
+
+
+def test_a_rerun_that_changes_a_days_index_reruns_the_day_after(dagbag, filled_lake, warehouse, caplog):
+    before = "2026-03-07"
+    for logical in (datetime(2026, 3, 8, 0, 0, tzinfo=ZoneInfo(TZ)), AFTER_DAY):
+        assert state(run_dag(dagbag, "shoplens_daily", logical).state) == "success"
+    time.sleep(1.1)
+    late_file(filled_lake, users=3, day=before)
+    caplog.clear()
+    rerun = run_dag(dagbag, "shoplens_late_data", LATE_RUN)
+
+    assert state(rerun.state) == "success"
+    assert f"{before}: its orders or event ids changed, so {DAY} is run again too" in caplog.text
+    runs = rows(warehouse, "select day::text, status from pipeline_runs order by started_at")
+    assert all(status == "succeeded" for _, status in runs)
+    # The day after was run again once the day before had been.
+    last = {day: i for i, (day, _) in enumerate(runs)}
+    assert [day for day, _ in runs].count(DAY) >= 2
+    assert last[DAY] > last[before] > 1
