@@ -27,7 +27,13 @@ export { decodeParquet, encodeParquet } from './parquet/parquet-codec.js';
 export { readParquetDay, replaceParquetDay, writeParquet } from './parquet/parquet-files.js';
 
 // The PostgreSQL warehouse.
-export type { Database, DayRows, NewPipelineRun } from './warehouse/index.js';
+export type {
+  Database,
+  DayRows,
+  MigrateOptions,
+  NewPipelineRun,
+  ReaderOptions,
+} from './warehouse/index.js';
 export {
   classifyDatabaseError,
   isDatabaseUnavailable,
