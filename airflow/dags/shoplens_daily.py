@@ -6,7 +6,10 @@ Computes each local day of the reporting time zone (`REPORT_TZ`) once it is over
 1. `wait_for_raw_partitions`: the day's raw partitions are in the lake and the stream has
    moved past the day (reschedule mode: no worker slot is held while waiting);
 2. `run_batch`: `node dist/apps/batch/main.js --date <day> --tz <zone>`, which replaces the
-   day in the lake's curated and KPI zones and in the warehouse, so reruns are safe;
+   day in the lake's curated and KPI zones and in the warehouse, so reruns are safe; with
+   `SHOPLENS_ENGINE=spark`, the Spark job instead (`spark-submit --master $SPARK_MASTER
+   spark/submit.py daily --date <day> --tz <zone>`, default `local[*]`; docs/spark.md),
+   which loads the same tables and passes the same gates;
 3. `check_quality`: the day's `pipeline_runs` row succeeded, no negative money, daily
    active users > 0 when there were events, quarantine share under the limit;
 4. `mark_done`: writes `kpi/_done/dt=<day>/tz=<zone>.json` and updates the

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from shoplens.batch_app import PERMANENT_EXIT_CODES, failure_message
+from shoplens.batch_app import PERMANENT_EXIT_CODES, failure_message, spark_command
 from shoplens.lake import LakeObject
 from shoplens.late_data import DayStatus, classify, recent_days
 from shoplens.quality import DayFacts, RunRow, evaluate
@@ -139,6 +139,30 @@ def test_runtime_settings_say_where_the_database_url_can_come_from():
         load_runtime_settings(lambda _k: None, {})
     with pytest.raises(SettingsError, match="SHOPLENS_QUARANTINE_MAX_SHARE must be between 0.0 and 1.0, got 5.0"):
         load_runtime_settings(lambda _k: None, {"DATABASE_URL": "postgres://x/y", "SHOPLENS_QUARANTINE_MAX_SHARE": "5"})
+
+
+def test_the_engine_is_the_batch_unless_spark_is_named():
+    env = {"DATABASE_URL": "postgres://env/db"}
+    assert load_runtime_settings(lambda _k: None, env).engine == "batch"
+    s = load_runtime_settings({"shoplens_engine": "Spark"}.get, {**env, "SPARK_MASTER": "spark://m:7077"})
+    assert (s.engine, s.spark_master, s.spark_submit) == ("spark", "spark://m:7077", None)
+    assert load_runtime_settings(lambda _k: None, {**env, "SHOPLENS_ENGINE": "spark"}).spark_master == "local[*]"
+    with pytest.raises(SettingsError, match="SHOPLENS_ENGINE must be one of batch, spark, got 'flink'"):
+        load_runtime_settings(lambda _k: None, {**env, "SHOPLENS_ENGINE": "flink"})
+
+
+def test_the_spark_engine_is_submitted_with_the_batch_arguments(tmp_path):
+    command = spark_command(None, "yarn", tmp_path, "2026-03-08", "America/New_York", allow_empty=True)
+    assert command.argv() == [
+        str(tmp_path / ".cache/spark/venv/bin/spark-submit"),
+        "--master", "yarn",
+        str(tmp_path / "spark/submit.py"),
+        "daily", "--date", "2026-03-08", "--tz", "America/New_York", "--allow-empty",
+    ]
+    assert command.env["SHOPLENS_ROOT"] == str(tmp_path)
+    assert failure_message(["spark: no raw files for 2026-03-08 (UTC) under /lake"], 3) == (
+        "batch exited with status 3 (no raw input for the day): no raw files for 2026-03-08 (UTC) under /lake"
+    )
 
 
 def test_postgres_url_without_password_or_port():

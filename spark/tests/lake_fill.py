@@ -54,10 +54,11 @@ def _hour_of(line: str):
     return topic, when.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
 
 
-def land(lines_file: Path, lake: Path) -> list[str]:
-    """One gzip file per (topic, UTC hour); returns the keys written."""
+def land(lines_file: Path, lake: Path, first_hour: datetime | None = None) -> list[str]:
+    """One gzip file per (topic, UTC hour); returns the keys written. Invalid lines before
+    any valid one land in `first_hour` (pageviews), so every line is in the lake."""
     files: dict = defaultdict(list)
-    previous = None
+    previous = ("pageviews", first_hour) if first_hour else None
     for line in lines_file.read_bytes().split(b"\n"):
         if not line:
             continue

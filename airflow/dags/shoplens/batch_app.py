@@ -13,7 +13,7 @@ import logging
 import subprocess
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -43,9 +43,14 @@ class BatchCommand:
     main_js: Path
     cwd: Path
     args: Sequence[str]
+    #: Options of the launcher before the entry point (spark-submit's --master).
+    launcher_args: Sequence[str] = ()
+    #: Extra environment of the app.
+    env: Mapping[str, str] = field(default_factory=dict)
+    engine: str = "batch"
 
     def argv(self) -> list[str]:
-        return [self.node, str(self.main_js), *self.args]
+        return [self.node, *self.launcher_args, str(self.main_js), *self.args]
 
 
 def batch_command(node: str, home: Path, day: str, tz: str, allow_empty: bool = False) -> BatchCommand:
@@ -55,9 +60,31 @@ def batch_command(node: str, home: Path, day: str, tz: str, allow_empty: bool = 
     return BatchCommand(node=node, main_js=home / "dist" / "apps" / "batch" / "main.js", cwd=home, args=args)
 
 
+def spark_command(
+    spark_submit: str | None, master: str, home: Path, day: str, tz: str, allow_empty: bool = False
+) -> BatchCommand:
+    """The Spark job for one day (spark/, docs/spark.md), with the batch's arguments and exit codes."""
+    venv = home / ".cache" / "spark" / "venv" / "bin"
+    args = ["daily", "--date", day, "--tz", tz]
+    if allow_empty:
+        args.append("--allow-empty")
+    env = {"SHOPLENS_ROOT": str(home), "SPARK_MASTER": master}
+    if (venv / "python").is_file():
+        env["PYSPARK_PYTHON"] = str(venv / "python")
+    return BatchCommand(
+        node=spark_submit or str(venv / "spark-submit"),
+        main_js=home / "spark" / "submit.py",
+        cwd=home,
+        args=args,
+        launcher_args=["--master", master],
+        env=env,
+        engine="spark",
+    )
+
+
 def failure_message(stderr_tail: Sequence[str], exit_code: int) -> str:
-    """The app's own `batch: …` message when it wrote one, else the last stderr line."""
-    own = [line[len("batch: ") :] for line in stderr_tail if line.startswith("batch: ")]
+    """The app's own `batch: …` (or `spark: …`) message when it wrote one, else the last stderr line."""
+    own = [line.split(": ", 1)[1] for line in stderr_tail if line.startswith(("batch: ", "spark: "))]
     detail = own[-1] if own else (stderr_tail[-1] if stderr_tail else "no output")
     meaning = EXIT_MEANINGS.get(exit_code, "killed by a signal" if exit_code < 0 else "unknown status")
     return f"batch exited with status {exit_code} ({meaning}): {detail}"
@@ -67,6 +94,13 @@ def run_batch_app(
     command: BatchCommand, env: Mapping[str, str], timeout_s: float, log: logging.Logger
 ) -> list[dict]:
     """Runs the app, copying its log to `log`; returns its per-day summaries or raises BatchAppError."""
+    if command.engine == "spark" and not Path(command.node).is_file():
+        raise BatchAppError(
+            f"spark-submit is missing: {command.node} (prepare the Spark engine with "
+            "`npm run -s stack -- install spark`, or set SHOPLENS_SPARK_SUBMIT)",
+            exit_code=2,
+            permanent=True,
+        )
     if not command.main_js.is_file():
         raise BatchAppError(
             f"the built batch app is missing: {command.main_js} (build it with "
@@ -79,7 +113,7 @@ def run_batch_app(
         proc = subprocess.Popen(
             command.argv(),
             cwd=command.cwd,
-            env=dict(env),
+            env={**env, **command.env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .airflow_compat import AirflowException, AirflowFailException, airflow_connection, airflow_variable
-from .batch_app import BatchAppError, batch_command, run_batch_app
+from .batch_app import BatchAppError, batch_command, run_batch_app, spark_command
 from .lake import Lake, open_lake
 from .quality import evaluate, gather_day_facts
 from .raw_zone import day_bounds, list_raw, partitions_ready
@@ -68,7 +68,10 @@ def poke_raw_partitions(day: str, tz: str) -> tuple[bool, str]:
 
 def run_batch_for_day(day: str, tz: str, timeout: timedelta) -> dict:
     s = runtime_settings()
-    command = batch_command(s.node, s.home, day, tz, allow_empty=s.allow_empty)
+    if s.engine == "spark":
+        command = spark_command(s.spark_submit, s.spark_master, s.home, day, tz, allow_empty=s.allow_empty)
+    else:
+        command = batch_command(s.node, s.home, day, tz, allow_empty=s.allow_empty)
     try:
         summaries = run_batch_app(command, s.child_env(os.environ, tz), timeout.total_seconds(), log)
     except BatchAppError as err:

@@ -112,6 +112,10 @@ def load_dag_settings(env: Mapping[str, str] | None = None) -> DagSettings:
     )
 
 
+#: What SHOPLENS_ENGINE may name: the TypeScript batch (default) or the Spark job (spark/).
+ENGINES = ("batch", "spark")
+
+
 @dataclass(frozen=True)
 class RuntimeSettings:
     #: Folder with dist/apps/<app>/main.js and the node_modules they load; the apps run there.
@@ -132,6 +136,12 @@ class RuntimeSettings:
     allow_empty: bool = False
     #: Freshness of rt_kpi_minute above which the streamer is reported unhealthy.
     streamer_max_staleness_seconds: int = 300
+    #: The engine computing a day: the TypeScript batch (`batch`) or the Spark job (`spark`).
+    engine: str = "batch"
+    #: spark-submit's --master for the Spark engine.
+    spark_master: str = "local[*]"
+    #: The spark-submit executable (default: the Spark engine's virtualenv under SHOPLENS_HOME).
+    spark_submit: str | None = None
 
     def app_path(self, app: str) -> Path:
         return self.home / "dist" / "apps" / app / "main.js"
@@ -217,6 +227,9 @@ def load_runtime_settings(
     s3_endpoint = app_env.pop("S3_ENDPOINT", None) or get("S3_ENDPOINT")
 
     home = Path(get("SHOPLENS_HOME", str(DEFAULT_HOME)) or DEFAULT_HOME)
+    engine = (get("SHOPLENS_ENGINE", "batch") or "batch").lower()
+    if engine not in ENGINES:
+        raise SettingsError(f"SHOPLENS_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
     return RuntimeSettings(
         home=home,
         node=get("SHOPLENS_NODE", "node") or "node",
@@ -231,6 +244,9 @@ def load_runtime_settings(
         late_data_days=_int(get("SHOPLENS_LATE_DATA_DAYS", "7") or "", "SHOPLENS_LATE_DATA_DAYS", 1, 366),
         settle_minutes=_int(get("SHOPLENS_SETTLE_MINUTES", "60") or "", "SHOPLENS_SETTLE_MINUTES", 0, 7 * 24 * 60),
         allow_empty=(get("SHOPLENS_ALLOW_EMPTY", "false") or "").lower() in ("1", "true", "yes"),
+        engine=engine,
+        spark_master=get("SPARK_MASTER", "local[*]") or "local[*]",
+        spark_submit=get("SHOPLENS_SPARK_SUBMIT"),
         streamer_max_staleness_seconds=_int(
             get("SHOPLENS_STREAMER_MAX_STALENESS_SECONDS", "300") or "",
             "SHOPLENS_STREAMER_MAX_STALENESS_SECONDS",

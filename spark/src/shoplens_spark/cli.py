@@ -144,6 +144,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(HELP + "\n")
         return 0
     logging.basicConfig(stream=sys.stderr, level=config["log_level"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("py4j").setLevel(max(config["log_level"], logging.WARNING))
     log = logging.getLogger("shoplens_spark")
     conn = spark = None
     try:
@@ -158,10 +159,17 @@ def main(argv: list[str]) -> int:
 
             conn = warehouse.connect(config["database_url"])
             warehouse.check_schema(conn)
-        spark = spark_session(lake)
+        def session():
+            # Started on the first day with input: a usage or no-input failure starts no JVM.
+            nonlocal spark
+            if spark is None:
+                spark = spark_session(lake)
+            return spark
+
         for day in config["days"]:
-            report = run_day(spark, lake, conn, contract, DayOptions(day, config["tz"], config["lateness_hours"], config["allow_empty"]))
-            sys.stdout.write(json.dumps(report) + "\n")
+            report = run_day(session, lake, conn, contract, DayOptions(day, config["tz"], config["lateness_hours"], config["allow_empty"]))
+            summary = {k: v for k, v in report.items() if k not in ("kpis", "reasons")}
+            sys.stdout.write(json.dumps(summary) + "\n")
             sys.stdout.flush()
         return 0
     except JobError as error:

@@ -73,7 +73,8 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
         log.info("reading raw partitions: files=%d ownFiles=%d", len(files), len(own))
         if files:
             try:
-                result = compute_day(read_parsed(spark, [lake.spark_uri(f.key) for f in files], contract, plan), plan)
+                session = spark() if callable(spark) else spark
+                result = compute_day(read_parsed(session, [lake.spark_uri(f.key) for f in files], contract, plan), plan)
             except SumOverflow as cause:
                 raise JobError("rejected", str(cause)) from cause
             except (Py4JError, PySparkException) as cause:
@@ -148,7 +149,7 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
             warehouse.record_run(conn, run)
         report["seconds"] = round(time.time() - started, 3)
         log.info("day done: %s", report)
-        return report
+        return {**report, "kpis": result.kpis, "reasons": result.reasons}
     except BaseException as error:
         if conn is not None:
             failed = {
