@@ -1,9 +1,15 @@
 /**
- * Ingestion throughput: events/s from a pre-filled topic into the lake (local directory
- * and the stack's S3 server) by the built ingestor (dist/apps/ingestor/main.js), next to
- * Kafka's own ConsumerPerformance reading the same topic in the same run. Goal: at least
- * 0.5× ConsumerPerformance. Also the ingestor's peak RSS. Needs the stack running
- * (`npm run stack -- up`) and the app built (the target builds it).
+ * Ingestion throughput: events/s from a pre-filled topic into the lake by the bundled
+ * ingestor (dist/apps/ingestor/main.js, its default settings) as one member and as two
+ * members of one consumer group (one per core), next to Kafka's own ConsumerPerformance
+ * reading the same topic in the same run. Goal: two members at least 0.5× the reference,
+ * each under 400 MB peak RSS. Needs the stack running (`npm run stack -- up`); the target
+ * builds the app.
+ *
+ * A run is timed from the first member's partition assignment until the group's committed
+ * offsets reach the end of every partition: every record is then durably in the lake (the
+ * ingestor commits only what it has written). For two members it also prints the rate once
+ * the group has settled: after the last assignment, from the offsets committed then.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +18,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Simulation } from '@shoplens/simulator';
 
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
-const PARTITIONS = 3;
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
+// Divisible by one, two and three members, so each member gets the same share.
+const PARTITIONS = 6;
 const root = join(import.meta.dirname, '..', '..', '..');
 const stackCli = [
   join(root, 'node_modules/tsx/dist/cli.mjs'),
@@ -29,15 +36,13 @@ const kafka = new Kafka({
   brokers: brokers.split(','),
   logLevel: logLevel.ERROR,
 });
+const admin = kafka.admin();
 
 async function prefill(): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
     topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
   });
-  await admin.disconnect();
   // A simulated day of shop traffic (time-ordered, with its faults), ending two days ago.
   const sim = new Simulation({
     seed: 7,
@@ -45,18 +50,24 @@ async function prefill(): Promise<number> {
     startMs: Date.now() - 3 * 86_400_000,
     days: 1,
   });
-  const lines: string[] = [];
-  for (let r = sim.next(); r !== undefined; r = sim.next()) lines.push(r.value);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   let bytes = 0;
-  for (let at = 0; at < lines.length; at += 5_000) {
-    const messages = lines.slice(at, at + 5_000).map((value, i) => {
-      bytes += value.length;
-      return { key: String((at + i) % 997), value };
-    });
-    await producer.send({ topic, acks: 1, messages });
+  let messages: { key: string; value: string }[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  for (let r = sim.next(), i = 0; r !== undefined; r = sim.next(), i++) {
+    bytes += r.value.length;
+    messages.push({ key: String(i % 997), value: r.value });
+    if (messages.length === 5_000) {
+      const sent = producer.send({ topic, acks: 1, messages });
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent));
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+      messages = [];
+    }
   }
+  if (messages.length > 0) await producer.send({ topic, acks: 1, messages });
+  await Promise.all(inFlight);
   await producer.disconnect();
   return bytes;
 }
@@ -75,7 +86,7 @@ function consumerPerformance(): { seconds: number; perSecond: number } {
       '--messages',
       String(EVENTS),
       '--group',
-      `${topic}-perf`,
+      `${topic}-perf-${Math.random().toString(36).slice(2)}`,
       '--timeout',
       '60000',
     ],
@@ -93,89 +104,149 @@ function consumerPerformance(): { seconds: number; perSecond: number } {
   return { seconds: fetchMs / 1000, perSecond: messages / (fetchMs / 1000) };
 }
 
-interface IngestResult {
+interface Member {
+  readonly exited: Promise<void>;
+  readonly logs: () => Record<string, number | string>[];
+}
+
+function startMember(lakeUrl: string, groupId: string): Member {
+  const child = spawn(process.execPath, [join(root, 'dist/apps/ingestor/main.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...env,
+      LAKE_URL: lakeUrl,
+      INGESTOR_TOPICS: topic,
+      INGESTOR_GROUP_ID: groupId,
+      INGESTOR_EXIT_WHEN_IDLE_MS: '1000',
+      INGESTOR_STATS_INTERVAL_MS: '60000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const logs = () =>
+    output
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, number | string>);
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `ingestor exited with ${code}: ${output.trim().split('\n').slice(-3).join('\n')}`,
+            ),
+          ),
+    );
+  });
+  return { exited, logs };
+}
+
+interface GroupResult {
+  readonly members: number;
   readonly seconds: number;
   readonly perSecond: number;
-  readonly maxRssMiB: number;
+  /** After the last assignment (two or more members). */
+  readonly settledPerSecond: number | undefined;
+  readonly maxRssMiB: readonly number[];
   readonly records: number;
 }
 
-function ingest(lakeUrl: string): Promise<IngestResult> {
-  const idleMs = 1000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/apps/ingestor/main.js')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...env,
-        LAKE_URL: lakeUrl,
-        INGESTOR_TOPICS: topic,
-        INGESTOR_GROUP_ID: `${topic}-${Math.random().toString(36).slice(2)}`,
-        INGESTOR_EXIT_WHEN_IDLE_MS: String(idleMs),
-        INGESTOR_STATS_INTERVAL_MS: '60000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0)
-        return reject(
-          new Error(
-            `ingestor exited with ${code}: ${output.trim().split('\n').slice(-3).join('\n')}`,
-          ),
-        );
-      const logs = output
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, number | string>);
-      const assigned = Number(logs.find((l) => l['msg'] === 'partitions assigned')?.['time']);
-      const stopping = Number(
-        logs.find((l) => l['msg'] === 'stopping: flushing buffers, then committing')?.['time'],
-      );
-      const exited = Number(logs.find((l) => l['msg'] === 'ingestor exited')?.['time']);
-      const final = logs.find((l) => l['msg'] === 'final stats')!;
-      // From the assignment to the end of the last write, less the idle wait before stopping.
-      const seconds = (exited - assigned - idleMs) / 1000;
-      void stopping;
-      resolve({
-        seconds,
-        perSecond: Number(final['totalRecords']) / seconds,
-        maxRssMiB: Number(final['maxRssBytes']) / 1024 / 1024,
-        records: Number(final['totalRecords']),
-      });
-    });
-  });
+async function committedSum(groupId: string): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
-const bytes = await prefill();
-console.log(
-  `\nIngestion: ${EVENTS.toLocaleString('en-US')} events (${(bytes / 1024 / 1024).toFixed(0)} MiB of JSON) in ${PARTITIONS} partitions of ${topic}`,
-);
-const perf = consumerPerformance();
-const dir = mkdtempSync(join(tmpdir(), 'bench-lake-'));
-const local = await ingest(dir);
-const s3 = await ingest(`${env['LAKE_URL']}/bench/${topic}`);
-rmSync(dir, { recursive: true, force: true });
-const rows: [string, number, number, string][] = [
-  ['kafka ConsumerPerformance (reference)', perf.perSecond, perf.seconds, ''],
-  [
-    'ingestor → local lake',
-    local.perSecond,
-    local.seconds,
-    `peak RSS ${local.maxRssMiB.toFixed(0)} MiB`,
-  ],
-  ['ingestor → S3 (moto)', s3.perSecond, s3.seconds, `peak RSS ${s3.maxRssMiB.toFixed(0)} MiB`],
-];
-for (const [name, rate, seconds, extra] of rows) {
-  console.log(
-    `  ${name.padEnd(38)} ${Math.round(rate).toLocaleString('en-US').padStart(10)}/s  ${seconds.toFixed(1).padStart(6)} s  ${(rate / perf.perSecond).toFixed(2)}x ref  ${extra}`,
+async function ingest(lakeUrl: string, members: number): Promise<GroupResult> {
+  const groupId = `${topic}-${members}-${Math.random().toString(36).slice(2)}`;
+  const started = Array.from({ length: members }, () => startMember(lakeUrl, groupId));
+  // Poll the group's commits: the run ends when every record is committed, so in the lake.
+  const samples: [number, number][] = [];
+  let done = false;
+  const all = Promise.all(started.map((m) => m.exited)).finally(() => (done = true));
+  while (!done) {
+    const committed = await committedSum(groupId);
+    samples.push([Date.now(), committed]);
+    if (committed >= EVENTS) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await all;
+  const logs = started.map((m) => m.logs());
+  const assignedAt = logs.map((l) =>
+    l.filter((e) => e['msg'] === 'partitions assigned').map((e) => Number(e['time'])),
   );
+  const first = Math.min(...assignedAt.map((t) => t[0]!));
+  // The last assignment before the first member left, i.e. the group as it settled.
+  const leftAt = Math.min(
+    ...logs.map((l) =>
+      Number(
+        l.find((e) => e['msg'] === 'stopping: flushing buffers, then committing')?.['time'] ??
+          Infinity,
+      ),
+    ),
+  );
+  const settledAt = Math.max(...assignedAt.flat().filter((t) => t < leftAt));
+  const end = samples.find(([, c]) => c >= EVENTS)?.[0] ?? Date.now();
+  const atSettle = samples.find(([t]) => t >= settledAt)?.[1] ?? 0;
+  const finals = logs.map((l) => l.find((e) => e['msg'] === 'final stats')!);
+  const records = finals.reduce((s, f) => s + Number(f['totalRecords']), 0);
+  const seconds = (end - first) / 1000;
+  return {
+    members,
+    seconds,
+    perSecond: EVENTS / seconds,
+    settledPerSecond:
+      members > 1 && end > settledAt ? (EVENTS - atSettle) / ((end - settledAt) / 1000) : undefined,
+    maxRssMiB: finals.map((f) => Number(f['maxRssBytes']) / 1024 / 1024),
+    records,
+  };
 }
-if (local.records !== EVENTS || s3.records !== EVENTS)
-  console.log(`  note: ingested ${local.records} / ${s3.records} of ${EVENTS}`);
-const admin = kafka.admin();
+
 await admin.connect();
-await admin.deleteTopics({ topics: [topic] });
-await admin.disconnect();
+try {
+  const bytes = await prefill();
+  console.log(
+    `\nIngestion: ${EVENTS.toLocaleString('en-US')} events (${(bytes / 1024 / 1024).toFixed(0)} MiB of JSON) in ${PARTITIONS} partitions of ${topic}, node ${process.version}`,
+  );
+  const perf = consumerPerformance();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-lake-'));
+  const results: [string, GroupResult][] = [];
+  try {
+    results.push(['1 member → local lake', await ingest(join(dir, '1'), 1)]);
+    results.push(['2 members → local lake', await ingest(join(dir, '2'), 2)]);
+    results.push(['2 members → S3 (moto)', await ingest(`${env['LAKE_URL']}/bench/${topic}`, 2)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const line = (name: string, rate: number, seconds: number, extra: string) =>
+    console.log(
+      `  ${name.padEnd(40)} ${Math.round(rate).toLocaleString('en-US').padStart(10)}/s  ${seconds.toFixed(1).padStart(6)} s  ${(rate / perf.perSecond).toFixed(2)}x ref  ${extra}`,
+    );
+  line('kafka ConsumerPerformance (reference)', perf.perSecond, perf.seconds, '');
+  for (const [name, r] of results) {
+    line(
+      name,
+      r.perSecond,
+      r.seconds,
+      `peak RSS ${r.maxRssMiB.map((m) => `${m.toFixed(0)}`).join(' + ')} MiB`,
+    );
+    if (r.settledPerSecond !== undefined)
+      console.log(
+        `  ${'  … once the group settled'.padEnd(40)} ${Math.round(r.settledPerSecond).toLocaleString('en-US').padStart(10)}/s  ${''.padStart(8)}  ${(r.settledPerSecond / perf.perSecond).toFixed(2)}x ref`,
+      );
+    if (r.records < EVENTS) console.log(`  note: ${name} read ${r.records} of ${EVENTS}`);
+  }
+  const two = results[1]![1];
+  const rssOk = results.every(([, r]) => r.maxRssMiB.every((m) => m * 1024 * 1024 <= 400e6));
+  console.log(
+    `\ngoal: 2 members >= 0.5x ConsumerPerformance: ${two.perSecond >= 0.5 * perf.perSecond ? 'met' : 'not met'}` +
+      `; peak RSS <= 400 MB per member: ${rssOk ? 'met' : 'not met'}`,
+  );
+} finally {
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+}

@@ -190,10 +190,16 @@ export class Ingestor {
       buffers = new PartitionBuffers(topic, partition, this.options.limits);
       this.buffers.set(key, buffers);
     }
+    // Offsets are resolved once per batch and wherever it stops early, not per record:
+    // kafkajs's resolveOffset is a Long parse and a map update each time.
+    let resolved: string | undefined;
+    const resolve = () => {
+      if (resolved !== undefined) resolveOffset(resolved);
+    };
+    let nowMs = this.now();
     for (const message of batch.messages) {
-      if (this.stopping || !isRunning() || isStale()) return;
+      if (this.stopping || !isRunning() || isStale()) return resolve();
       const offset = Number(message.offset);
-      const nowMs = this.now();
       const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
       const routed = this.route(message.value, message.headers, arrivalMs, key, message.offset);
       const record: Uint8Array | QuarantineRecord =
@@ -210,20 +216,24 @@ export class Ingestor {
               value: message.value ?? new Uint8Array(0),
             };
       const result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
+      resolved = message.offset;
       if (result.accepted) {
         this.stats.countRecord(
           routed.zone,
           routed.zone === 'quarantine' ? routed.reason : undefined,
         );
         for (const file of result.sealed) this.startWrite(buffers, file);
-        if (this.writes.size >= this.options.maxConcurrentWrites)
+        if (this.writes.size >= this.options.maxConcurrentWrites) {
+          resolve();
           await this.waitForWrites(heartbeat);
+          nowMs = this.now();
+        }
       } else {
         this.stats.redelivered++;
       }
-      resolveOffset(message.offset);
-      this.lastRecordAt = nowMs;
     }
+    resolve();
+    if (resolved !== undefined) this.lastRecordAt = this.now();
     this.stats.lagByPartition.set(key, Number(batch.offsetLag()));
     this.boundMemory();
     await this.waitForWrites(heartbeat);

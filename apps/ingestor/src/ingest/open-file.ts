@@ -1,4 +1,5 @@
 import type { QuarantineRecord } from '@shoplens/storage';
+import { LineChunks } from './line-chunks.js';
 
 export type Zone = 'raw' | 'quarantine';
 
@@ -15,7 +16,8 @@ export interface OpenFile {
   /** Offset of the first record: it names the object. */
   readonly startOffset: number;
   readonly createdAtMs: number;
-  readonly lines: Uint8Array[];
+  /** Raw zone: the valid records' lines. */
+  readonly lines: LineChunks;
   readonly quarantined: QuarantineRecord[];
   bytes: number;
   records: number;
@@ -37,7 +39,7 @@ export function newOpenFile(
     bucketMs,
     startOffset: offset,
     createdAtMs: nowMs,
-    lines: [],
+    lines: new LineChunks(),
     quarantined: [],
     bytes: 0,
     records: 0,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { PartitionBuffers } from './partition-buffers.js';
 import type { OpenFile } from './open-file.js';
+import { chunkLines } from './line-chunks.js';
 
 const HOUR = 3_600_000;
 const limits = {
@@ -99,7 +100,7 @@ describe('PartitionBuffers', () => {
             if (step.act === 'write' && writing.length > 0) {
               const [file] = writing.splice(pick++ % writing.length, 1);
               b.written(file!);
-              for (const l of file!.lines) durable.add(Number(l.toString()));
+              for (const l of chunkLines(file!.lines.seal())) durable.add(Number(l.toString()));
               for (let o = file!.startOffset; o <= file!.lastOffset; o++)
                 if (file!.quarantined.some((q) => q.offset === String(o))) durable.add(o);
             }

@@ -64,7 +64,7 @@ export class PartitionBuffers {
       this.open.set(id, file);
     }
     if (record instanceof Uint8Array) {
-      file.lines.push(record);
+      file.lines.append(record);
       file.bytes += record.byteLength + 1;
     } else {
       file.quarantined.push(record);

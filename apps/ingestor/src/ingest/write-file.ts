@@ -14,6 +14,7 @@ export async function writeFile(
     startOffset: String(file.startOffset),
   };
   if (file.zone === 'raw')
-    return writeRawFile(store, { ...id, hourMs: file.bucketMs }, file.lines, gzipLevel);
+    // Each chunk is whole lines joined by `\n`; writeRawFile ends each with one.
+    return writeRawFile(store, { ...id, hourMs: file.bucketMs }, file.lines.seal(), gzipLevel);
   return writeQuarantineFile(store, { ...id, arrivalMs: file.bucketMs }, file.quarantined);
 }

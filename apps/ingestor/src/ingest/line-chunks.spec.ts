@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { CHUNK_BYTES, chunkLines, LineChunks } from './line-chunks.js';
+
+describe('LineChunks', () => {
+  it('gives back every line, in order, whatever their sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 1, max: 300 }),
+            fc.integer({ min: CHUNK_BYTES - 300, max: CHUNK_BYTES + 10 }),
+          ),
+          { maxLength: 30 },
+        ),
+        (sizes) => {
+          const lines = sizes.map((n, i) => Buffer.alloc(n, 0x61 + (i % 26)));
+          const chunks = new LineChunks();
+          for (const l of lines) chunks.append(l);
+          const sealed = chunks.seal();
+          // Strings, not Buffers: jest compares Buffers byte by byte, far too slowly.
+          expect(chunkLines(sealed).map(String)).toEqual(lines.map(String));
+          // Joined as writeRawFile joins them, one line per record.
+          const file = Buffer.concat(sealed.flatMap((c) => [c, Buffer.from('\n')]));
+          expect(file.equals(Buffer.from(lines.map((l) => `${l.toString()}\n`).join('')))).toBe(
+            true,
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('copies the bytes, so the source buffer may be reused', () => {
+    const source = Buffer.from('{"a":1}');
+    const chunks = new LineChunks();
+    chunks.append(source);
+    source.fill(0x20);
+    expect(chunkLines(chunks.seal()).map(String)).toEqual(['{"a":1}']);
+  });
+
+  it('holds nothing when no line came', () => {
+    expect(new LineChunks().seal()).toEqual([]);
+  });
+});
