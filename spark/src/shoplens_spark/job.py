@@ -14,7 +14,7 @@ from .contract import Contract
 from .errors import JobError
 from .lake import HOUR_MS, Lake, list_raw_files, replace_day_objects
 from .tables import KPI_TABLES, encode_parquet
-from .zones import plan_day
+from .zones import canonical_time_zone, plan_day
 
 log = logging.getLogger("shoplens_spark")
 
@@ -61,7 +61,10 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
 
     started = time.time()
     run_id = str(uuid.uuid4())
-    plan = plan_day(options.day, options.tz)
+    tz = canonical_time_zone(options.tz)
+    if tz is None:
+        raise JobError("bad_arguments", f"not an IANA time zone: {options.tz!r}")
+    plan = plan_day(options.day, tz)
     day, tz = plan.day, plan.tz
     run: dict | None = None
     try:
