@@ -50,7 +50,7 @@ Where:
                            key = user_id, record timestamp = emission time
   --topic-prefix P         prepend P to every topic name (default none)
   --compression C          lz4 (default), zstd, snappy, gzip or none
-  --batch-size N           records per produce request (default 20000)
+  --batch-size N           records per produce request (default 5000)
   --truth FILE             write the ground truth (JSON) to FILE
 Shop:
   --users N                shopper population (default events/40)
@@ -183,7 +183,7 @@ export function loadConfig(
     truthPath: undefined,
     topicPrefix: '',
     compression: 'lz4',
-    batchSize: 20_000,
+    batchSize: 5_000,
     progress,
     logLevel,
   } as const;
@@ -223,7 +223,7 @@ export function loadConfig(
   const compression = values.compression ?? 'lz4';
   if (!isKafkaCompression(compression))
     throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}`);
-  const batchSize = number('batch-size', values['batch-size'], true) ?? 20_000;
+  const batchSize = number('batch-size', values['batch-size'], true) ?? 5_000;
   if (batchSize < 1) throw bad('--batch-size must be at least 1');
 
   const faults: { -readonly [K in keyof FaultRates]?: number } = {};

@@ -17,7 +17,11 @@ export interface KafkaSinkOptions {
   /** Prepended to every topic name (tests use it for topics of their own). */
   readonly topicPrefix: string;
   readonly compression: KafkaCompression;
-  /** Records per produce call. */
+  /**
+   * Records per produce call. kafkajs groups a call's records by partition by copying the
+   * partition's array for each record (quadratic), so past a few thousand records a call
+   * costs more per record than the round trip it saves: 5,000 by default.
+   */
   readonly batchSize: number;
   /** A produce call taking longer than this fails the run. */
   readonly sendTimeoutMs: number;
