@@ -47,7 +47,7 @@ export const CONFIG_HELP = `Environment:
   INGESTOR_MAX_OPEN_FILES          open files per partition (event-time hours), default 8
   INGESTOR_MAX_BUFFERED_BYTES      all open files together, default 268435456
   INGESTOR_MAX_CONCURRENT_WRITES   default 4
-  INGESTOR_GZIP_LEVEL              1-9, default 3
+  INGESTOR_GZIP_LEVEL              1-9, default 1 (the fastest; files about 8 % larger than at 3)
   INGESTOR_FROM_BEGINNING          a new group starts at the earliest offset (true) or the latest, default true
   INGESTOR_STATS_INTERVAL_MS       stats log line period, default 10000
   INGESTOR_SHUTDOWN_TIMEOUT_MS     time to write buffers on SIGTERM, default 30000
@@ -83,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     maxOpenFilesPerPartition: envInteger(env, 'INGESTOR_MAX_OPEN_FILES', 8, 1, 1000),
     maxBufferedBytes: envInteger(env, 'INGESTOR_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, 1),
     maxConcurrentWrites: envInteger(env, 'INGESTOR_MAX_CONCURRENT_WRITES', 4, 1, 64),
-    gzipLevel: envInteger(env, 'INGESTOR_GZIP_LEVEL', 3, 1, 9),
+    gzipLevel: envInteger(env, 'INGESTOR_GZIP_LEVEL', 1, 1, 9),
     fromBeginning: fromBeginning === 'true',
     statsIntervalMs: envInteger(env, 'INGESTOR_STATS_INTERVAL_MS', 10_000, 100),
     shutdownTimeoutMs: envInteger(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', 30_000, 100),
