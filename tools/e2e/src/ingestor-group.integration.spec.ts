@@ -177,9 +177,12 @@ describe('three bundled ingestors in one consumer group', () => {
   });
 
   it('shared the partitions among its members', () => {
+    const owned = (l: Record<string, unknown>) =>
+      Object.values((l['assignment'] ?? {}) as Record<string, number[]>).flat().length;
     for (const m of members) {
       const assigned = m.logs().filter((l) => l['msg'] === 'partitions assigned');
-      expect(assigned.length).toBeGreaterThan(0);
+      // Every member, the late one too, owned partitions at some point: two, then three at once.
+      expect(Math.max(0, ...assigned.map(owned))).toBeGreaterThan(0);
     }
   });
 
