@@ -8,6 +8,7 @@ import logging
 import os
 import time
 import uuid
+from pathlib import Path
 from dataclasses import dataclass
 
 from .contract import Contract
@@ -187,6 +188,12 @@ def spark_session(lake: Lake, app_name: str = "shoplens-daily"):
 
     # Local workers run this interpreter (its virtualenv has the job's packages).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # Local workers import this package from where the driver found it (a cluster gets it
+    # with --py-files).
+    here = str(Path(__file__).resolve().parents[1])
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if here not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
     conf = SparkConf()
     if not conf.contains("spark.master"):
         conf.setMaster(os.environ.get("SPARK_MASTER") or "local[*]")
