@@ -23,7 +23,7 @@ describe('sharesByPartition', () => {
     file('orders', 2, 0, 250),
   ];
 
-  it('keeps every file of one topic partition in one share', () => {
+  it('keeps every file of one topic partition and hour in one share', () => {
     for (const n of [1, 2, 3, 4, 8]) {
       const shares = sharesByPartition(files, n);
       expect(shares.flat()).toHaveLength(files.length);
@@ -43,6 +43,15 @@ describe('sharesByPartition', () => {
   it('balances the shares by bytes, the largest partitions first', () => {
     const bytes = sharesByPartition(files, 2).map((s) => s.reduce((n, f) => n + f.size, 0));
     expect(bytes).toEqual([1700, 1900]);
+  });
+
+  it('splits one busy partition by hour', () => {
+    const hours = [9, 10, 11, 12].map((h) => ({
+      ...file('pageviews', 0, h, 1000),
+      hourStartMs: Date.parse(`2026-03-08T${h}:00:00Z`),
+    }));
+    const shares = sharesByPartition([...hours, file('cart', 0, 0, 100)], 2);
+    expect(shares.map((s) => s.reduce((n, f) => n + f.size, 0))).toEqual([2100, 2000]);
   });
 
   it('is deterministic whatever the listing order', () => {

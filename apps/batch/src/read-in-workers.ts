@@ -33,13 +33,15 @@ export interface WorkersOutcome extends ShareResult {
 
 /**
  * Splits files into at most `n` shares of about equal bytes. All files of one topic
- * partition go to the same share: records are keyed by user_id, so a redelivered event
- * lands in its original's partition and the shares rarely hold the same event.
+ * partition and UTC hour go to the same share: records are keyed by user_id and raw
+ * files are by event-time hour, so a redelivered event lands in its original's partition
+ * and hour, and the shares rarely hold the same event. (By partition alone, a lake with
+ * few partitions per topic splits by topic, and the busiest topic sets the pace.)
  */
 export function sharesByPartition(files: readonly RawFile[], n: number): RawFile[][] {
   const groups = new Map<string, { key: string; files: RawFile[]; size: number }>();
   for (const f of files) {
-    const key = `${f.topic}\u0000${f.partition}`;
+    const key = `${f.topic}\u0000${f.partition}\u0000${f.hourStartMs}`;
     let g = groups.get(key);
     if (g === undefined) {
       g = { key, files: [], size: 0 };

@@ -73,7 +73,7 @@ function ensureSpark(): void {
 }
 
 const fmt = (s: Side, lines: number, ref: Side) =>
-  `${(s.ms / 1000).toFixed(1).padStart(6)} s ${formatRate((lines / s.ms) * 1000).padStart(8)}/s ${s.maxRssMb.toFixed(0).padStart(5)} MB ${(ref.ms / s.ms).toFixed(2).padStart(5)}x`;
+  `${(s.ms / 1000).toFixed(1).padStart(6)} s ${formatRate((lines / s.ms) * 1000).padStart(10)} ${s.maxRssMb.toFixed(0).padStart(5)} MB ${(ref.ms / s.ms).toFixed(2).padStart(5)}x`;
 
 if (withSpark) ensureSpark();
 console.log(
