@@ -241,10 +241,13 @@ try {
     if (r.records < EVENTS) console.log(`  note: ${name} read ${r.records} of ${EVENTS}`);
   }
   const two = results[1]![1];
-  const rssOk = results.every(([, r]) => r.maxRssMiB.every((m) => m * 1024 * 1024 <= 400e6));
+  // One member per core: the two-member runs are the ones held to the goals.
+  const rssOk = results
+    .filter(([, r]) => r.members === 2)
+    .every(([, r]) => r.maxRssMiB.every((m) => m * 1024 * 1024 <= 400e6));
   console.log(
     `\ngoal: 2 members >= 0.5x ConsumerPerformance: ${two.perSecond >= 0.5 * perf.perSecond ? 'met' : 'not met'}` +
-      `; peak RSS <= 400 MB per member: ${rssOk ? 'met' : 'not met'}`,
+      `; peak RSS <= 400 MB per member of 2: ${rssOk ? 'met' : 'not met'}`,
   );
 } finally {
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
