@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every app (the command picks the app: node dist/apps/<app>/main.js),
 # and an Airflow image that carries Node.js and the same build for its DAGs' tasks.
-ARG NODE_VERSION=20
+# Node.js 24, the current LTS, for every stage (engines: >=20.11 <25; CI also runs 20).
+ARG NODE_VERSION=24
 ARG AIRFLOW_VERSION=3.3.2
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
