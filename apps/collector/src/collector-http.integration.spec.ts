@@ -9,7 +9,6 @@ import {
   runApp,
   serviceEnv,
   startCollector,
-  waitFor,
   type AppRun,
 } from './testing/bundled-apps.spec-helper.js';
 
