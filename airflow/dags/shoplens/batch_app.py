@@ -68,7 +68,8 @@ def spark_command(
     args = ["daily", "--date", day, "--tz", tz]
     if allow_empty:
         args.append("--allow-empty")
-    env = {"SHOPLENS_ROOT": str(home), "SPARK_MASTER": master}
+    # spark-submit starts the JVM before the job runs: its Python workers find the package here.
+    env = {"SHOPLENS_ROOT": str(home), "SPARK_MASTER": master, "PYTHONPATH": str(home / "spark" / "src")}
     if (venv / "python").is_file():
         env["PYSPARK_PYTHON"] = str(venv / "python")
     return BatchCommand(
