@@ -15,8 +15,12 @@ SIGTERM/SIGINT: write the open windows, then exit.
 
 ${CONFIG_HELP}
 
+Several members of one group (STREAMER_GROUP_ID) share the partitions and add up exactly,
+as long as every topic has the same partition count; otherwise a second member refuses.
+
 Exit codes: 0 stopped cleanly, 1 failed (or could not write on shutdown),
-2 bad configuration or usage. See docs/streaming.md.`;
+2 bad configuration or usage, or refused to join a group it cannot share exactly.
+See docs/streaming.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const cli = readCommandLine('streamer', argv, HELP, () => loadConfig(process.env));
@@ -64,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const outcome = await streamer.done;
   await db.destroy();
   logger.info({ outcome }, 'streamer exited');
-  return outcome === 'stopped' ? 0 : 1;
+  return outcome === 'stopped' ? 0 : outcome === 'refused' ? 2 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -6,14 +6,19 @@ import type { Database } from '@shoplens/storage';
 import { MinuteWindows, ZoneCalendar, arrivalTime, minuteOf } from '@shoplens/transforms';
 import { partitionOffsets } from './partition-offsets.js';
 import type { PartitionState } from './partition-state.js';
+import type { PartitionOffsets } from './partition-offsets.js';
 import { partitionState } from './partition-state.js';
 import { PendingChanges } from './pending-changes.js';
 import { ReplayPoints } from './replay-points.js';
 import { StreamStats } from './stream-stats.js';
 import { watermark } from './watermark.js';
-import type { CounterDeltas, StreamCheckpoint } from './window-store.js';
-import { loadCheckpoint, partitionKey, writeFlush } from './window-store.js';
+import type { CounterDeltas, PartWrite } from './window-store.js';
+import { PartsTakenError, partitionKey, takeOverPart, writeFlush } from './window-store.js';
 import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
+import type { PendingBatch } from './pending-changes.js';
+import { commonPartitionCount, partAssigner } from './part-assigner.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 
 export interface StreamerOptions {
   readonly kafka: Kafka;
@@ -32,29 +37,56 @@ export interface StreamerOptions {
   readonly now?: () => number;
 }
 
-export type StreamerOutcome = 'stopped' | 'crashed' | 'unclean';
+/** `refused`: it cannot share the group exactly (see docs/streaming.md). */
+export type StreamerOutcome = 'stopped' | 'crashed' | 'unclean' | 'refused';
+
+/**
+ * What a member holds of one part (partition n of every topic, or every partition when
+ * the topics' partition counts differ): windows, pending writes and checkpoints of its
+ * own, so that a part comes and goes with a rebalance without touching the others.
+ */
+interface Part {
+  readonly part: number;
+  readonly epoch: number;
+  readonly windows: MinuteWindows;
+  readonly pending: PendingChanges;
+  readonly replayPoints: ReplayPoints;
+  readonly partitions: Map<string, PartitionState>;
+  writtenSealedBefore: number;
+}
+
+interface AssignedPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string;
+}
 
 const MAX_BACKOFF_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One member of the streamer group. Records update event-time minute windows in memory;
- * every flush writes the changed minutes, the day roll-ups, the offsets and the counters
- * in one transaction, then commits to Kafka the offset a restart must re-read from.
+ * One member of the streamer group. Records update event-time minute windows in memory,
+ * per part; every flush writes the changed minutes of the parts it holds, the sums over
+ * all parts, the day roll-ups, the offsets and the counters in one transaction, then
+ * commits to Kafka the offset a restart must re-read from.
  */
 export class Streamer {
   private readonly consumer: Consumer;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly calendar: ZoneCalendar;
-  private windows: MinuteWindows;
-  private checkpoint: StreamCheckpoint = { sealedBeforeMs: undefined, partitions: new Map() };
-  private readonly partitions = new Map<string, PartitionState>();
-  private readonly replayPoints = new ReplayPoints();
-  private readonly pending: PendingChanges;
+  /** Who this member is in rt_part_state.owner. */
+  private readonly owner: string;
+  private readonly parts = new Map<number, Part>();
+  /** The parts Kafka assigned, with their partitions: taken when the database allows. */
+  private assigned = new Map<number, AssignedPartition[]>();
+  /** Whether partition n of every topic is one part (all topics have one partition count). */
+  private coPartitioned: boolean | undefined;
+  private brokerOffsets = new Map<string, PartitionOffsets>();
   private readonly stats = new StreamStats();
-  private writtenSealedBefore = Number.NEGATIVE_INFINITY;
   private flushFailingSinceMs: number | undefined;
+  /** Between Kafka's rebalance notice and the new assignment: nothing is sealed meanwhile. */
+  private rebalancing = false;
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
@@ -66,8 +98,7 @@ export class Streamer {
     this.now = options.now ?? Date.now;
     this.log = options.logger.child({ component: 'streamer' });
     this.calendar = new ZoneCalendar(options.reportTz);
-    this.pending = new PendingChanges(this.calendar);
-    this.windows = new MinuteWindows({ latenessMs: options.latenessMs });
+    this.owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.lastStatsAtMs = this.now();
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.consumer = options.kafka.consumer({
@@ -76,13 +107,17 @@ export class Streamer {
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 2 * 1024 * 1024,
+      partitionAssigners: [partAssigner(this.now())],
       retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
   }
 
   async start(): Promise<void> {
-    await this.resetFromCheckpoint();
     const { consumer } = this;
+    consumer.on(consumer.events.REBALANCING, () => {
+      // Nothing is fetched until the group has settled: idle partitions are not idle.
+      this.rebalancing = true;
+    });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
       void this.locked(() => this.onAssignment(assignment));
@@ -106,6 +141,7 @@ export class Streamer {
       {
         topics: this.options.topics,
         groupId: this.options.groupId,
+        owner: this.owner,
         reportTz: this.calendar.timeZone,
         latenessMs: this.options.latenessMs,
       },
@@ -128,11 +164,7 @@ export class Streamer {
     let clean = false;
     await this.locked(async () => {
       for (let attempt = 1; this.now() < deadline; attempt++) {
-        if (this.replaying()) {
-          // Nothing counted since the restart: the checkpoint already stands.
-          clean = true;
-          return;
-        }
+        // Parts still replaying counted nothing since they were taken: their checkpoint stands.
         if (await this.flush(true)) {
           clean = true;
           return;
@@ -144,7 +176,7 @@ export class Streamer {
       .disconnect()
       .catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
     this.logStats(true);
-    this.finish(clean ? outcome : 'unclean');
+    this.finish(clean || outcome === 'refused' ? outcome : 'unclean');
   }
 
   private locked<T>(body: () => Promise<T> | T): Promise<T> {
@@ -153,58 +185,188 @@ export class Streamer {
     return run;
   }
 
-  private async resetFromCheckpoint(): Promise<void> {
-    this.checkpoint = await loadCheckpoint(this.options.db, this.options.groupId);
-    this.windows = new MinuteWindows({ latenessMs: this.options.latenessMs });
-    if (this.checkpoint.sealedBeforeMs !== undefined)
-      this.windows.resumeSealedBefore(this.checkpoint.sealedBeforeMs);
-    this.writtenSealedBefore = this.windows.sealedBefore;
-    this.partitions.clear();
-    this.replayPoints.clear();
-    this.pending.clear();
+  private partOf(partition: number): number {
+    return this.coPartitioned ? partition : 0;
   }
 
   private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+    if (this.stopping) return;
     const assigned = Object.entries(assignment).flatMap(([topic, ps]) =>
       ps.map((partition) => ({ topic, partition, key: partitionKey(topic, partition) })),
     );
-    const same =
-      assigned.length === this.partitions.size && assigned.every((a) => this.partitions.has(a.key));
-    if (same) return;
-    if (this.partitions.size > 0) {
-      // Another member took partitions (or gave some): start over from what is written,
-      // as a restart would, so that every window is rebuilt from its own partitions.
-      this.log.warn({ assignment }, 'assignment changed: resuming from the checkpoint');
-      if (!this.replaying()) await this.flush(true);
-      await this.resetFromCheckpoint();
+    this.brokerOffsets = await this.readBrokerOffsets();
+    const coPartitioned = this.partitionCountsAgree();
+    if (coPartitioned !== this.coPartitioned && this.parts.size > 0) {
+      this.log.warn({ coPartitioned }, 'partition counts changed: every part is taken again');
+      for (const part of [...this.parts.values()]) await this.release(part);
     }
+    this.coPartitioned = coPartitioned;
+    if (!coPartitioned && assigned.length === 0) {
+      this.log.error(
+        { topics: this.options.topics, groupId: this.options.groupId },
+        'refusing to start: the topics do not all have the same number of partitions, so a ' +
+          "user's records are not in one partition number and the realtime figures cannot be " +
+          'split exactly between members; another member of this group holds every partition. ' +
+          'Give the topics one partition count to run several streamers (docs/streaming.md).',
+      );
+      void this.stop('refused');
+      return;
+    }
+    const next = new Map<number, AssignedPartition[]>();
+    for (const a of assigned) {
+      const n = this.partOf(a.partition);
+      const list = next.get(n) ?? [];
+      list.push(a);
+      next.set(n, list);
+    }
+    for (const part of [...this.parts.values()]) {
+      const want = next.get(part.part);
+      const same =
+        want !== undefined &&
+        want.length === part.partitions.size &&
+        want.every((a) => part.partitions.has(a.key));
+      if (!same) await this.release(part);
+    }
+    this.assigned = next;
+    this.rebalancing = false;
     const nowMs = this.now();
-    const offsets = await partitionOffsets(
-      this.options.kafka,
-      assigned.map((a) => a.topic),
-      this.log,
+    for (const part of this.parts.values()) {
+      for (const p of part.partitions.values()) {
+        // Nothing was fetched while the group rebalanced: a partition that looked idle
+        // may have records waiting, and must not be taken for idle before it is asked.
+        p.lastRecordAtMs = nowMs;
+        const o = this.brokerOffsets.get(p.key);
+        p.lag = o === undefined || p.nextOffset < 0 ? -1 : Math.max(0, o.high - p.nextOffset);
+      }
+    }
+    if (assigned.length > 0) this.consumer.resume(this.byTopic(assigned));
+    await this.takeAssigned();
+    this.log.info(
+      {
+        assignment,
+        parts: [...next.keys()].sort((a, b) => a - b),
+        coPartitioned,
+        replaying: [...this.parts.values()].some((p) => this.replaying(p)),
+      },
+      assigned.length > 0 ? 'partitions assigned' : 'no partitions assigned: standing by',
     );
-    for (const { topic, partition, key } of assigned) {
+  }
+
+  private byTopic(list: readonly AssignedPartition[]): { topic: string; partitions: number[] }[] {
+    const out = new Map<string, number[]>();
+    for (const a of list) out.set(a.topic, [...(out.get(a.topic) ?? []), a.partition]);
+    return [...out].map(([topic, partitions]) => ({ topic, partitions }));
+  }
+
+  private async readBrokerOffsets(): Promise<Map<string, PartitionOffsets>> {
+    for (let attempt = 1; ; attempt++) {
+      const offsets = await partitionOffsets(this.options.kafka, this.options.topics, this.log);
+      if (offsets.size > 0 || attempt >= 5) return offsets;
+      await sleep(500 * attempt);
+    }
+  }
+
+  /** Whether every subscribed topic has the same partition count (keeps the last answer if unknown). */
+  private partitionCountsAgree(): boolean {
+    const counts = new Map<string, number>();
+    for (const key of this.brokerOffsets.keys()) {
+      const topic = key.slice(0, key.lastIndexOf('/'));
+      counts.set(topic, (counts.get(topic) ?? 0) + 1);
+    }
+    if (counts.size < this.options.topics.length) return this.coPartitioned ?? true;
+    return commonPartitionCount([...counts.values()]) !== undefined;
+  }
+
+  /** Takes the assigned parts not held yet; one the database cannot give now is retried on the next tick. */
+  private async takeAssigned(): Promise<void> {
+    for (const [n, list] of this.assigned) {
+      if (this.parts.has(n) || this.stopping) continue;
+      try {
+        await this.takeOver(n, list);
+      } catch (err) {
+        this.flushFailingSinceMs ??= this.now();
+        this.log.warn({ err, part: n }, 'could not take the part; will retry');
+        return;
+      }
+    }
+  }
+
+  private async takeOver(n: number, list: readonly AssignedPartition[]): Promise<void> {
+    const keys = new Set(list.map((a) => a.key));
+    const checkpoint = await takeOverPart(
+      this.options.db,
+      this.options.groupId,
+      n,
+      this.owner,
+      keys,
+    );
+    const windows = new MinuteWindows({ latenessMs: this.options.latenessMs });
+    if (checkpoint.sealedBeforeMs !== undefined)
+      windows.resumeSealedBefore(checkpoint.sealedBeforeMs);
+    const nowMs = this.now();
+    const partitions = new Map<string, PartitionState>();
+    for (const { topic, partition, key } of list) {
       // Records the broker has deleted (retention) cannot be re-read: replay what is left.
-      const checkpoint = this.checkpoint.partitions.get(key);
-      this.partitions.set(
+      partitions.set(
         key,
         partitionState(
           topic,
           partition,
           key,
-          checkpoint,
-          offsets.get(key),
+          checkpoint.partitions.get(key),
+          this.brokerOffsets.get(key),
           this.options.fromBeginning,
           nowMs,
         ),
       );
     }
-    this.log.info({ assignment, replaying: this.replaying() }, 'partitions assigned');
+    const part: Part = {
+      part: n,
+      epoch: checkpoint.epoch,
+      windows,
+      pending: new PendingChanges(this.calendar),
+      replayPoints: new ReplayPoints(),
+      partitions,
+      writtenSealedBefore: windows.sealedBefore,
+    };
+    this.parts.set(n, part);
+    this.log.info(
+      { part: n, epoch: checkpoint.epoch, partitions: [...keys] },
+      'part taken: resuming from its checkpoint',
+    );
   }
 
-  private replaying(): boolean {
-    for (const p of this.partitions.values()) if (p.nextOffset < p.countFrom) return true;
+  /** Writes what a part holds if it can, then forgets it. */
+  private async release(part: Part): Promise<void> {
+    if (this.parts.get(part.part) !== part) return;
+    await this.flush(false, [part]);
+    this.parts.delete(part.part);
+    this.log.info({ part: part.part }, 'part released');
+  }
+
+  /** Another member took these parts: drop them, and stop fetching them until the next assignment. */
+  private dropTaken(parts: readonly number[]): void {
+    const paused: AssignedPartition[] = [];
+    for (const n of parts) {
+      const part = this.parts.get(n);
+      if (part === undefined) continue;
+      this.parts.delete(n);
+      this.assigned.delete(n);
+      for (const p of part.partitions.values())
+        paused.push({ topic: p.topic, partition: p.partition, key: p.key });
+    }
+    if (paused.length > 0) {
+      try {
+        this.consumer.pause(this.byTopic(paused));
+      } catch {
+        // Not running: nothing to pause.
+      }
+    }
+    this.log.warn({ parts }, 'parts taken by another member: dropped what was held of them');
+  }
+
+  private replaying(part: Part): boolean {
+    for (const p of part.partitions.values()) if (p.nextOffset < p.countFrom) return true;
     return false;
   }
 
@@ -216,10 +378,11 @@ export class Streamer {
     isStale,
   }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    const p = this.partitions.get(partitionKey(topic, partition));
-    if (p === undefined || this.stopping) return;
+    const part = this.parts.get(this.partOf(partition));
+    const p = part?.partitions.get(partitionKey(topic, partition));
+    if (part === undefined || p === undefined || this.stopping) return;
     const nowMs = this.now();
-    const w = this.windows;
+    const w = part.windows;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const offset = Number(message.offset);
@@ -241,7 +404,7 @@ export class Streamer {
       }
       if (!parsed.ok) {
         if (!replay) {
-          this.count('invalid');
+          this.count(part, 'invalid');
           this.log.debug(
             { topic, partition, offset, reason: parsed.reason },
             'invalid record skipped',
@@ -253,18 +416,18 @@ export class Streamer {
         if (replay) {
           if (minuteMs >= w.sealedBefore) w.add(event, eventTimeMs, arrivalMs);
           else w.restoreSealed(event, eventTimeMs);
-          if (minuteMs >= w.retainedFrom) this.replayPoints.track(minuteMs, p.key, offset);
+          if (minuteMs >= w.retainedFrom) part.replayPoints.track(minuteMs, p.key, offset);
         } else {
           const outcome = w.add(event, eventTimeMs, arrivalMs);
           if (outcome === 'counted') {
-            this.count('counted');
-            this.replayPoints.track(minuteMs, p.key, offset);
-            this.pending.seeUser(this.calendar.dayOf(eventTimeMs), event.user_id);
+            this.count(part, 'counted');
+            part.replayPoints.track(minuteMs, p.key, offset);
+            part.pending.seeUser(this.calendar.dayOf(eventTimeMs), event.user_id);
             this.stats.counted(eventTimeMs);
           } else if (outcome === 'duplicate') {
-            this.count('duplicates');
+            this.count(part, 'duplicates');
           } else {
-            this.count('tooLate');
+            this.count(part, 'tooLate');
           }
         }
       }
@@ -272,7 +435,8 @@ export class Streamer {
       if (arrivalMs > p.maxArrivalMs) p.maxArrivalMs = arrivalMs;
       p.lastRecordAtMs = nowMs;
     }
-    p.lag = Number(batch.offsetLag());
+    // From where reading stopped: a batch cut short by a rebalance leaves records behind.
+    p.lag = Math.max(0, Number(batch.highWatermark) - p.nextOffset);
     await heartbeat();
     // The database is away: hold consumption rather than the whole stream in memory.
     while (
@@ -286,68 +450,110 @@ export class Streamer {
     }
   }
 
-  private count(kind: keyof CounterDeltas): void {
-    this.pending.count(kind);
+  private count(part: Part, kind: keyof CounterDeltas): void {
+    part.pending.count(kind);
     this.stats.count(kind);
   }
 
   private async tick(): Promise<void> {
     if (this.stopping) return;
-    if (!this.replaying()) await this.flush(false);
+    if (this.assigned.size > this.parts.size) await this.takeAssigned();
+    await this.flush(false);
     if (this.now() - this.lastStatsAtMs >= this.options.statsIntervalMs) this.logStats(false);
   }
 
-  /** Writes what changed; returns whether everything held is now written. */
-  private async flush(final: boolean): Promise<boolean> {
-    const w = this.windows;
-    for (const minuteMs of w.takeDirty()) this.pending.setMinute(minuteMs, w.rows(minuteMs));
-    const mark = final
-      ? undefined
-      : watermark(this.partitions.values(), this.now(), this.options.idlePartitionMs);
-    if (mark !== undefined) w.seal(mark - this.options.latenessMs - this.options.graceMs);
-    this.replayPoints.forgetBefore(w.retainedFrom);
-    this.pending.forgetUsersBefore(w.retainedFrom);
+  /**
+   * Writes what changed in `only` (default: every part held and caught up); returns
+   * whether everything held is now written. Parts another member took are dropped.
+   */
+  private async flush(final: boolean, only?: readonly Part[]): Promise<boolean> {
+    const nowMs = this.now();
+    const candidates = (only ?? [...this.parts.values()]).filter((p) => !this.replaying(p));
+    // A part whose partitions are all idle seals with the member's other parts.
+    const marks = new Map<number, number | undefined>();
+    let memberMark = Number.NEGATIVE_INFINITY;
+    for (const part of candidates) {
+      const mark =
+        final || this.rebalancing
+          ? undefined
+          : watermark(part.partitions.values(), nowMs, this.options.idlePartitionMs);
+      marks.set(part.part, mark);
+      if (mark !== undefined) memberMark = Math.max(memberMark, mark);
+    }
+    const writes: { part: Part; batch: PendingBatch; write: PartWrite }[] = [];
+    for (const part of candidates) {
+      const w = part.windows;
+      for (const minuteMs of w.takeDirty()) part.pending.setMinute(minuteMs, w.rows(minuteMs));
+      let mark = marks.get(part.part);
+      if (
+        !final &&
+        !this.rebalancing &&
+        mark === undefined &&
+        Number.isFinite(memberMark) &&
+        allIdle(part.partitions.values(), nowMs, this.options.idlePartitionMs)
+      )
+        mark = memberMark;
+      if (mark !== undefined) w.seal(mark - this.options.latenessMs - this.options.graceMs);
+      part.replayPoints.forgetBefore(w.retainedFrom);
+      part.pending.forgetUsersBefore(w.retainedFrom);
+      const offsets = part.replayPoints.changed(part.partitions.values());
+      const sealedChanged = w.sealedBefore !== part.writtenSealedBefore;
+      if (part.pending.isEmpty() && offsets.length === 0 && !sealedChanged) continue;
+      const batch = part.pending.take();
+      writes.push({
+        part,
+        batch,
+        write: {
+          part: part.part,
+          epoch: part.epoch,
+          minutes: batch.minutes,
+          users: batch.users,
+          days: batch.days,
+          offsets,
+          sealedBeforeMs: w.sealedBefore,
+          deltas: batch.deltas,
+        },
+      });
+    }
+    if (writes.length === 0) return true;
 
-    const offsets = this.replayPoints.changed(this.partitions.values());
-    const sealedChanged = w.sealedBefore !== this.writtenSealedBefore;
-    if (this.pending.isEmpty() && offsets.length === 0 && !sealedChanged) return true;
-
-    const batch = this.pending.take();
     const newest = this.stats.newestCountedMs;
     const started = this.now();
     try {
       await writeFlush(this.options.db, {
         groupId: this.options.groupId,
         tz: this.calendar.timeZone,
-        minutes: batch.minutes,
-        users: batch.users,
-        days: batch.days,
-        offsets,
-        sealedBeforeMs: w.sealedBefore,
-        deltas: batch.deltas,
+        parts: writes.map((x) => x.write),
       });
     } catch (err) {
-      this.pending.restore(batch);
+      for (const x of writes) x.part.pending.restore(x.batch);
+      if (err instanceof PartsTakenError) {
+        this.dropTaken(err.parts);
+        const rest = writes.map((x) => x.part).filter((p) => this.parts.get(p.part) === p);
+        return rest.length === 0 ? true : this.flush(final, rest);
+      }
       this.flushFailingSinceMs ??= started;
-      this.log.warn({ err, minutes: batch.minutes.size }, 'writing the windows failed; will retry');
+      this.log.warn(
+        { err, minutes: writes.reduce((n, x) => n + x.batch.minutes.size, 0) },
+        'writing the windows failed; will retry',
+      );
       return false;
     }
-    this.pending.settle(batch);
-    this.replayPoints.markWritten(offsets);
-    this.writtenSealedBefore = w.sealedBefore;
+    const committed: { topic: string; partition: number; offset: string }[] = [];
+    for (const { part, batch, write } of writes) {
+      part.pending.settle(batch);
+      part.replayPoints.markWritten(write.offsets);
+      part.writtenSealedBefore = part.windows.sealedBefore;
+      for (const o of write.offsets)
+        committed.push({ topic: o.topic, partition: o.partition, offset: String(o.replayOffset) });
+    }
     this.flushFailingSinceMs = undefined;
     this.stats.flushed(newest, this.now() - started);
-    if (offsets.length > 0) {
+    if (committed.length > 0) {
       // Kafka's own offset is where a restart re-reads from; the database says where
       // counting resumes. Committed after the transaction, so it is never ahead of it.
       await this.consumer
-        .commitOffsets(
-          offsets.map((o) => ({
-            topic: o.topic,
-            partition: o.partition,
-            offset: String(o.replayOffset),
-          })),
-        )
+        .commitOffsets(committed)
         .catch((err: unknown) =>
           this.log.warn({ err }, 'offset commit to Kafka failed; will retry'),
         );
@@ -359,15 +565,36 @@ export class Streamer {
     const nowMs = this.now();
     this.lastStatsAtMs = nowMs;
     let lag = 0;
-    for (const p of this.partitions.values()) lag += Math.max(0, p.lag);
+    let openMinutes = 0;
+    let sealedBefore = Number.POSITIVE_INFINITY;
+    let replaying = false;
+    for (const part of this.parts.values()) {
+      for (const p of part.partitions.values()) lag += Math.max(0, p.lag);
+      openMinutes += part.windows.minutes().length;
+      sealedBefore = Math.min(sealedBefore, part.windows.sealedBefore);
+      replaying ||= this.replaying(part);
+    }
     this.log.info(
-      this.stats.take(nowMs, {
-        lag,
-        openMinutes: this.windows.minutes().length,
-        sealedBefore: this.windows.sealedBefore,
-        replaying: this.replaying(),
-      }),
+      {
+        ...this.stats.take(nowMs, {
+          lag,
+          openMinutes,
+          sealedBefore: Number.isFinite(sealedBefore) ? sealedBefore : Number.NEGATIVE_INFINITY,
+          replaying,
+        }),
+        parts: [...this.parts.keys()].sort((a, b) => a - b),
+      },
       final ? 'final stats' : 'stats',
     );
   }
+}
+
+/** Whether every partition of a part is caught up and silent, or was empty when assigned and still is. */
+function allIdle(partitions: Iterable<PartitionState>, nowMs: number, idleMs: number): boolean {
+  for (const p of partitions) {
+    if (nowMs - p.lastRecordAtMs <= idleMs) return false;
+    if (p.maxArrivalMs === Number.NEGATIVE_INFINITY ? p.emptyAtStart === false : p.lag !== 0)
+      return false;
+  }
+  return true;
 }

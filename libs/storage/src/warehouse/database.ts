@@ -104,6 +104,8 @@ export interface Database extends KpiTables {
   rt_today_users: RtTodayUsersTable;
   rt_offsets: RtOffsetsTable;
   rt_stream_state: RtStreamStateTable;
+  rt_part_minute: RtPartMinuteTable;
+  rt_part_state: RtPartStateTable;
 }
 
 /** The daily KPI tables that `replaceDay` loads, in their order. */
@@ -157,3 +159,19 @@ export interface RtStreamStateTable {
 }
 
 export type RtKpiToday = Selectable<RtKpiTodayTable>;
+
+/** One part's rows of a minute (a part: partition number n of every topic); rt_kpi_minute is their sum. */
+export interface RtPartMinuteTable extends Omit<RtKpiMinuteTable, 'updated_at'> {
+  part: number;
+  updated_at: Generated<Date>;
+}
+
+/** Who owns a part of a streamer group (the epoch fences a member that lost it) and its seal boundary. */
+export interface RtPartStateTable {
+  group_id: string;
+  part: number;
+  epoch: Generated<number>;
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
+  sealed_before: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: Generated<Date>;
+}

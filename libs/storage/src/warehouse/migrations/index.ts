@@ -5,6 +5,7 @@ import * as rtKpiMinute from './2026-03-01T00-20-00-rt-kpi-minute.js';
 import * as rtStreamer from './2026-03-09T00-00-00-rt-streamer.js';
 import * as productSalesCategoryKey from './2026-03-20T00-00-00-product-sales-category-key.js';
 import * as pipelineRunsErrorCode from './2026-03-20T00-10-00-pipeline-runs-error-code.js';
+import * as rtPartitionState from './2026-04-01T00-00-00-rt-partition-state.js';
 import * as biReader from './2026-04-10T00-00-00-bi-reader.js';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-03-09T00-00-00-rt-streamer': rtStreamer,
   '2026-03-20T00-00-00-product-sales-category-key': productSalesCategoryKey,
   '2026-03-20T00-10-00-pipeline-runs-error-code': pipelineRunsErrorCode,
+  '2026-04-01T00-00-00-rt-partition-state': rtPartitionState,
   '2026-04-10T00-00-00-bi-reader': biReader,
 });
