@@ -1,0 +1,168 @@
+/**
+ * The collector under load (KAFKA_BROKERS, e.g. from `eval "$(npm run -s stack -- env)"`):
+ * autocannon posts Segment batches of 100 events to the bundled collector with one worker
+ * per core (COLLECTOR_WORKERS); events/s and p99 latency at full load and at half of it,
+ * the collector's peak RSS, next to Kafka's ProducerPerformance on the same broker in the
+ * same run (same record size, lz4, acks=all, idempotent). Goal: >= 0.5x its records/s,
+ * p99 < 50 ms at half that load.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { formatRate } from './harness.js';
+import { kafkaClass, root } from './simulator-process.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
+const WORKERS = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const PORT = 18_190;
+const brokers = process.env['KAFKA_BROKERS'];
+if (!brokers) {
+  console.error('KAFKA_BROKERS is not set: eval "$(npm run -s stack -- env)"');
+  process.exit(2);
+}
+const prefix = `bench-col-${Date.now().toString(36)}.`;
+const topics = ['pageviews', 'cart', 'orders'].map((t) => prefix + t);
+
+async function topicCommand(args: readonly string[]): Promise<void> {
+  const r = await kafkaClass('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    brokers!,
+    ...args,
+  ]);
+  if (r.code !== 0) throw new Error(`TopicCommand ${args.join(' ')}: ${r.stderr}${r.stdout}`);
+}
+
+function batchBody(): string {
+  const t = new Date().toISOString();
+  return JSON.stringify({
+    sentAt: t,
+    batch: Array.from({ length: 100 }, (_, i) => ({
+      type: 'track',
+      event: i % 3 === 0 ? 'Product Viewed' : 'Product Added',
+      anonymousId: `anon-${i % 17}`,
+      messageId: `bench-${i}`,
+      timestamp: t,
+      context: { sessionId: `s-${i % 17}` },
+      properties: {
+        product_id: `p-${i}`,
+        category: 'games',
+        price: 19.99,
+        quantity: 2,
+        currency: 'EUR',
+      },
+    })),
+  });
+}
+
+function rssKb(pids: readonly number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb;
+}
+
+async function load(body: string, rate?: number) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}/v1/batch`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx };
+}
+
+for (const topic of topics)
+  await topicCommand([
+    '--create',
+    '--topic',
+    topic,
+    '--partitions',
+    '3',
+    '--replication-factor',
+    '1',
+  ]);
+const child = spawn(process.execPath, [join(root, 'dist/apps/collector/main.js')], {
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    COLLECTOR_TOPIC_PREFIX: prefix,
+    COLLECTOR_WORKERS: String(WORKERS),
+    LOG_LEVEL: 'warn',
+  },
+  stdio: 'ignore',
+});
+try {
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 120) throw new Error('the collector did not become healthy');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const body = batchBody();
+  const events = (JSON.parse(body) as { batch: { properties: unknown }[] }).batch;
+  const recordSize = Math.round(Buffer.byteLength(body) / events.length);
+  const full = await load(body);
+  const half = await load(body, Math.max(1, Math.round(full.rps / 2)));
+  const pids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
+  const peakMb = rssKb([child.pid!, ...pids]) / 1024;
+  const perf = await kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic',
+    topics[0]!,
+    '--num-records',
+    '500000',
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers}`,
+    'acks=all',
+    'enable.idempotence=true',
+    'compression.type=lz4',
+  ]);
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+    perf.stdout.trim().split('\n').at(-1) ?? '',
+  );
+  if (perf.code !== 0 || summary === null)
+    throw new Error(`ProducerPerformance failed:\n${perf.stderr}${perf.stdout}`);
+  const reference = Number(summary[2]);
+  const ours = full.rps * 100;
+  console.log(
+    `collector, ${WORKERS} workers, ${CONNECTIONS} connections, batches of 100 (~${recordSize} B/event), ${SECONDS} s, lz4, acks=all`,
+  );
+  console.log(
+    `  full load     ${formatRate(ours).padStart(14)} events/s  p99 ${full.p99} ms  non-2xx ${full.non2xx}  ${(ours / reference).toFixed(2)}x reference`,
+  );
+  console.log(
+    `  half load     ${formatRate(half.rps * 100).padStart(14)} events/s  p99 ${half.p99} ms  non-2xx ${half.non2xx}`,
+  );
+  console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)} records/s`);
+  console.log(`  collector peak RSS (all processes)  ${peakMb.toFixed(0)} MB`);
+  console.log(
+    `\ngoal >= 0.5x: ${ours >= 0.5 * reference ? 'met' : 'not met'}; p99 < 50 ms at half load: ${half.p99 < 50 ? 'met' : 'not met'}`,
+  );
+} finally {
+  child.kill('SIGTERM');
+  for (const topic of topics)
+    await topicCommand(['--delete', '--topic', topic]).catch((e: unknown) =>
+      console.error(String(e)),
+    );
+}
