@@ -10,7 +10,7 @@ import {
   serviceEnv,
   startCollector,
   type AppRun,
-} from './testing/bundled-apps.spec-helper.js';
+} from './testing/bundled-apps.helper.spec.js';
 
 // The bundled collector as a process, on its defaults but for the broker, a topic prefix
 // of the test's own and a write key: every answer the docs promise, read off the wire,

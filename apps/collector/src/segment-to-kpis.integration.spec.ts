@@ -19,7 +19,7 @@ import {
   serviceEnv,
   startCollector,
   type AppRun,
-} from './testing/bundled-apps.spec-helper.js';
+} from './testing/bundled-apps.helper.spec.js';
 
 // A shop that already speaks the Segment e-commerce spec, with a browser clock an hour
 // behind, through the bundled collector, ingestor and batch as processes on their defaults:

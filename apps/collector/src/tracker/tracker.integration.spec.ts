@@ -21,7 +21,7 @@ import {
   startCollector,
   waitFor,
   type AppRun,
-} from '../testing/bundled-apps.spec-helper.js';
+} from '../testing/bundled-apps.helper.spec.js';
 
 // A shop page on its own origin loads /shoplens.js from the bundled collector in Chromium,
 // tracks a product view and an order, and both land in the raw zone through the bundled
