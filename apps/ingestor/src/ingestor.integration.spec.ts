@@ -373,6 +373,19 @@ describe('ingestor against Kafka and S3', () => {
     }
   });
 
+  it('exits when idle on topics with empty partitions (nothing to read is read up)', async () => {
+    const s = await setup('ing-empty');
+    try {
+      const run = startIngestor({ ...s.env, INGESTOR_EXIT_WHEN_IDLE_MS: '1500' });
+      const exited = await Promise.race([run.exited, sleep(60_000).then(() => 'still running')]);
+      expect(exited).toEqual({ code: 0, signal: null });
+      const lake = await readLake(s.store);
+      expect(lake.rawLines + lake.quarantineLines).toBe(0);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
   it('loses nothing when killed with SIGKILL mid-stream, again and again', async () => {
     const s = await setup('ing-kill', {
       INGESTOR_FLUSH_MAX_RECORDS: '1500',

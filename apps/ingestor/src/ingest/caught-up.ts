@@ -3,13 +3,16 @@ import type { Kafka } from 'kafkajs';
 /**
  * Whether every assigned partition has been read to its high watermark, asked of the
  * broker rather than taken from the last fetch. A partition's position is what this member
- * read (`readUpTo`), else the group's committed offset.
+ * read (`readUpTo`), else the group's committed offset, else where a member with no
+ * commit starts: the low watermark when reading from the beginning, the high one if not.
+ * An empty partition is therefore read up already.
  */
 export async function caughtUp(
   kafka: Kafka,
   groupId: string,
   assignment: Readonly<Record<string, readonly number[]>>,
   readUpTo: (topic: string, partition: number) => number | undefined,
+  fromBeginning: boolean,
 ): Promise<boolean> {
   const admin = kafka.admin();
   await admin.connect();
@@ -23,8 +26,9 @@ export async function caughtUp(
       const wanted = new Set(assignment[topic]);
       for (const p of await admin.fetchTopicOffsets(topic)) {
         if (!wanted.has(p.partition)) continue;
-        const position =
-          readUpTo(topic, p.partition) ?? committed.get(`${topic}/${p.partition}`) ?? -1;
+        const commit = committed.get(`${topic}/${p.partition}`) ?? -1;
+        const start = fromBeginning ? Number(p.low) : Number(p.high);
+        const position = readUpTo(topic, p.partition) ?? (commit >= 0 ? commit : start);
         if (position < Number(p.high)) return false;
       }
     }

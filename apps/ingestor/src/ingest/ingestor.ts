@@ -344,6 +344,7 @@ export class Ingestor {
         this.options.groupId,
         this.assignment,
         (topic, partition) => this.buffers.get(this.partitionKey(topic, partition))?.nextOffset,
+        this.options.fromBeginning,
       )
         .then((done) => (done ? this.stop('idle') : undefined))
         .catch((err: unknown) => this.log.warn({ err }, 'idle check failed'))
