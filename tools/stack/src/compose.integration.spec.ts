@@ -29,10 +29,18 @@ describe('docker-compose.yml', () => {
     const services = run('--profile', 'bi', 'config', '--services').trim().split('\n').sort();
     expect(services).toEqual(
       [
-        'airflow', 'api', 'batch', 'ingestor', 'kafka', 'kafka-init', 'minio', 'minio-init', 'postgres', 'simulator', 'streamer',
+        'airflow', 'api', 'batch', 'collector', 'ingestor', 'kafka', 'kafka-init', 'minio', 'minio-init', 'postgres', 'simulator', 'streamer',
         'warehouse-reader', 'metabase', 'metabase-setup',
       ].sort(),
     );
+  });
+
+  it('runs two ingestors and two streamers (deploy.replicas)', () => {
+    const config = run('config');
+    for (const service of ['ingestor', 'streamer']) {
+      const block = new RegExp(`\\n  ${service}:\\n((?:    .*\\n|\\s*\\n)*)`).exec(config)?.[1] ?? '';
+      expect({ service, replicas: /\n\s+replicas: (\d+)/.exec(block)?.[1] }).toEqual({ service, replicas: '2' });
+    }
   });
 
   it('connects Metabase as the read-only role, with no built-in password', () => {

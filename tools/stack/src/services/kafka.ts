@@ -96,6 +96,46 @@ async function createTopics(ctx: ServiceContext): Promise<void> {
   }
 }
 
+/** `String.hashCode()` of Java, which Kafka uses to place a group in __consumer_offsets. */
+function javaHashCode(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * Whether every partition of __consumer_offsets has a loaded group coordinator. A fresh
+ * broker creates that topic on the first group request and loads its partitions one by
+ * one; consumers that start meanwhile get COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR
+ * and kafkajs gives up after its retries. Asking for one group per partition (chosen by
+ * Kafka's own hash) makes `up` return only once any group can join.
+ */
+async function groupCoordinatorsReady(): Promise<boolean> {
+  const client = admin();
+  try {
+    await client.connect();
+    if (!(await client.listTopics()).includes('__consumer_offsets')) {
+      await client.describeGroups(['shoplens-stack-probe']).catch(() => undefined);
+      return false;
+    }
+    const [meta] = (await client.fetchTopicMetadata({ topics: ['__consumer_offsets'] })).topics;
+    const count = meta?.partitions.length ?? 0;
+    if (count === 0 || meta!.partitions.some((p) => p.leader < 0)) return false;
+    const probes = new Map<number, string>();
+    for (let i = 0; probes.size < count; i++) {
+      const id = `shoplens-stack-probe-${i}`;
+      const partition = (javaHashCode(id) & 0x7fffffff) % count;
+      if (!probes.has(partition)) probes.set(partition, id);
+    }
+    const { groups } = await client.describeGroups([...probes.values()]);
+    return groups.length === count && groups.every((g) => g.errorCode === 0);
+  } catch {
+    return false;
+  } finally {
+    await client.disconnect();
+  }
+}
+
 function javaArgs(ctx: ServiceContext, mainClass: string, args: readonly string[]): string[] {
   const d = dirs(ctx);
   return [
@@ -163,6 +203,12 @@ export const kafkaService: StackService = {
       });
     }
     await createTopics(ctx);
+    await waitFor(groupCoordinatorsReady, {
+      what: `kafka's group coordinators on ${brokers}`,
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      logFile: dirs(ctx).log,
+    });
   },
 
   async down(ctx) {
