@@ -29,7 +29,10 @@ export function kafkaServerProperties(options: KafkaServerOptions): string {
     'share.coordinator.state.topic.min.isr=1',
     // Tests start consumer groups constantly; waiting 3 s before each first rebalance adds up.
     'group.initial.rebalance.delay.ms=0',
-    'log.retention.hours=168',
+    // Simulated events carry their own times (a week in March, say) as record timestamps;
+    // time-based retention would delete them minutes after they are produced, between a
+    // test's writing and its reading back. Tests delete their topics; nothing expires.
+    'log.retention.ms=-1',
   ];
   return `${lines.join('\n')}\n`;
 }
