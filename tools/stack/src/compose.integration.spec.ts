@@ -29,7 +29,7 @@ describe('docker-compose.yml', () => {
     const services = run('--profile', 'bi', 'config', '--services').trim().split('\n').sort();
     expect(services).toEqual(
       [
-        'airflow', 'api', 'batch', 'collector', 'ingestor', 'kafka', 'kafka-init', 'minio', 'minio-init', 'postgres', 'simulator', 'streamer',
+        'airflow', 'api', 'batch', 'collector', 'ingestor', 'kafka', 'kafka-init', 'postgres', 's3', 's3-init', 'simulator', 'streamer',
         'warehouse-reader', 'metabase', 'metabase-setup',
       ].sort(),
     );
@@ -58,6 +58,6 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps the data of each service in a named volume', () => {
-    expect(run('config', '--volumes').trim().split('\n').sort()).toEqual(['airflow-home', 'kafka-data', 'metabase-data', 'minio-data', 'postgres-data']);
+    expect(run('config', '--volumes').trim().split('\n').sort()).toEqual(['airflow-home', 'kafka-data', 'metabase-data', 'postgres-data', 's3-data']);
   });
 });
