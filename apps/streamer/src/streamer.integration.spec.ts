@@ -4,15 +4,16 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { parseEventLine } from '@shoplens/schemas';
 import type { Database } from '@shoplens/storage';
 import { createWarehouse } from '@shoplens/storage';
+import { readRealtimeTables, realtimeHandled } from '@shoplens/storage/testing';
 import { Simulation } from '@shoplens/simulator';
-import type { TestSchema, TestTopic } from '@shoplens/stack/testing';
+import type { ProducedRecord, TestSchema, TestTopic } from '@shoplens/stack/testing';
 import {
   createTestSchema,
   createTestTopic,
   integrationEnv,
+  recomputeRealtime,
   testKafka,
   uniqueGroupId,
 } from '@shoplens/stack/testing';
@@ -21,179 +22,6 @@ const root = resolve(__dirname, '../../..');
 const main = resolve(root, 'dist/apps/streamer/main.js');
 const LATENESS_MS = 120_000;
 const TZ = 'America/New_York';
-
-interface Produced {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: string | null;
-  readonly timestampMs: number;
-}
-
-/** An independent recomputation of what the streamer must write, from the produced records. */
-function recompute(records: readonly Produced[]) {
-  const dayOf = (ms: number) =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: TZ,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(ms);
-  const counts = { counted: 0, duplicates: 0, too_late: 0, invalid: 0 };
-  const minutes = new Map<number, { ids: Set<string>; users: Set<string>; carts: number }>();
-  const orders = new Map<string, { id: string; t: number; currency: string; cents: number }[]>();
-  const dayUsers = new Map<string, Set<string>>();
-  for (const r of records) {
-    const parsed = parseEventLine(r.value ?? '', { arrivalTimeMs: r.timestampMs });
-    if (!parsed.ok) {
-      counts.invalid++;
-      continue;
-    }
-    const { event, eventTimeMs } = parsed;
-    if (eventTimeMs < r.timestampMs - LATENESS_MS) {
-      counts.too_late++;
-      continue;
-    }
-    const m = Math.floor(eventTimeMs / 60_000) * 60_000;
-    const minute = minutes.get(m) ?? { ids: new Set(), users: new Set(), carts: 0 };
-    minutes.set(m, minute);
-    if (minute.ids.has(event.event_id)) {
-      counts.duplicates++;
-      continue;
-    }
-    counts.counted++;
-    minute.ids.add(event.event_id);
-    minute.users.add(event.user_id);
-    const day = dayOf(eventTimeMs);
-    dayUsers.set(day, (dayUsers.get(day) ?? new Set()).add(event.user_id));
-    if (event.event_type === 'add_to_cart') minute.carts++;
-    if (event.event_type === 'purchase') {
-      const list = orders.get(event.order_id) ?? [];
-      list.push({
-        id: event.event_id,
-        t: eventTimeMs,
-        currency: event.currency,
-        cents: event.items.reduce((s, i) => s + i.price_cents * i.quantity, 0),
-      });
-      orders.set(event.order_id, list);
-    }
-  }
-  const sales = new Map<string, { orders: number; revenue_cents: number }>();
-  for (const list of orders.values()) {
-    const kept = list.reduce((a, b) => (b.t < a.t || (b.t === a.t && b.id < a.id) ? b : a));
-    const key = `${Math.floor(kept.t / 60_000) * 60_000}|${kept.currency}`;
-    const s = sales.get(key) ?? { orders: 0, revenue_cents: 0 };
-    s.orders++;
-    s.revenue_cents += kept.cents;
-    sales.set(key, s);
-  }
-  const minuteRows = [...minutes]
-    .filter(([, s]) => s.ids.size > 0)
-    .flatMap(([m, s]) => {
-      const base = {
-        minute_start: new Date(m).toISOString(),
-        events: s.ids.size,
-        active_users: s.users.size,
-        add_to_carts: s.carts,
-      };
-      const cur = [...sales].filter(([k]) => k.startsWith(`${m}|`));
-      if (cur.length === 0) return [{ ...base, currency: '', orders: 0, revenue_cents: 0 }];
-      return cur.map(([k, v]) => ({ ...base, currency: k.split('|')[1]!, ...v }));
-    })
-    .sort(
-      (a, b) =>
-        a.minute_start.localeCompare(b.minute_start) || a.currency.localeCompare(b.currency),
-    );
-  const today = new Map<
-    string,
-    {
-      events: number;
-      add_to_carts: number;
-      cur: Map<string, { orders: number; revenue_cents: number }>;
-    }
-  >();
-  const seen = new Set<string>();
-  for (const r of minuteRows) {
-    const day = dayOf(Date.parse(r.minute_start));
-    const t = today.get(day) ?? { events: 0, add_to_carts: 0, cur: new Map() };
-    today.set(day, t);
-    if (!seen.has(r.minute_start)) {
-      seen.add(r.minute_start);
-      t.events += r.events;
-      t.add_to_carts += r.add_to_carts;
-    }
-    if (r.currency !== '') {
-      const c = t.cur.get(r.currency) ?? { orders: 0, revenue_cents: 0 };
-      c.orders += r.orders;
-      c.revenue_cents += r.revenue_cents;
-      t.cur.set(r.currency, c);
-    }
-  }
-  const todayRows = [...today]
-    .flatMap(([day, t]) => {
-      const base = {
-        day,
-        tz: TZ,
-        events: t.events,
-        active_users: dayUsers.get(day)!.size,
-        add_to_carts: t.add_to_carts,
-      };
-      if (t.cur.size === 0) return [{ ...base, currency: '', orders: 0, revenue_cents: 0 }];
-      return [...t.cur].map(([currency, c]) => ({ ...base, currency, ...c }));
-    })
-    .sort((a, b) => a.day.localeCompare(b.day) || a.currency.localeCompare(b.currency));
-  return { counts, minuteRows, todayRows };
-}
-
-async function tables(db: Kysely<Database>) {
-  const minuteRows = (
-    await db
-      .selectFrom('rt_kpi_minute')
-      .select([
-        'minute_start',
-        'currency',
-        'events',
-        'active_users',
-        'orders',
-        'revenue_cents',
-        'add_to_carts',
-      ])
-      .orderBy('minute_start')
-      .orderBy('currency')
-      .execute()
-  ).map((r) => ({ ...r, minute_start: r.minute_start.toISOString() }));
-  const todayRows = await db
-    .selectFrom('rt_kpi_today')
-    .select([
-      'day',
-      'tz',
-      'currency',
-      'events',
-      'active_users',
-      'orders',
-      'revenue_cents',
-      'add_to_carts',
-    ])
-    .orderBy('day')
-    .orderBy('currency')
-    .execute();
-  const state = await db
-    .selectFrom('rt_stream_state')
-    .select(['counted', 'duplicates', 'too_late', 'invalid'])
-    .executeTakeFirst();
-  return { minuteRows, todayRows, counts: state };
-}
-
-async function handled(db: Kysely<Database>): Promise<number> {
-  try {
-    const s = await db
-      .selectFrom('rt_stream_state')
-      .select(['counted', 'duplicates', 'too_late', 'invalid'])
-      .executeTakeFirst();
-    return s ? s.counted + s.duplicates + s.too_late + s.invalid : 0;
-  } catch {
-    return 0; // Not migrated yet.
-  }
-}
 
 interface Run {
   readonly child: ChildProcess;
@@ -281,7 +109,7 @@ describe('streamer against Kafka and PostgreSQL', () => {
         invalidRate: 0.01,
       },
     });
-    const records: Produced[] = [];
+    const records: ProducedRecord[] = [];
     for (let r = sim.next(); r !== undefined; r = sim.next())
       records.push({
         topic: topicOf[r.topic]!,
@@ -322,7 +150,7 @@ describe('streamer against Kafka and PostgreSQL', () => {
       },
       { topic: topicOf['pageviews']!, key: 'edge-user', value: null, timestampMs: lastMs },
     );
-    const expected = recompute(records);
+    const expected = recomputeRealtime(records, { latenessMs: LATENESS_MS, timeZone: TZ });
     expect(expected.counts.too_late).toBeGreaterThan(10);
     expect(expected.counts.duplicates).toBeGreaterThan(10);
     expect(expected.counts.invalid).toBeGreaterThan(10);
@@ -357,18 +185,18 @@ describe('streamer against Kafka and PostgreSQL', () => {
     const total = records.length;
 
     const first = startStreamer(env);
-    await waitFor(first, 'a third', async () => (await handled(db)) >= total / 3);
+    await waitFor(first, 'a third', async () => (await realtimeHandled(db)) >= total / 3);
     first.child.kill('SIGKILL');
     expect(await first.exit).toBeNull();
 
     const second = startStreamer(env);
-    await waitFor(second, 'two thirds', async () => (await handled(db)) >= (2 * total) / 3);
+    await waitFor(second, 'two thirds', async () => (await realtimeHandled(db)) >= (2 * total) / 3);
     second.child.kill('SIGTERM');
     expect(await second.exit).toBe(0);
     expect(second.stdout).toMatch(/"msg":"streamer exited"/);
 
     const third = startStreamer(env);
-    await waitFor(third, 'everything', async () => (await handled(db)) >= total);
+    await waitFor(third, 'everything', async () => (await realtimeHandled(db)) >= total);
     third.child.kill('SIGTERM');
     expect(await third.exit).toBe(0);
     const stats = third.stdout
@@ -378,7 +206,7 @@ describe('streamer against Kafka and PostgreSQL', () => {
     expect(stats).toHaveLength(1);
     expect(stats[0]!.lag).toBe(0);
 
-    const actual = await tables(db);
+    const actual = await readRealtimeTables(db);
     expect(actual.counts).toEqual(expected.counts);
     expect(actual.minuteRows).toEqual(expected.minuteRows);
     expect(actual.todayRows).toEqual(expected.todayRows);

@@ -11,3 +11,10 @@ export { default as globalSetup } from './global-setup.js';
 export { default as globalTeardown } from './global-teardown.js';
 export type { ConsoleProduceOptions } from './console-producer.js';
 export { consoleProduce } from './console-producer.js';
+export type {
+  ProducedRecord,
+  RealtimeExpectation,
+  RealtimeMinuteRow,
+  RealtimeTodayRow,
+} from './realtime-oracle.js';
+export { recomputeRealtime } from './realtime-oracle.js';
