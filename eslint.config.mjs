@@ -66,6 +66,30 @@ function boundaries({ inTests }) {
   };
 }
 
+/**
+ * The options of `@nx/dependency-checks`: a project's package.json lists what its shipped
+ * code imports, and nothing else. A project adds `ignoredDependencies` (what it declares on
+ * purpose though no source imports it) or `ignoredFiles` (its build scripts).
+ */
+export function dependencyChecks({ ignoredDependencies = [], ignoredFiles = [] } = {}) {
+  return [
+    'error',
+    {
+      ignoredFiles: [
+        '{projectRoot}/eslint.config.{js,cjs,mjs}',
+        '{projectRoot}/jest.config.{js,cjs,mjs,ts}',
+        '{projectRoot}/jest.integration.config.{js,cjs,mjs,ts}',
+        '{projectRoot}/**/*.spec.ts',
+        '{projectRoot}/**/*.arbitrary.ts',
+        '{projectRoot}/bench/**',
+        ...ignoredFiles,
+      ],
+      ignoredDependencies,
+      includeTransitiveDependencies: false,
+    },
+  ];
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -104,20 +128,7 @@ export default [
   {
     files: ['**/*.json'],
     rules: {
-      '@nx/dependency-checks': [
-        'error',
-        {
-          ignoredFiles: [
-            '{projectRoot}/eslint.config.{js,cjs,mjs}',
-            '{projectRoot}/jest.config.{js,cjs,mjs,ts}',
-            '{projectRoot}/jest.integration.config.{js,cjs,mjs,ts}',
-            '{projectRoot}/**/*.spec.ts',
-            '{projectRoot}/**/*.arbitrary.ts',
-            '{projectRoot}/bench/**',
-          ],
-          includeTransitiveDependencies: false,
-        },
-      ],
+      '@nx/dependency-checks': dependencyChecks(),
     },
     languageOptions: {
       parser: await import('jsonc-eslint-parser'),

@@ -1,4 +1,4 @@
-import baseConfig from '../../eslint.config.mjs';
+import baseConfig, { dependencyChecks } from '../../eslint.config.mjs';
 
 export default [
   ...baseConfig,
@@ -6,19 +6,10 @@ export default [
     files: ['**/*.json'],
     rules: {
       // scripts/ holds the build's bundling step: esbuild is a build tool, not a dependency.
-      '@nx/dependency-checks': [
-        'error',
-        {
-          ignoredFiles: [
-            '{projectRoot}/eslint.config.{js,cjs,mjs}',
-            '{projectRoot}/jest*.config.cjs',
-            '{projectRoot}/**/*.spec.ts',
-            '{projectRoot}/scripts/**',
-          ],
-          ignoredDependencies: ['esbuild'],
-          includeTransitiveDependencies: false,
-        },
-      ],
+      '@nx/dependency-checks': dependencyChecks({
+        ignoredFiles: ['{projectRoot}/scripts/**'],
+        ignoredDependencies: ['esbuild'],
+      }),
     },
   },
 ];
