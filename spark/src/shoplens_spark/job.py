@@ -78,7 +78,9 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
         if files:
             try:
                 session = spark() if callable(spark) else spark
-                result = compute_day(read_parsed(session, [lake.spark_uri(f.key) for f in files], contract, plan), plan)
+                own_hours = sorted({"/".join(f.key.split("/")[2:4]) for f in own})
+                parsed = read_parsed(session, [lake.spark_uri(f.key) for f in files], contract, plan, own_hours)
+                result = compute_day(parsed, plan)
             except SumOverflow as cause:
                 raise JobError("rejected", str(cause)) from cause
             except (Py4JError, PySparkException) as cause:
@@ -205,7 +207,8 @@ def spark_session(lake: Lake, app_name: str = "shoplens-daily"):
     conf.setIfMissing("spark.sql.shuffle.partitions", os.environ.get("SHOPLENS_SPARK_SHUFFLE_PARTITIONS", "16"))
     conf.setIfMissing("spark.python.worker.reuse", "true")
     conf.setIfMissing("spark.sql.session.timeZone", "UTC")
-    conf.setIfMissing("spark.sql.execution.arrow.maxRecordsPerBatch", "10000")
+    # JSON.parse keeps the last of repeated keys; so does the variant parser with this.
+    conf.setIfMissing("spark.sql.variant.allowDuplicateKeys", "true")
     if lake.kind == "s3":
         conf.setIfMissing("spark.jars.packages", os.environ.get("SHOPLENS_SPARK_S3A_PACKAGE", "org.apache.hadoop:hadoop-aws:3.5.0"))
         conf.setIfMissing("spark.hadoop.fs.s3a.aws.credentials.provider", "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider")

@@ -1,7 +1,7 @@
 """The day's KPI tables from the raw zone, on Spark: the definitions of docs/batch.md.
 
-Raw lines are validated on the executors with the contract compiled from the JSON Schema
-(one Arrow batch at a time); what follows is Spark SQL: event_id dedup within the day,
+Raw lines are validated by Spark SQL expressions generated from the contract's JSON Schema
+(validation.py); what follows is Spark SQL too: event_id dedup within the day,
 order dedup over the whole window read (earliest event_time, then smallest event_id),
 then small aggregates that the driver collects.
 """
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
 
-import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .contract import Contract, Validator
+from .contract import Contract
+from .validation import compile_contract, event_time_ms, field, items
 from .zones import BUCKET_MS, HOUR_MS, DayPlan
 
 ITEM = T.StructType(
@@ -45,118 +44,61 @@ PARSED = T.StructType(
         T.StructField("items", T.ArrayType(ITEM)),
     ]
 )
-_ARROW_ITEM = pa.struct(
-    [("product_id", pa.string()), ("category", pa.string()), ("price_cents", pa.int64()), ("quantity", pa.int64())]
-)
-_ARROW_PARSED = pa.schema(
-    [
-        pa.field("valid", pa.bool_(), False),
-        pa.field("own", pa.bool_(), False),
-        ("reason", pa.string()),
-        ("eid", pa.string()),
-        ("event_id", pa.string()),
-        ("event_type", pa.string()),
-        ("t_ms", pa.int64()),
-        ("hour_ms", pa.int64()),
-        ("user_id", pa.string()),
-        ("session_id", pa.string()),
-        ("order_id", pa.string()),
-        ("currency", pa.string()),
-        ("amount_cents", pa.int64()),
-        ("items", pa.list_(_ARROW_ITEM)),
-    ]
-)
-_FILE_HOUR = re.compile(r"/raw/topic=[^/]+/dt=(\d{4})-(\d{2})-(\d{2})/hour=(\d{2})/[^/]+$")
 MAX_SAFE = 2**53 - 1
 
 
-def _file_hour_ms(uri: str) -> int | None:
-    from calendar import timegm
+def validated(lines: DataFrame, contract: Contract) -> DataFrame:
+    """`lines` (a string column `value`, one raw line each) with `reason` (NULL for a valid
+    event, else the batch's reason code) and, for a valid one, `t_ms` and the parsed wrapper
+    `w` (see validation.py): JVM expressions generated from the contract's JSON Schema."""
+    wrapper, reason = compile_contract(contract.schema, contract.event_bytes)
+    return (
+        lines.withColumn("w", wrapper)
+        .withColumn("reason", reason)
+        .withColumn("t_ms", F.when(F.col("reason").isNull(), event_time_ms(contract.schema)))
+    )
 
-    m = _FILE_HOUR.search(uri)
-    if not m:
-        return None
-    y, mo, d, h = (int(g) for g in m.groups())
-    return timegm((y, mo, d, h, 0, 0)) * 1000
 
+def read_parsed(spark: SparkSession, uris: list[str], contract: Contract, plan: DayPlan, own_hours: list[str]) -> DataFrame:
+    """The window's raw lines, validated, as the columns of PARSED.
 
-def parse_partitions(contract: Contract, plan: DayPlan):
-    """The function `mapInArrow` runs on the executors: raw lines in, parsed rows out.
-
-    Valid events outside the day are dropped here unless they are purchases (order
-    dedup needs the window's); invalid lines are kept (reason only) for the count.
+    Valid events outside the day keep no fields unless they are purchases (order dedup
+    needs the window's); invalid lines keep their reason only, for the counts. `own_hours`
+    are the `dt=…/hour=…` partitions of the day's own hours (where quarantine is counted).
     """
-    buckets = plan.hour_of_bucket
-    start, end = plan.start_ms, plan.end_ms
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        validator = Validator(contract)
-        own_of: dict[str, bool] = {}
-        for batch in batches:
-            cols: dict[str, list] = {name: [] for name in _ARROW_PARSED.names}
-            values = batch.column("value").to_pylist()
-            files = batch.column("file").to_pylist()
-            for line, uri in zip(values, files):
-                own = own_of.get(uri)
-                if own is None:
-                    hour = _file_hour_ms(uri)
-                    own = own_of[uri] = hour is not None and hour + HOUR_MS > start and hour < end
-                event, ms, reason = validator.parse(line)
-                if event is None:
-                    row = (False, own, reason) + (None,) * 11
-                else:
-                    hour_ms = buckets.get(ms // BUCKET_MS)
-                    kind = event["event_type"]
-                    if hour_ms is None and kind != "purchase":
-                        # Counted as a line read; nothing else of it is needed.
-                        row = (True, own) + (None,) * 12
-                        for name, value in zip(_ARROW_PARSED.names, row):
-                            cols[name].append(value)
-                        continue
-                    items = None
-                    if kind == "purchase":
-                        items = [
-                            {
-                                "product_id": i["product_id"],
-                                "category": i["category"],
-                                "price_cents": i["price_cents"],
-                                "quantity": i["quantity"],
-                            }
-                            for i in event["items"]
-                        ]
-                    row = (
-                        True,
-                        own,
-                        None,
-                        event["event_id"].lower(),
-                        event["event_id"],
-                        kind,
-                        ms,
-                        hour_ms,
-                        event["user_id"],
-                        event["session_id"],
-                        event.get("order_id"),
-                        event.get("currency"),
-                        event.get("amount_cents") if kind == "refund" else None,
-                        items,
-                    )
-                for name, value in zip(_ARROW_PARSED.names, row):
-                    cols[name].append(value)
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(cols[f.name], type=f.type) for f in _ARROW_PARSED], schema=_ARROW_PARSED
-            )
-
-    return run
-
-
-def read_parsed(spark: SparkSession, uris: list[str], contract: Contract, plan: DayPlan) -> DataFrame:
     raw = (
         spark.read.option("lineSep", "\n")
         .text(uris)
-        .where(F.length("value") > 0)
-        .select(F.col("value").cast("binary").alias("value"), F.input_file_name().alias("file"))
+        .select("value", F.input_file_name().alias("file"))
+        .where(F.octet_length("value") > 0)
     )
-    return raw.mapInArrow(parse_partitions(contract, plan), PARSED)
+    checked = validated(raw, contract)
+    buckets = F.create_map(*[x for key, hour in sorted(plan.hour_of_bucket.items()) for x in (F.lit(key), F.lit(hour))])
+    hour = F.try_element_at(buckets, F.floor(F.col("t_ms") / BUCKET_MS))
+    kind = field("w", "event_type")
+    valid = F.col("reason").isNull()
+    keep = valid & (hour.isNotNull() | (kind == "purchase"))
+    partition = F.regexp_extract("file", r"/raw/topic=[^/]+/(dt=\d{4}-\d{2}-\d{2}/hour=\d{2})/[^/]+$", 1)
+    def kept(column: Column) -> Column:
+        return F.when(keep, column)
+
+    event_id = field("w", "event_id")
+    return checked.select(
+        valid.alias("valid"),
+        partition.isin(own_hours).alias("own"),
+        F.col("reason"),
+        kept(F.lower(event_id)).alias("eid"),
+        kept(event_id).alias("event_id"),
+        kept(kind).alias("event_type"),
+        kept(F.col("t_ms")).alias("t_ms"),
+        F.when(valid, hour).alias("hour_ms"),
+        kept(field("w", "user_id")).alias("user_id"),
+        kept(field("w", "session_id")).alias("session_id"),
+        kept(F.when(kind.isin("purchase", "refund"), field("w", "order_id"))).alias("order_id"),
+        kept(field("w", "currency")).alias("currency"),
+        kept(F.when(kind == "refund", field("w", "amount_cents", "bigint"))).alias("amount_cents"),
+        kept(F.when(kind == "purchase", items("w", [(f.name, "bigint" if f.dataType == T.LongType() else "string") for f in ITEM.fields]))).alias("items"),
+    )
 
 
 @dataclass(frozen=True)
