@@ -154,6 +154,8 @@ interface GroupResult {
   readonly settledPerSecond: number | undefined;
   readonly maxRssMiB: readonly number[];
   readonly records: number;
+  /** Records each member read, re-reads after a rebalance included. */
+  readonly perMember: readonly number[];
 }
 
 async function committedSum(groupId: string): Promise<number> {
@@ -203,6 +205,7 @@ async function ingest(lakeUrl: string, members: number): Promise<GroupResult> {
       members > 1 && end > settledAt ? (EVENTS - atSettle) / ((end - settledAt) / 1000) : undefined,
     maxRssMiB: finals.map((f) => Number(f['maxRssBytes']) / 1024 / 1024),
     records,
+    perMember: finals.map((f) => Number(f['totalRecords'])),
   };
 }
 
@@ -232,7 +235,7 @@ try {
       name,
       r.perSecond,
       r.seconds,
-      `peak RSS ${r.maxRssMiB.map((m) => `${m.toFixed(0)}`).join(' + ')} MiB`,
+      `peak RSS ${r.maxRssMiB.map((m) => `${m.toFixed(0)}`).join(' + ')} MiB; read ${r.perMember.map((n) => n.toLocaleString('en-US')).join(' + ')} records`,
     );
     if (r.settledPerSecond !== undefined)
       console.log(

@@ -15,6 +15,10 @@ export interface BufferLimits {
 export type Accepted =
   { readonly accepted: true; readonly sealed: readonly OpenFile[] } | { readonly accepted: false };
 
+/** The usual outcome, shared: no object per record. */
+const ACCEPTED: Accepted = Object.freeze({ accepted: true, sealed: Object.freeze([]) });
+const REFUSED: Accepted = Object.freeze({ accepted: false });
+
 /**
  * The files of one topic-partition being filled, and its commit point. Several files
  * stay open at once (one per event-time hour), so late events go to their hour's file
@@ -48,9 +52,9 @@ export class PartitionBuffers {
     bucketMs: number,
     record: Uint8Array | QuarantineRecord,
   ): Accepted {
-    if (this.next !== undefined && offset < this.next) return { accepted: false };
+    if (this.next !== undefined && offset < this.next) return REFUSED;
     this.next = offset + 1;
-    const sealed: OpenFile[] = [];
+    let sealed: OpenFile[] | undefined;
     const id = `${zone}:${bucketMs}`;
     let file = this.open.get(id);
     if (file === undefined) {
@@ -58,7 +62,7 @@ export class PartitionBuffers {
         const oldest = [...this.open.values()].reduce((a, b) =>
           a.createdAtMs <= b.createdAtMs ? a : b,
         );
-        sealed.push(this.seal(oldest));
+        sealed = [this.seal(oldest)];
       }
       file = newOpenFile(this.topic, this.partition, zone, bucketMs, offset, nowMs);
       this.open.set(id, file);
@@ -73,8 +77,8 @@ export class PartitionBuffers {
     file.records++;
     file.lastOffset = offset;
     if (file.bytes >= this.limits.maxFileBytes || file.records >= this.limits.maxFileRecords)
-      sealed.push(this.seal(file));
-    return { accepted: true, sealed };
+      (sealed ??= []).push(this.seal(file));
+    return sealed === undefined ? ACCEPTED : { accepted: true, sealed };
   }
 
   /** Seals the files older than the age limit. */
