@@ -21,6 +21,7 @@ export const curatedEventsSchema = new Schema([
   utf8('referrer', true),
   utf8('product_id', true),
   utf8('category', true),
+  utf8('product_name', true),
   new Field('price_cents', new Int64(), true),
   new Field('quantity', new Int32(), true),
   utf8('currency', true),
@@ -39,6 +40,7 @@ export const curatedOrderItemsSchema = new Schema([
   new Field('line', new Int32(), false),
   utf8('product_id'),
   utf8('category'),
+  utf8('product_name', true),
   new Field('price_cents', new Int64(), false),
   new Field('quantity', new Int32(), false),
 ]);

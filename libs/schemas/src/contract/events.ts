@@ -30,6 +30,8 @@ export const CONTRACT_LIMITS = Object.freeze({
   /** user_id, session_id, order_id, cart_id, product_id. */
   idLength: 128,
   categoryLength: 128,
+  /** product_name: a display name, longer than an id. */
+  productNameLength: 256,
   urlLength: 2048,
   priceCents: 10_000_000_000,
   quantity: 10_000,
@@ -74,6 +76,13 @@ export const lineItemFields = {
     'Unit price in minor units of the event currency',
   ),
   quantity: units('Units'),
+  // Added within version 1: optional, so every earlier event stays valid.
+  product_name: optional(
+    text(
+      CONTRACT_LIMITS.productNameLength,
+      'Display name of the product, when the source knows it',
+    ),
+  ),
 } as const satisfies ObjectShape;
 
 const productFields = (quantity: ReturnType<typeof integer> | ReturnType<typeof constant<1>>) =>
@@ -83,6 +92,7 @@ const productFields = (quantity: ReturnType<typeof integer> | ReturnType<typeof 
     price_cents: lineItemFields.price_cents,
     currency,
     quantity,
+    product_name: lineItemFields.product_name,
   }) as const;
 
 /** The fields each event type adds to {@link baseFields}; one entry per `event_type`. */

@@ -43,6 +43,23 @@ const mutations: ((e: Record<string, unknown>) => void)[] = [
   (e) => (e['items'] = [{ product_id: 'p', category: 'c', price_cents: 1 }]),
   (e) => (e['items'] = [{ product_id: 'p', category: 'c', price_cents: 1, quantity: 1 }]),
   (e) => (e['page_url'] = null),
+  (e) => (e['product_name'] = 'Dune'),
+  (e) => (e['product_name'] = ''),
+  (e) => (e['product_name'] = 7),
+  (e) => (e['product_name'] = 'a\u0007b'),
+  (e) => (e['product_name'] = 'n'.repeat(257)),
+  (e) =>
+    (e['items'] = [
+      { product_id: 'p', category: 'c', price_cents: 1, quantity: 1, product_name: 'Dune' },
+    ]),
+  (e) =>
+    (e['items'] = [
+      { product_id: 'p', category: 'c', price_cents: 1, quantity: 1, product_name: '' },
+    ]),
+  (e) =>
+    (e['items'] = [
+      { product_id: 'p', category: 'c', price_cents: 1, quantity: 1, product_name: null },
+    ]),
   (e) => (e['extra'] = { anything: true }),
 ];
 

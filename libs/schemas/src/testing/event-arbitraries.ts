@@ -33,12 +33,24 @@ export const eventTimeArb: fc.Arbitrary<string> = fc
     return `${date}T${whole}${fraction}${offsetString(offset)}`;
   });
 
-const lineItemArb = fc.record({
-  product_id: id,
-  category: id,
-  price_cents: money,
-  quantity: fc.integer({ min: 1, max: 20 }),
-});
+/** Product names: optional, so events with and without one are both generated. */
+const productName = fc
+  .string({ minLength: 1, maxLength: 24 })
+  .filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
+const nameIsOptional = {
+  requiredKeys: ['product_id', 'category', 'price_cents', 'currency', 'quantity'],
+} as const;
+
+const lineItemArb = fc.record(
+  {
+    product_id: id,
+    category: id,
+    price_cents: money,
+    quantity: fc.integer({ min: 1, max: 20 }),
+    product_name: productName,
+  },
+  { requiredKeys: ['product_id', 'category', 'price_cents', 'quantity'] },
+);
 const itemsArb = fc.array(lineItemArb, { minLength: 1, maxLength: 5 });
 
 const typeFieldArbs: { readonly [T in EventType]: fc.Arbitrary<Record<string, unknown>> } = {
@@ -46,27 +58,39 @@ const typeFieldArbs: { readonly [T in EventType]: fc.Arbitrary<Record<string, un
     { page_url: id, referrer: fc.string({ maxLength: 20 }) },
     { requiredKeys: ['page_url'] },
   ),
-  product_view: fc.record({
-    product_id: id,
-    category: id,
-    price_cents: money,
-    currency,
-    quantity: fc.constant(1),
-  }),
-  add_to_cart: fc.record({
-    product_id: id,
-    category: id,
-    price_cents: money,
-    currency,
-    quantity: fc.integer({ min: 1, max: 20 }),
-  }),
-  remove_from_cart: fc.record({
-    product_id: id,
-    category: id,
-    price_cents: money,
-    currency,
-    quantity: fc.integer({ min: 1, max: 20 }),
-  }),
+  product_view: fc.record(
+    {
+      product_id: id,
+      category: id,
+      price_cents: money,
+      currency,
+      quantity: fc.constant(1),
+      product_name: productName,
+    },
+    nameIsOptional,
+  ),
+  add_to_cart: fc.record(
+    {
+      product_id: id,
+      category: id,
+      price_cents: money,
+      currency,
+      quantity: fc.integer({ min: 1, max: 20 }),
+      product_name: productName,
+    },
+    nameIsOptional,
+  ),
+  remove_from_cart: fc.record(
+    {
+      product_id: id,
+      category: id,
+      price_cents: money,
+      currency,
+      quantity: fc.integer({ min: 1, max: 20 }),
+      product_name: productName,
+    },
+    nameIsOptional,
+  ),
   checkout_started: fc.record({ cart_id: id, currency, items: itemsArb }),
   purchase: fc.record({ order_id: id, currency, items: itemsArb }),
   refund: fc.record(

@@ -20,11 +20,14 @@ describe('the contract bounds what the warehouse holds', () => {
       category: 'c'.repeat(L.categoryLength),
       price_cents: L.priceCents,
       quantity: L.quantity,
+      product_name: 'n'.repeat(L.productNameLength),
     };
     purchase['user_id'] = 'u'.repeat(L.idLength);
     purchase['order_id'] = 'o'.repeat(L.idLength);
     purchase['items'] = Array.from({ length: L.items }, () => item);
     expect(validateEvent(purchase).ok).toBe(true);
+    // The largest valid event still fits the record limit.
+    expect(Buffer.byteLength(JSON.stringify(purchase))).toBeLessThan(L.eventBytes);
     const refund = { ...sampleEvent('refund'), amount_cents: L.amountCents };
     expect(validateEvent(refund).ok).toBe(true);
     // The largest order total is exact in a double: no sum of one order loses precision.
