@@ -141,12 +141,14 @@ export async function readInWorkers(
     shares.map((_, index) => runWorker(parallel.script, input(index), 'aggregated')),
   );
   const results: ShareResult[] = firsts.map((m) => m.result);
-  const acc = new KpiAccumulator(calendar);
+  // The first share's partial is the merged aggregate: no copy of the biggest structures.
+  const acc = KpiAccumulator.fromSnapshot(calendar, firsts[0]!.snapshot);
   const rewrites: Promise<void>[] = [];
   let crossShareDuplicates = 0;
   for (const [index, { snapshot }] of firsts.entries()) {
+    if (index === 0) continue;
     const partial = KpiAccumulator.fromSnapshot(calendar, snapshot);
-    if (span.writeCurated && index > 0) {
+    if (span.writeCurated) {
       // `acc` holds shares 0..index-1 so far: what they read, they wrote.
       const shared = acc.sharedEventIds(partial, span.day);
       if (shared.size > 0) {

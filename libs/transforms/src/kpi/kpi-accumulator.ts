@@ -27,13 +27,11 @@ interface DayState {
   readonly repeats: UuidSet;
   valid: number;
   readonly users: Set<string>;
-  readonly sessions: Set<string>;
-  readonly funnel: {
-    readonly product_view: Set<string>;
-    readonly add_to_cart: Set<string>;
-    readonly checkout_started: Set<string>;
-    readonly purchase: Set<string>;
-  };
+  /**
+   * Every session with an event, to the funnel steps it reached (FUNNEL_STEP bits): one
+   * entry a session instead of one in each of five sets.
+   */
+  readonly sessions: Map<string, number>;
   /** Refunds by event_id, so merging partials that share events never adds one twice. */
   readonly refunds: Map<string, { readonly currency: string; readonly amountCents: number }>;
 }
@@ -58,21 +56,38 @@ export interface KpiSnapshot {
   readonly orders: ReadonlyMap<string, ReadonlyMap<string, Purchase>>;
 }
 
+const FUNNEL_STEP = {
+  product_view: 1,
+  add_to_cart: 2,
+  checkout_started: 4,
+  purchase: 8,
+} as const satisfies Record<string, number>;
+
+/** The funnel bit of an event type; 0 for a type outside the funnel. */
+function stepOf(eventType: string): number {
+  return (FUNNEL_STEP as Record<string, number | undefined>)[eventType] ?? 0;
+}
+
 function newDay(): DayState {
   return {
     ids: new UuidSet(),
     repeats: new UuidSet(16),
     valid: 0,
     users: new Set(),
-    sessions: new Set(),
-    funnel: {
-      product_view: new Set(),
-      add_to_cart: new Set(),
-      checkout_started: new Set(),
-      purchase: new Set(),
-    },
+    sessions: new Map(),
     refunds: new Map(),
   };
+}
+
+function funnelRow(day: string, sessions: ReadonlyMap<string, number>) {
+  const reached = { product_view: 0, add_to_cart: 0, checkout_started: 0, purchase: 0 };
+  for (const steps of sessions.values()) {
+    if (steps & FUNNEL_STEP.product_view) reached.product_view++;
+    if (steps & FUNNEL_STEP.add_to_cart) reached.add_to_cart++;
+    if (steps & FUNNEL_STEP.checkout_started) reached.checkout_started++;
+    if (steps & FUNNEL_STEP.purchase) reached.purchase++;
+  }
+  return { day, sessions: sessions.size, ...reached };
 }
 
 function addAll<T>(into: Set<T>, from: Iterable<T>): void {
@@ -137,7 +152,10 @@ export class KpiAccumulator {
     return { timeZone: this.calendar.timeZone, days, orders: this.#orders };
   }
 
-  /** An accumulator holding a snapshot's partial, e.g. to merge what a worker computed. */
+  /**
+   * An accumulator holding a snapshot's partial, e.g. to merge what a worker computed. It
+   * takes the snapshot's maps over (no copy: a day's orders are big), so the snapshot is spent.
+   */
   static fromSnapshot(calendar: ZoneCalendar, snapshot: KpiSnapshot): KpiAccumulator {
     if (snapshot.timeZone !== calendar.timeZone) {
       throw new TransformError(
@@ -153,7 +171,7 @@ export class KpiAccumulator {
         repeats: UuidSet.fromSnapshot(state.repeats),
       });
     for (const [orderId, purchases] of snapshot.orders)
-      acc.#orders.set(orderId, new Map(purchases));
+      acc.#orders.set(orderId, purchases as Map<string, Purchase>);
     return acc;
   }
 
@@ -163,15 +181,12 @@ export class KpiAccumulator {
     state.valid++;
     if (!state.ids.add(event.event_id)) return false;
     state.users.add(event.user_id);
-    state.sessions.add(event.session_id);
+    const steps = state.sessions.get(event.session_id);
+    const step = stepOf(event.event_type);
+    if (steps === undefined) state.sessions.set(event.session_id, step);
+    else if ((steps & step) !== step) state.sessions.set(event.session_id, steps | step);
     switch (event.event_type) {
-      case 'product_view':
-      case 'add_to_cart':
-      case 'checkout_started':
-        state.funnel[event.event_type].add(event.session_id);
-        break;
       case 'purchase': {
-        state.funnel.purchase.add(event.session_id);
         let byEvent = this.#orders.get(event.order_id);
         if (byEvent === undefined) {
           byEvent = new Map();
@@ -262,11 +277,8 @@ export class KpiAccumulator {
       ours.ids.addAll(theirs.ids);
       ours.repeats.addAll(theirs.repeats);
       addAll(ours.users, theirs.users);
-      addAll(ours.sessions, theirs.sessions);
-      addAll(ours.funnel.product_view, theirs.funnel.product_view);
-      addAll(ours.funnel.add_to_cart, theirs.funnel.add_to_cart);
-      addAll(ours.funnel.checkout_started, theirs.funnel.checkout_started);
-      addAll(ours.funnel.purchase, theirs.funnel.purchase);
+      for (const [session, steps] of theirs.sessions)
+        ours.sessions.set(session, (ours.sessions.get(session) ?? 0) | steps);
       for (const [id, refund] of theirs.refunds) ours.refunds.set(id, refund);
     }
     for (const [orderId, theirs] of other.#orders) {
@@ -420,16 +432,7 @@ export class KpiAccumulator {
         orders: ordersByHour.get(h) ?? 0,
       })),
       revenueDaily: [...revenue.values()].sort(byKeys('currency')),
-      funnelDaily: [
-        {
-          day,
-          sessions: state.sessions.size,
-          product_view: state.funnel.product_view.size,
-          add_to_cart: state.funnel.add_to_cart.size,
-          checkout_started: state.funnel.checkout_started.size,
-          purchase: state.funnel.purchase.size,
-        },
-      ],
+      funnelDaily: [funnelRow(day, state.sessions)],
     };
   }
 }
