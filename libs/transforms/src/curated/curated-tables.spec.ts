@@ -79,3 +79,39 @@ describe('KPI Arrow tables', () => {
     ]);
   });
 });
+
+describe('product names in curated and KPI tables', () => {
+  it('carry product_name where the event has one, null where it has none', async () => {
+    const { kpiArrowTable } = await import('../kpi/kpi-arrow.js');
+    const view = { ...sampleEvents.product_view, product_name: 'Dune' };
+    const purchase = {
+      ...sampleEvents.purchase,
+      items: sampleEvents.purchase.items.map((item, i) =>
+        i === 0 ? { ...item, product_name: 'Dune' } : item,
+      ),
+    };
+    const events = curatedEventsTable(
+      [view, sampleEvents.add_to_cart].map((event) => ({
+        event,
+        eventTimeMs: Date.parse(event.event_time),
+      })),
+    );
+    expect(events.toArray().map((r) => r.toJSON()['product_name'])).toEqual(['Dune', null]);
+
+    const acc = new KpiAccumulator(new ZoneCalendar('UTC'));
+    acc.add(purchase, Date.parse(purchase.event_time));
+    const items = orderItemsTable(acc.keptOrders('2026-03-08'));
+    expect(items.toArray().map((r) => r.toJSON()['product_name'])).toEqual(['Dune', null]);
+
+    const sales = kpiArrowTable(acc.kpis('2026-03-08'), 'productSales');
+    expect(sales.schema.fields.find((f) => f.name === 'product_name')).toMatchObject({
+      nullable: true,
+    });
+    expect(
+      sales.toArray().map((r) => [r.toJSON()['product_id'], r.toJSON()['product_name']]),
+    ).toEqual([
+      ['p-1', 'Dune'],
+      ['p-2', null],
+    ]);
+  });
+});

@@ -32,6 +32,7 @@ function eventRow(event: ShopEvent, eventTimeMs: number): Row {
     referrer: e['referrer'],
     product_id: e['product_id'],
     category: e['category'],
+    product_name: e['product_name'],
     price_cents: e['price_cents'],
     quantity: e['quantity'],
     currency: e['currency'],
@@ -66,6 +67,7 @@ export function orderItemsTable(orders: Iterable<Purchase>): Table {
           line: line++,
           product_id: item.product_id,
           category: item.category,
+          product_name: item.product_name,
           price_cents: item.price_cents,
           quantity: item.quantity,
         };

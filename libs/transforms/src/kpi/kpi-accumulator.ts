@@ -115,6 +115,25 @@ function checkSums(day: string, rows: readonly object[]): void {
   }
 }
 
+/** A purchase line by its place in time: event_time, then event_id, then line number. */
+interface NamedLine {
+  readonly timeMs: number;
+  readonly eventId: string;
+  readonly line: number;
+}
+
+/**
+ * Whether line `a` comes after `b`. A product's name on a day is the one on its latest
+ * kept line that has one: a total order on kept lines, so the name does not depend on
+ * the order events were read in or on how partials were merged (Spark: max_by over
+ * (event_time, event_id, line)).
+ */
+function laterLine(a: NamedLine, b: NamedLine): boolean {
+  if (a.timeMs !== b.timeMs) return a.timeMs > b.timeMs;
+  if (a.eventId !== b.eventId) return a.eventId > b.eventId;
+  return a.line > b.line;
+}
+
 function sumInto<K>(map: Map<K, number>, key: K, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
@@ -330,6 +349,8 @@ export class KpiAccumulator {
     const ordersByHour = new Map<number, number>(hours.map((h) => [h, 0]));
     const categories = new Map<string, RevenueByCategoryRow>();
     const products = new Map<string, ProductSalesRow>();
+    /** Where each product row's name came from, to keep the latest one (see laterLine). */
+    const namedAt = new Map<string, NamedLine>();
     const revenue = new Map<string, RevenueDailyRow>();
     const currencyRow = (currency: string): RevenueDailyRow => {
       let row = revenue.get(currency);
@@ -364,7 +385,9 @@ export class KpiAccumulator {
       const totals = currencyRow(currency);
       totals.orders++;
       const seenCategories = new Set<string>();
+      let line = -1;
       for (const item of kept.items) {
+        line++;
         const cents = item.price_cents * item.quantity;
         totals.gross_cents += cents;
         const ck = `${item.category}\u0000${currency}`;
@@ -389,11 +412,20 @@ export class KpiAccumulator {
             currency,
             units: 0,
             revenue_cents: 0,
+            product_name: null,
           };
           products.set(pk, s);
         }
         s.units += item.quantity;
         s.revenue_cents += cents;
+        if (item.product_name !== undefined) {
+          const at = { timeMs: kept.timeMs, eventId: kept.eventId, line };
+          const before = namedAt.get(pk);
+          if (before === undefined || laterLine(at, before)) {
+            namedAt.set(pk, at);
+            s.product_name = item.product_name;
+          }
+        }
       }
     }
     for (const refund of state.refunds.values())

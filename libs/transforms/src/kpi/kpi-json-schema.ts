@@ -3,6 +3,7 @@ import type { KpiColumn, KpiTable } from './kpi-table.js';
 /** The JSON Schema of a column's value (also as an OpenAPI 3.1 schema). */
 export type KpiColumnJsonSchema =
   | { readonly type: 'string' }
+  | { readonly type: readonly ['string', 'null'] }
   | { readonly type: 'string'; readonly format: 'date' | 'date-time' }
   | { readonly type: 'integer' }
   | { readonly type: readonly ['integer', 'null'] };
@@ -16,7 +17,7 @@ function columnSchema(column: KpiColumn): KpiColumnJsonSchema {
     case 'int8':
       return column.nullable ? { type: ['integer', 'null'] } : { type: 'integer' };
     default:
-      return { type: 'string' };
+      return column.nullable ? { type: ['string', 'null'] } : { type: 'string' };
   }
 }
 

@@ -27,6 +27,8 @@ const of = <K extends KpiColumnKind, N extends boolean = false>(
 /** The column kinds a KPI table is written with. */
 export const kpiColumn = Object.freeze({
   text: of('text'),
+  /** A string that may be absent (e.g. a name no event carried). */
+  nullableText: of('text', true),
   currency: of('currency'),
   int8: of('int8'),
   /** An integer that may be absent (e.g. an average over nothing). */

@@ -34,6 +34,9 @@ export const PRODUCT_SALES = kpiTable({
     currency: c.currency,
     units: c.int8,
     revenue_cents: c.int8,
+    // The name on the latest of the row's kept purchase lines that has one (by event_time,
+    // then event_id, then line); null when none has (migration 2026-04-20, docs/batch.md).
+    product_name: c.nullableText,
   },
   // A product may sit in two categories on one day (migration 2026-03-20).
   key: ['product_id', 'category', 'currency'],

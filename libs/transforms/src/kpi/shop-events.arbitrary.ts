@@ -17,9 +17,17 @@ const CATEGORIES = ['books', 'games', 'toys'];
 const product = fc
   .integer({ min: 1, max: 6 })
   .map((i) => ({ product_id: `p${i}`, category: CATEGORIES[i % 3]! }));
+// Names are optional and sources disagree on them: a product's lines carry one of two
+// names or none, so the rule that picks a row's name is exercised.
+const name = fc.option(fc.constantFrom('Atlas', 'Beacon'), { nil: undefined });
 const item = fc
-  .tuple(product, fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 4 }))
-  .map(([p, price_cents, quantity]) => ({ ...p, price_cents, quantity }));
+  .tuple(product, fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 4 }), name)
+  .map(([p, price_cents, quantity, product_name]) => ({
+    ...p,
+    price_cents,
+    quantity,
+    ...(product_name === undefined ? {} : { product_name }),
+  }));
 
 const body: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ event_type: fc.constant('page_view'), page_url: fc.constant('/') }),
