@@ -29,6 +29,9 @@ Options:
                          spelling is stored as its canonical name
   --lateness-hours N     also read N hours of raw partitions on each side of the day, so
                          a duplicate order across midnight keeps its earliest copy (default 2)
+  --lookback-hours N     an order or event id that a day overlapping the N hours before the
+                         day counted (its index/ in the lake) is not counted again
+                         (default 24, at most 168; 0 turns it off)
   --allow-empty          a day without raw input loads zeros instead of failing
   --no-warehouse         write Parquet only; DATABASE_URL is not needed
   --help                 this text
@@ -68,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to")
     p.add_argument("--tz")
     p.add_argument("--lateness-hours", default="2")
+    p.add_argument("--lookback-hours", default="24")
     p.add_argument("--allow-empty", action="store_true")
     p.add_argument("--no-warehouse", action="store_true")
     p.add_argument("-h", "--help", action="store_true")
@@ -115,6 +119,9 @@ def load_config(argv: list[str], env) -> dict:
         lateness = -1
     if not 0 <= lateness <= 72 or not a.lateness_hours.strip().isdigit():
         raise JobError("bad_arguments", f"--lateness-hours must be an integer from 0 to 72, got {json.dumps(a.lateness_hours)}")
+    lookback = int(a.lookback_hours) if a.lookback_hours.strip().isdigit() else -1
+    if not 0 <= lookback <= 168:
+        raise JobError("bad_arguments", f"--lookback-hours must be an integer from 0 to 168, got {json.dumps(a.lookback_hours)}")
     database_url = None if a.no_warehouse else env.get("DATABASE_URL")
     if not a.no_warehouse and not database_url:
         raise JobError("bad_config", "DATABASE_URL is not set (postgres://user:pass@host:port/db), or pass --no-warehouse")
@@ -126,6 +133,7 @@ def load_config(argv: list[str], env) -> dict:
         "days": days,
         "tz": tz,
         "lateness_hours": lateness,
+        "lookback_hours": lookback,
         "allow_empty": a.allow_empty,
         "database_url": database_url,
         "lake_url": env.get("LAKE_URL") or ".shoplens/lake",
@@ -167,7 +175,7 @@ def main(argv: list[str]) -> int:
             return spark
 
         for day in config["days"]:
-            report = run_day(session, lake, conn, contract, DayOptions(day, config["tz"], config["lateness_hours"], config["allow_empty"]))
+            report = run_day(session, lake, conn, contract, DayOptions(day, config["tz"], config["lateness_hours"], config["allow_empty"], config["lookback_hours"]))
             summary = {k: v for k, v in report.items() if k not in ("kpis", "reasons")}
             sys.stdout.write(json.dumps(summary) + "\n")
             sys.stdout.flush()

@@ -11,7 +11,10 @@ import uuid
 from pathlib import Path
 from dataclasses import dataclass
 
+import numpy as np
+
 from .contract import Contract
+from .day_index import read_earlier_days, write_day_index
 from .errors import JobError
 from .lake import HOUR_MS, Lake, list_raw_files, replace_day_objects
 from .tables import KPI_TABLES, encode_parquet
@@ -34,6 +37,7 @@ class DayOptions:
     tz: str
     lateness_hours: int
     allow_empty: bool
+    lookback_hours: int = 24
 
 
 def _empty_result(plan):
@@ -78,9 +82,10 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
         if files:
             try:
                 session = spark() if callable(spark) else spark
+                earlier = read_earlier_days(lake, plan, options.lookback_hours)
                 own_hours = sorted({"/".join(f.key.split("/")[2:4]) for f in own})
                 parsed = read_parsed(session, [lake.spark_uri(f.key) for f in files], contract, plan, own_hours)
-                result = compute_day(parsed, plan)
+                result = compute_day(parsed, plan, earlier)
             except SumOverflow as cause:
                 raise JobError("rejected", str(cause)) from cause
             except (Py4JError, PySparkException) as cause:
@@ -88,7 +93,12 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
                     raise
                 raise JobError("lake_failed", f"cannot read the raw zone: {str(cause).splitlines()[0] if str(cause) else cause}") from cause
         else:
+            earlier = read_earlier_days(lake, plan, options.lookback_hours)
             result = _empty_result(plan)
+        # What the day's raw data holds, for the days after it; written whatever this run's
+        # outcome, as it depends on nothing else (the batch's order).
+        keys = result.index_event_keys if result.index_event_keys is not None else np.zeros((0, 16), dtype=np.uint8)
+        _, index_changed = write_day_index(lake, plan, keys, result.index_orders or [])
         try:
             parquet = {key: encode_parquet(key, result.kpis[key]) for key in KPI_TABLES}
         except Exception as cause:  # data Parquet cannot hold: the same run fails again
@@ -108,6 +118,10 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
             "quarantined": result.quarantined,
             "late": late,
             "curatedRows": 0,
+            "lookbackDays": earlier.days,
+            "crossDayDuplicates": result.repeated_events,
+            "crossDayDuplicateOrders": result.cross_day_duplicate_orders,
+            "indexChanged": index_changed,
             "seconds": 0.0,
             "engine": "spark",
         }
@@ -133,6 +147,11 @@ def run_day(spark, lake: Lake, conn, contract: Contract, options: DayOptions) ->
                     "curated": 0,
                     "lateness_hours": options.lateness_hours,
                     "cross_share_duplicates": 0,
+                    "lookback_hours": options.lookback_hours,
+                    "lookback_days": earlier.days,
+                    "cross_day_duplicate_events": result.repeated_events,
+                    "cross_day_duplicate_orders": result.cross_day_duplicate_orders,
+                    "index_changed": index_changed,
                     "engine": "spark",
                     "quarantine_reasons": result.reasons,
                 }

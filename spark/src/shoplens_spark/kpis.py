@@ -14,7 +14,11 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+import numpy as np
+import pyarrow as pa
+
 from .contract import Contract
+from .day_index import EarlierDays
 from .validation import compile_contract, event_time_ms, field, items
 from .zones import BUCKET_MS, HOUR_MS, DayPlan
 
@@ -110,6 +114,11 @@ class DayResult:
     quarantined: int
     lines: int
     reasons: dict[str, int]
+    repeated_events: int = 0
+    cross_day_duplicate_orders: int = 0
+    #: The day's cross-day index: distinct event ids (n x 16 bytes) and orders' first purchases.
+    index_event_keys: "np.ndarray | None" = None
+    index_orders: list[dict] | None = None
 
 
 def _sorted(rows: list[dict], *keys: str) -> list[dict]:
@@ -117,29 +126,52 @@ def _sorted(rows: list[dict], *keys: str) -> list[dict]:
     return sorted(rows, key=lambda r: tuple(str(r[k]).encode("utf-16-be") for k in keys))
 
 
-def compute_day(parsed: DataFrame, plan: DayPlan) -> DayResult:
-    """Every KPI table of the day, as the rows the batch computes (`day` first)."""
+def compute_day(parsed: DataFrame, plan: DayPlan, earlier: "EarlierDays | None" = None) -> DayResult:
+    """Every KPI table of the day, as the rows the batch computes (`day` first).
+
+    `earlier` is the cross-day index of the look-back (day_index.py): an event of the day
+    whose id an earlier day holds is a repeat (a duplicate, in no KPI), and a purchase of
+    an order an earlier day holds is a duplicate order. The day's own index is returned.
+    """
     day = plan.day
     import logging
     import time
 
     log = logging.getLogger("shoplens_spark")
     t0 = time.time()
-    parsed = parsed.persist()
+    spark = parsed.sparkSession
+    in_day = F.col("valid") & F.col("hour_ms").isNotNull()
+    key = F.unhex(F.regexp_replace("eid", "-", ""))
+    if earlier is not None and earlier.event_parts:
+        seen = spark.read.parquet(*earlier.event_parts).select(F.col("event_id").alias("key")).distinct()
+        parsed = parsed.join(
+            seen.withColumn("repeat", F.lit(True)),
+            on=[in_day & (key == F.col("key"))],
+            how="left",
+        ).drop("key")
+        parsed = parsed.withColumn("repeat", F.coalesce(F.col("repeat"), F.lit(False)) & in_day)
+    else:
+        parsed = parsed.withColumn("repeat", F.lit(False))
+    # Validated once, then cut from its plan: every query after this one plans against the
+    # narrow checkpoint, not again against the contract's large expression.
+    parsed = parsed.localCheckpoint(eager=True)
     try:
-        in_day = F.col("valid") & F.col("hour_ms").isNotNull()
+        counted = in_day & ~F.col("repeat")
         counts = parsed.agg(
             F.count(F.lit(1)).alias("lines"),
             F.sum(F.when(~F.col("valid") & F.col("own"), 1).otherwise(0)).alias("quarantined"),
             F.sum(F.when(in_day, 1).otherwise(0)).alias("valid"),
-            F.count_distinct(F.when(in_day, F.col("eid"))).alias("distinct"),
+            F.count_distinct(F.when(counted, F.col("eid"))).alias("distinct"),
+            F.count_distinct(F.when(F.col("repeat"), F.col("eid"))).alias("repeats"),
         ).first()
         log.debug("parsed and counted in %.1f s", time.time() - t0)
         reasons = {
             r["reason"]: r["n"]
             for r in parsed.where(~F.col("valid") & F.col("own")).groupBy("reason").agg(F.count(F.lit(1)).alias("n")).collect()
         }
-        events = parsed.where(in_day).dropDuplicates(["eid"])
+        # The day's part of the cross-day index: every distinct valid event id of the day.
+        event_keys = _keys(parsed.where(in_day).select(key.alias("key")).distinct())
+        events = parsed.where(counted).dropDuplicates(["eid"])
         sessions = lambda kind: F.count_distinct(F.when(F.col("event_type") == kind, F.col("session_id")))  # noqa: E731
         e = events.agg(
             F.count_distinct("user_id").alias("users"),
@@ -157,12 +189,34 @@ def compute_day(parsed: DataFrame, plan: DayPlan) -> DayResult:
             .collect()
         }
 
-        purchases = parsed.where(F.col("valid") & (F.col("event_type") == "purchase")).dropDuplicates(["eid"])
+        purchases = parsed.where(F.col("valid") & (F.col("event_type") == "purchase") & ~F.col("repeat")).dropDuplicates(["eid"])
+        if earlier is not None and earlier.order_parts:
+            known = spark.read.parquet(*earlier.order_parts).select("order_id").distinct().withColumn("earlier", F.lit(True))
+            purchases = purchases.join(F.broadcast(known), on="order_id", how="left")
+            purchases = purchases.withColumn("earlier", F.coalesce(F.col("earlier"), F.lit(False)))
+        else:
+            purchases = purchases.withColumn("earlier", F.lit(False))
         ranked = purchases.withColumn(
             "rank", F.row_number().over(Window.partitionBy("order_id").orderBy("t_ms", "event_id"))
-        )
-        duplicate_orders = ranked.where((F.col("rank") > 1) & F.col("hour_ms").isNotNull()).count()
-        kept = ranked.where((F.col("rank") == 1) & F.col("hour_ms").isNotNull()).persist()
+        ).persist()
+        of_day = F.col("hour_ms").isNotNull()
+        o = ranked.where(of_day).agg(
+            F.sum(F.when(F.col("earlier") | (F.col("rank") > 1), 1).otherwise(0)).alias("duplicate_orders"),
+            F.count_distinct(F.when(F.col("earlier"), F.col("order_id"))).alias("cross_day"),
+        ).first()
+        duplicate_orders = int(o["duplicate_orders"] or 0)
+        cross_day_orders = int(o["cross_day"] or 0)
+        first_of_day = Window.partitionBy("order_id").orderBy("t_ms", "event_id")
+        index_orders = [
+            {"order_id": r["order_id"], "event_id": r["event_id"], "event_time_ms": int(r["t_ms"])}
+            for r in ranked.where(of_day)
+            .withColumn("first", F.row_number().over(first_of_day))
+            .where(F.col("first") == 1)
+            .select("order_id", "event_id", "t_ms")
+            .collect()
+        ]
+        kept = ranked.where((F.col("rank") == 1) & of_day & ~F.col("earlier")).persist()
+        ranked.unpersist()
         by_hour = {r["hour_ms"]: r["n"] for r in kept.groupBy("hour_ms").agg(F.count(F.lit(1)).alias("n")).collect()}
         orders_by_currency = {
             r["currency"]: r["n"] for r in kept.groupBy("currency").agg(F.count(F.lit(1)).alias("n")).collect()
@@ -239,7 +293,22 @@ def compute_day(parsed: DataFrame, plan: DayPlan) -> DayResult:
         quarantined=int(counts["quarantined"]),
         lines=int(counts["lines"]),
         reasons=dict(sorted(reasons.items())),
+        repeated_events=int(counts["repeats"]),
+        cross_day_duplicate_orders=cross_day_orders,
+        index_event_keys=event_keys,
+        index_orders=index_orders,
     )
+
+
+def _keys(df: DataFrame) -> np.ndarray:
+    """A column of 16-byte keys, collected as an (n, 16) uint8 array."""
+    table = df.toArrow()
+    column = table.column(0).combine_chunks() if table.num_rows else pa.array([], pa.binary())
+    if len(column) == 0:
+        return np.zeros((0, 16), dtype=np.uint8)
+    fixed = column.cast(pa.binary(16))
+    data = np.frombuffer(fixed.buffers()[1], dtype=np.uint8, count=(fixed.offset + len(fixed)) * 16)
+    return data[fixed.offset * 16 :].reshape(len(fixed), 16).copy()
 
 
 def _js_round(x: float) -> int:

@@ -138,6 +138,11 @@ def _local_midnight(zone: ZoneInfo, wall_ms: int) -> int:
     return wall_ms
 
 
+def day_of(tz: str, ms: int) -> str:
+    """The local day of instant `ms` in zone `tz`, by the batch's 15-minute buckets."""
+    return _bucket(ZoneInfo(tz), ms // BUCKET_MS)[0]
+
+
 def plan_day(day: str, tz: str) -> DayPlan:
     """The instants, hours and buckets of local day `day` in the canonical zone `tz`."""
     d = parse_day(day)
