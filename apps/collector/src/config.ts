@@ -28,6 +28,7 @@ export interface CollectorConfig {
   readonly retryAfterS: number;
   readonly maxPendingBytes: number;
   readonly workers: number;
+  readonly producers: number;
   readonly statsIntervalMs: number;
   readonly shutdownTimeoutMs: number;
 }
@@ -48,6 +49,8 @@ export const CONFIG_HELP = `Environment:
   COLLECTOR_RETRY_AFTER_S        the Retry-After of a 503, default 5
   COLLECTOR_MAX_PENDING_BYTES    event bytes waiting for Kafka above which requests get 503, default 67108864
   COLLECTOR_WORKERS              HTTP worker processes sharing the port (node cluster), default 1
+  COLLECTOR_PRODUCERS            idempotent Kafka producers per process, one request in flight
+                                 each, default 2
   COLLECTOR_STATS_INTERVAL_MS    stats log line period, default 60000
   COLLECTOR_SHUTDOWN_TIMEOUT_MS  time to answer the requests in flight on SIGTERM, default 15000`;
 
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): CollectorConfig {
     retryAfterS: envInteger(env, 'COLLECTOR_RETRY_AFTER_S', 5, 1, 3600),
     maxPendingBytes: envInteger(env, 'COLLECTOR_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024),
     workers: envInteger(env, 'COLLECTOR_WORKERS', 1, 1, 256),
+    producers: envInteger(env, 'COLLECTOR_PRODUCERS', 2, 1, 16),
     statsIntervalMs: envInteger(env, 'COLLECTOR_STATS_INTERVAL_MS', 60_000, 100),
     shutdownTimeoutMs: envInteger(env, 'COLLECTOR_SHUTDOWN_TIMEOUT_MS', 15_000, 100),
   });

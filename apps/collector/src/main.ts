@@ -74,19 +74,22 @@ async function runServer(config: CollectorConfig): Promise<number> {
     brokers: config.kafkaBrokers,
     logger,
   });
-  // Idempotent, one request in flight (the broker's sequence checks hold), retrying for as
-  // long as it takes: a request that waits too long is answered 503 by the publisher.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-  });
+  // Idempotent, one request in flight each (the broker's sequence checks hold), retrying for
+  // as long as it takes: a request that waits too long is answered 503 by the publisher.
+  // Several of them, so that one round trip to the broker does not hold up the next batch.
+  const producers = Array.from({ length: config.producers }, () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+    }),
+  );
   const topics = TOPIC_NAMES.map((t) => config.topicPrefix + t);
   const stats = new CollectorStats();
   const publisher = new Publisher({
-    producer,
+    producers,
     topicPrefix: config.topicPrefix,
     compression: compressionType(config.compression),
     timeoutMs: config.produceTimeoutMs,
@@ -109,7 +112,7 @@ async function runServer(config: CollectorConfig): Promise<number> {
   const connected = (async () => {
     while (connecting) {
       try {
-        await producer.connect();
+        for (const producer of producers) await producer.connect();
         const missing = await missingTopics(kafka, topics);
         if (missing.length > 0) {
           logger.fatal(
@@ -165,7 +168,8 @@ async function runServer(config: CollectorConfig): Promise<number> {
   await publisher.drain(config.shutdownTimeoutMs);
   server.closeAllConnections();
   clearInterval(statsTimer);
-  if (publisher.isConnected) await producer.disconnect().catch(() => undefined);
+  if (publisher.isConnected)
+    await Promise.all(producers.map((p) => p.disconnect().catch(() => undefined)));
   void connected;
   logger.info({ produced: publisher.produced, ...stats.snapshot() }, 'collector stopped');
   return failed ? 1 : 0;

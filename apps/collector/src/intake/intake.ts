@@ -1,4 +1,12 @@
-import { isEventType, parseEventLine, topicFor, TOPICS, type Topic } from '@shoplens/schemas';
+import {
+  CONTRACT_LIMITS,
+  isEventType,
+  topicFor,
+  TOPICS,
+  validateEvent,
+  type Topic,
+  type ValidationResult,
+} from '@shoplens/schemas';
 
 /** A record to produce: the contract's topic, key = user_id, value = the event's JSON. */
 export interface OutRecord {
@@ -34,11 +42,13 @@ export function emptyIntake(): Intake {
 }
 
 /**
- * Adds one event to the intake: `json` is the record's value, `event` its parsed form
- * (undefined when it is not JSON). Valid or not, it is produced: an event the contract
- * refuses (checked as the ingestor checks it, size included) is also listed as rejected,
- * and the ingestor files it in the quarantine with its reason, as for any producer. An
- * event of no known type goes to the pageviews topic.
+ * Adds one event to the intake: `json` is the record's value, `event` its parsed form.
+ * Valid or not, it is produced: an event the contract refuses (checked as the ingestor
+ * checks it, size included) is also listed as rejected, and the ingestor files it in the
+ * quarantine with its reason, as for any producer. An event of no known type goes to the
+ * pageviews topic. The parsed form is validated as it is, not parsed again from `json`:
+ * both are the same value, `json` being what JSON.stringify made of it or what it was
+ * parsed from.
  */
 export function addEvent(
   intake: Intake,
@@ -56,16 +66,51 @@ export function addEvent(
     key: typeof user === 'string' ? user : null,
     value: json,
   });
-  const result = parseEventLine(json, { arrivalTimeMs: receivedAtMs });
+  judge(intake, index, tooLarge(json) ?? validateEvent(event, { arrivalTimeMs: receivedAtMs }));
+}
+
+/** Adds a record that is not JSON (an NDJSON line), produced as sent for the quarantine. */
+export function addUnparsed(intake: Intake, index: number, line: string, error: string): void {
+  intake.records.push({ topic: TOPICS.pageviews, key: null, value: line });
+  judge(
+    intake,
+    index,
+    tooLarge(line) ?? {
+      ok: false,
+      reason: 'invalid_json',
+      issues: [{ path: '', code: 'invalid_json', message: error }],
+    },
+  );
+}
+
+function tooLarge(json: string): ValidationResult | undefined {
+  // Up to 3 UTF-8 bytes per UTF-16 unit: short texts need no count.
+  if (json.length * 3 <= CONTRACT_LIMITS.eventBytes) return undefined;
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= CONTRACT_LIMITS.eventBytes) return undefined;
+  return {
+    ok: false,
+    reason: 'record_too_large',
+    issues: [
+      {
+        path: '',
+        code: 'record_too_large',
+        message: `${bytes} bytes; one event may have at most ${CONTRACT_LIMITS.eventBytes}`,
+      },
+    ],
+  };
+}
+
+function judge(intake: Intake, index: number, result: ValidationResult): void {
   if (result.ok) {
     intake.accepted++;
-  } else {
-    const issue = result.issues[0];
-    intake.rejected.push({
-      index,
-      reason: result.reason,
-      message: issue ? `${issue.path}: ${issue.message}` : result.reason,
-      quarantined: true,
-    });
+    return;
   }
+  const issue = result.issues[0];
+  intake.rejected.push({
+    index,
+    reason: result.reason,
+    message: issue ? `${issue.path}: ${issue.message}` : result.reason,
+    quarantined: true,
+  });
 }

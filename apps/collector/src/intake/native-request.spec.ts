@@ -56,6 +56,26 @@ describe('nativeRequest', () => {
       ]);
   });
 
+  it('refuses an event above the contract size, as the ingestor does, and produces it', () => {
+    const big = { ...view, page_url: `/${'x'.repeat(70_000)}` };
+    const r = nativeRequest(JSON.stringify([big, view]), false, T0);
+    expect(r).toMatchObject({
+      ok: true,
+      intake: { accepted: 1, rejected: [{ index: 0, reason: 'record_too_large' }] },
+    });
+    if (r.ok) expect(r.intake.records[0]!.value).toBe(JSON.stringify(big));
+  });
+
+  it('reads an NDJSON line behind a byte order mark, and produces it as sent', () => {
+    const line = `\ufeff${JSON.stringify(view)}`;
+    const r = nativeRequest(`${line}\n`, true, T0);
+    expect(r).toMatchObject({
+      ok: true,
+      intake: { accepted: 1, rejected: [], records: [{ topic: 'pageviews', key: 'u-1' }] },
+    });
+    if (r.ok) expect(r.intake.records[0]!.value).toBe(line);
+  });
+
   it('judges event times against the arrival, as the ingestor does', () => {
     const r = nativeRequest(
       JSON.stringify([{ ...view, event_time: '2026-03-10T12:00:00Z' }]),

@@ -1,4 +1,4 @@
-import { addEvent, emptyIntake, type Intake } from './intake.js';
+import { addEvent, addUnparsed, emptyIntake, type Intake } from './intake.js';
 
 export type NativeRequest =
   { readonly ok: true; readonly intake: Intake } | { readonly ok: false; readonly message: string };
@@ -18,9 +18,11 @@ export function nativeRequest(text: string, ndjson: boolean, receivedAtMs: numbe
       if (line.trim() === '') continue;
       let event: unknown;
       try {
-        event = JSON.parse(line);
-      } catch {
-        event = undefined;
+        // A byte order mark is not JSON; the ingestor skips it too.
+        event = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+      } catch (err) {
+        addUnparsed(intake, index++, line, (err as Error).message);
+        continue;
       }
       addEvent(intake, index++, event, line, receivedAtMs);
     }

@@ -77,6 +77,21 @@ describe('toMinorUnits', () => {
       expect(toMinorUnits(bad, 'EUR')).toMatchObject({ ok: false, reason: 'invalid_amount' });
     }
     expect(toMinorUnits(1e300, 'EUR')).toMatchObject({ ok: false, reason: 'invalid_amount' });
+    expect(toMinorUnits('1e999999999', 'EUR')).toMatchObject({
+      ok: false,
+      reason: 'invalid_amount',
+    });
+    expect(toMinorUnits('90071992547409.92', 'EUR')).toMatchObject({
+      ok: false,
+      reason: 'invalid_amount',
+    });
+  });
+
+  it('is exact past 15 digits and at the largest safe integer', () => {
+    expect(value('90071992547409.91', 'EUR')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(value('0000000000000000019.99', 'EUR')).toBe(1999);
+    expect(value('0e999999999', 'EUR')).toBe(0);
+    expect(value('1234567890123.4500', 'EUR')).toBe(123456789012345);
   });
 
   it('gives back the minor units of every price a client writes as a JSON number', () => {

@@ -43,12 +43,14 @@ export function toMinorUnits(amount: unknown, currency: string): MinorUnits {
   // All digits as one integer, and where the decimal point sits among them.
   const digits = `${whole}${fraction}`;
   const scale = exponent - fraction.length + Number(power);
-  let value: bigint;
+  let kept: string;
+  let zeros: number;
   if (scale >= 0) {
-    value = BigInt(digits) * 10n ** BigInt(scale);
+    kept = digits;
+    zeros = scale;
   } else {
     const cut = digits.length + scale;
-    const kept = cut > 0 ? digits.slice(0, cut) : '0';
+    kept = cut > 0 ? digits.slice(0, cut) : '0';
     const dropped = cut > 0 ? digits.slice(cut) : digits;
     if (/[^0]/.test(dropped))
       return {
@@ -56,10 +58,19 @@ export function toMinorUnits(amount: unknown, currency: string): MinorUnits {
         reason: 'inexact_amount',
         message: `${text} ${currency} has more decimals than the currency's ${exponent}`,
       };
-    value = BigInt(kept);
+    zeros = 0;
   }
-  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+  // Up to 15 digits times a power of ten up to 10^22 are exact doubles, and so is their
+  // product while it stays a safe integer; beyond that, BigInt (and no 10^huge at all).
+  const minor =
+    zeros > 22
+      ? /[^0]/.test(kept)
+        ? Number.POSITIVE_INFINITY
+        : 0
+      : kept.length <= 15
+        ? Number(kept) * 10 ** zeros
+        : Number(BigInt(kept) * 10n ** BigInt(zeros));
+  if (minor > Number.MAX_SAFE_INTEGER)
     return { ok: false, reason: 'invalid_amount', message: `${text} ${currency} is too large` };
-  const minor = Number(value);
   return { ok: true, value: sign === '-' && minor !== 0 ? -minor : minor };
 }

@@ -4,7 +4,11 @@ import type { OutRecord } from '../intake/intake.js';
 import { CollectorError } from '../errors.js';
 
 export interface PublisherOptions {
-  readonly producer: Producer;
+  /**
+   * Idempotent producers, each with one request in flight: while one waits for the
+   * broker's acknowledgement, the requests that arrived meanwhile go by another.
+   */
+  readonly producers: readonly Producer[];
   readonly topicPrefix: string;
   /** kafkajs's CompressionTypes value. */
   readonly compression: number;
@@ -26,23 +30,28 @@ interface Waiting {
 
 /**
  * Produces each request's records and settles once the broker has acknowledged them
- * (acks from all in-sync replicas, idempotent producer). Requests that arrive while a
- * produce call is in flight wait for the next one, which takes all of them at once: one
- * call in flight, as the idempotent producer's sequence numbers want, and batches that
- * grow with the load. A request not acknowledged within the timeout fails (503): if it was
+ * (acks from all in-sync replicas, idempotent producers). Requests that arrive while every
+ * producer has a call in flight wait for the first to be free, which takes all of them at
+ * once: one call in flight per producer, as the idempotent producer's sequence numbers
+ * want, and batches that grow with the load. A request's records always go in one call of
+ * one producer, in their order. A request not acknowledged within the timeout fails (503): if it was
  * never sent it is dropped from the queue; if it was, the send goes on, and the client's
  * retry gives the same event ids, which the batch deduplicates.
  */
 export class Publisher {
   private queue: Waiting[] = [];
   private pendingBytes = 0;
-  private inFlight: Promise<void> | undefined;
+  private readonly idle: Producer[];
+  private inFlight = 0;
   private connected = false;
   private closed = false;
   /** Records the broker acknowledged. */
   produced = 0;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    if (options.producers.length === 0) throw new Error('a publisher needs a producer');
+    this.idle = [...options.producers];
+  }
 
   /** The producer is connected: queued requests may go. */
   markConnected(): void {
@@ -77,7 +86,7 @@ export class Publisher {
   async drain(ms: number): Promise<void> {
     this.closed = true;
     const deadline = Date.now() + ms;
-    while ((this.queue.length > 0 || this.inFlight) && Date.now() < deadline) {
+    while ((this.queue.length > 0 || this.inFlight > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -99,17 +108,21 @@ export class Publisher {
   }
 
   private pump(): void {
-    if (this.inFlight || !this.connected || this.queue.length === 0) return;
+    if (!this.connected || this.queue.length === 0) return;
+    const producer = this.idle.pop();
+    if (producer === undefined) return;
     const batch = this.queue;
     this.queue = [];
     for (const w of batch) w.state = 'sent';
-    this.inFlight = this.send(batch).finally(() => {
-      this.inFlight = undefined;
+    this.inFlight++;
+    void this.send(producer, batch).finally(() => {
+      this.inFlight--;
+      this.idle.push(producer);
       this.pump();
     });
   }
 
-  private async send(batch: readonly Waiting[]): Promise<void> {
+  private async send(producer: Producer, batch: readonly Waiting[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     let count = 0;
     for (const w of batch) {
@@ -127,7 +140,7 @@ export class Publisher {
     }));
     let failure: CollectorError | undefined;
     try {
-      await this.options.producer.sendBatch({
+      await producer.sendBatch({
         topicMessages,
         acks: -1,
         timeout: this.options.timeoutMs,
