@@ -1,6 +1,7 @@
 import { createAppLogger, createKafkaClient, readCommandLine } from '@shoplens/runtime';
 import { createWarehouse, migrateToLatest } from '@shoplens/storage';
 import { CONFIG_HELP, loadConfig } from './config.js';
+import { KafkaSource } from './stream/kafka-source.js';
 import { Streamer } from './stream/streamer.js';
 
 const HELP = `Usage: node dist/apps/streamer/main.js [--help]
@@ -33,8 +34,16 @@ async function main(argv: readonly string[]): Promise<number> {
     brokers: config.kafkaBrokers,
     logger,
   });
-  const streamer = new Streamer({
+  const source = new KafkaSource({
     kafka,
+    groupId: config.groupId,
+    topics: config.topics,
+    fromBeginning: config.fromBeginning,
+    startedAtMs: Date.now(),
+    logger: logger.child({ component: 'streamer' }),
+  });
+  const streamer = new Streamer({
+    source,
     db,
     groupId: config.groupId,
     topics: config.topics,

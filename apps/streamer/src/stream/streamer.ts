@@ -1,10 +1,8 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { parseEventLine } from '@shoplens/schemas';
 import type { Database } from '@shoplens/storage';
 import { MinuteWindows, ZoneCalendar, arrivalTime, minuteOf } from '@shoplens/transforms';
-import { partitionOffsets } from './partition-offsets.js';
 import type { PartitionState } from './partition-state.js';
 import type { PartitionOffsets } from './partition-offsets.js';
 import { partitionState } from './partition-state.js';
@@ -14,15 +12,18 @@ import { StreamStats } from './stream-stats.js';
 import { watermark } from './watermark.js';
 import type { CounterDeltas, PartWrite } from './window-store.js';
 import { PartsTakenError, partitionKey, takeOverPart, writeFlush } from './window-store.js';
-import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
+import { undecodableBatchOf } from '@shoplens/runtime';
 import type { PendingBatch } from './pending-changes.js';
-import { commonPartitionCount, partAssigner } from './part-assigner.js';
+import { commonPartitionCount } from './part-assigner.js';
+import type { SourceBatch, SourceCommit, SourcePartition, StreamSource } from './stream-source.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
 export interface StreamerOptions {
-  readonly kafka: Kafka;
+  /** Where the records come from: Kafka in the app, an in-process log in the demo. */
+  readonly source: StreamSource;
   readonly db: Kysely<Database>;
+  /** The checkpoint key in the database (the consumer group's id with Kafka). */
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly reportTz: string;
@@ -30,6 +31,7 @@ export interface StreamerOptions {
   readonly graceMs: number;
   readonly flushIntervalMs: number;
   readonly idlePartitionMs: number;
+  /** A partition without a checkpoint starts at the earliest offset (else the latest). */
   readonly fromBeginning: boolean;
   readonly statsIntervalMs: number;
   readonly shutdownTimeoutMs: number;
@@ -55,9 +57,7 @@ interface Part {
   writtenSealedBefore: number;
 }
 
-interface AssignedPartition {
-  readonly topic: string;
-  readonly partition: number;
+interface AssignedPartition extends SourcePartition {
   readonly key: string;
 }
 
@@ -68,24 +68,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * One member of the streamer group. Records update event-time minute windows in memory,
  * per part; every flush writes the changed minutes of the parts it holds, the sums over
  * all parts, the day roll-ups, the offsets and the counters in one transaction, then
- * commits to Kafka the offset a restart must re-read from.
+ * commits to the source the offset a restart must re-read from.
  */
 export class Streamer {
-  private readonly consumer: Consumer;
+  private readonly source: StreamSource;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly calendar: ZoneCalendar;
   /** Who this member is in rt_part_state.owner. */
   private readonly owner: string;
   private readonly parts = new Map<number, Part>();
-  /** The parts Kafka assigned, with their partitions: taken when the database allows. */
+  /** The parts the source assigned, with their partitions: taken when the database allows. */
   private assigned = new Map<number, AssignedPartition[]>();
   /** Whether partition n of every topic is one part (all topics have one partition count). */
   private coPartitioned: boolean | undefined;
   private brokerOffsets = new Map<string, PartitionOffsets>();
   private readonly stats = new StreamStats();
   private flushFailingSinceMs: number | undefined;
-  /** Between Kafka's rebalance notice and the new assignment: nothing is sealed meanwhile. */
+  /** Between the source's rebalance notice and the new assignment: nothing is sealed meanwhile. */
   private rebalancing = false;
   private lock: Promise<unknown> = Promise.resolve();
   private stopping = false;
@@ -101,37 +101,16 @@ export class Streamer {
     this.owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.lastStatsAtMs = this.now();
     this.done = new Promise((resolve) => (this.finish = resolve));
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 100,
-      maxBytesPerPartition: 2 * 1024 * 1024,
-      partitionAssigners: [partAssigner(this.now())],
-      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
-    });
+    this.source = options.source;
   }
 
   async start(): Promise<void> {
-    const { consumer } = this;
-    consumer.on(consumer.events.REBALANCING, () => {
+    await this.source.start({
       // Nothing is fetched until the group has settled: idle partitions are not idle.
-      this.rebalancing = true;
-    });
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assignment = event.payload.memberAssignment;
-      void this.locked(() => this.onAssignment(assignment));
-    });
-    watchConsumerCrashes(consumer, this.log, () => void this.stop('crashed'));
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [...this.options.topics],
-      fromBeginning: this.options.fromBeginning,
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.locked(() => this.onBatch(payload)),
+      rebalancing: () => (this.rebalancing = true),
+      assigned: (assignment) => void this.locked(() => this.onAssignment(assignment)),
+      batch: (batch) => this.locked(() => this.onBatch(batch)),
+      crashed: () => void this.stop('crashed'),
     });
     this.timer = setInterval(
       () => void this.locked(() => this.tick()),
@@ -139,6 +118,7 @@ export class Streamer {
     );
     this.log.info(
       {
+        ...this.source.description,
         topics: this.options.topics,
         groupId: this.options.groupId,
         owner: this.owner,
@@ -155,11 +135,7 @@ export class Streamer {
     this.stopping = true;
     clearInterval(this.timer);
     this.log.info({ reason: outcome }, 'stopping: writing the open windows');
-    try {
-      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
-    } catch {
-      // Not running yet: nothing to pause.
-    }
+    this.source.pause();
     const deadline = this.now() + this.options.shutdownTimeoutMs;
     let clean = false;
     await this.locked(async () => {
@@ -172,9 +148,7 @@ export class Streamer {
         await sleep(Math.min(200 * attempt, MAX_BACKOFF_MS));
       }
     });
-    await this.consumer
-      .disconnect()
-      .catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
+    await this.source.stop().catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
     this.logStats(true);
     this.finish(clean || outcome === 'refused' ? outcome : 'unclean');
   }
@@ -239,7 +213,7 @@ export class Streamer {
         p.lag = o === undefined || p.nextOffset < 0 ? -1 : Math.max(0, o.high - p.nextOffset);
       }
     }
-    if (assigned.length > 0) this.consumer.resume(this.byTopic(assigned));
+    if (assigned.length > 0) this.source.resume(assigned);
     await this.takeAssigned();
     this.log.info(
       {
@@ -252,15 +226,9 @@ export class Streamer {
     );
   }
 
-  private byTopic(list: readonly AssignedPartition[]): { topic: string; partitions: number[] }[] {
-    const out = new Map<string, number[]>();
-    for (const a of list) out.set(a.topic, [...(out.get(a.topic) ?? []), a.partition]);
-    return [...out].map(([topic, partitions]) => ({ topic, partitions }));
-  }
-
   private async readBrokerOffsets(): Promise<Map<string, PartitionOffsets>> {
     for (let attempt = 1; ; attempt++) {
-      const offsets = await partitionOffsets(this.options.kafka, this.options.topics, this.log);
+      const offsets = await this.source.partitionOffsets();
       if (offsets.size > 0 || attempt >= 5) return offsets;
       await sleep(500 * attempt);
     }
@@ -355,13 +323,7 @@ export class Streamer {
       for (const p of part.partitions.values())
         paused.push({ topic: p.topic, partition: p.partition, key: p.key });
     }
-    if (paused.length > 0) {
-      try {
-        this.consumer.pause(this.byTopic(paused));
-      } catch {
-        // Not running: nothing to pause.
-      }
-    }
+    if (paused.length > 0) this.source.pause(paused);
     this.log.warn({ parts }, 'parts taken by another member: dropped what was held of them');
   }
 
@@ -370,26 +332,20 @@ export class Streamer {
     return false;
   }
 
-  private async onBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
+  private async onBatch(batch: SourceBatch): Promise<void> {
+    const { topic, partition, heartbeat } = batch;
     const part = this.parts.get(this.partOf(partition));
     const p = part?.partitions.get(partitionKey(topic, partition));
     if (part === undefined || p === undefined || this.stopping) return;
     const nowMs = this.now();
     const w = part.windows;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      const offset = Number(message.offset);
+    for (const message of batch.records) {
+      if (!batch.isActive()) break;
+      const { offset } = message;
       // Resolving moves the fetch position only; what counts as done is in the database.
-      resolveOffset(message.offset);
+      batch.resolveOffset(offset);
       if (offset < p.nextOffset) continue;
-      const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
+      const arrivalMs = arrivalTime(message.timestampMs, nowMs);
       const replay = offset < p.countFrom;
       const parsed = parseEventLine(message.value ?? new Uint8Array(0), {
         arrivalTimeMs: arrivalMs,
@@ -436,7 +392,7 @@ export class Streamer {
       p.lastRecordAtMs = nowMs;
     }
     // From where reading stopped: a batch cut short by a rebalance leaves records behind.
-    p.lag = Math.max(0, Number(batch.highWatermark) - p.nextOffset);
+    p.lag = Math.max(0, batch.highWatermark - p.nextOffset);
     await heartbeat();
     // The database is away: hold consumption rather than the whole stream in memory.
     while (
@@ -539,23 +495,23 @@ export class Streamer {
       );
       return false;
     }
-    const committed: { topic: string; partition: number; offset: string }[] = [];
+    const committed: SourceCommit[] = [];
     for (const { part, batch, write } of writes) {
       part.pending.settle(batch);
       part.replayPoints.markWritten(write.offsets);
       part.writtenSealedBefore = part.windows.sealedBefore;
       for (const o of write.offsets)
-        committed.push({ topic: o.topic, partition: o.partition, offset: String(o.replayOffset) });
+        committed.push({ topic: o.topic, partition: o.partition, offset: o.replayOffset });
     }
     this.flushFailingSinceMs = undefined;
     this.stats.flushed(newest, this.now() - started);
     if (committed.length > 0) {
-      // Kafka's own offset is where a restart re-reads from; the database says where
-      // counting resumes. Committed after the transaction, so it is never ahead of it.
-      await this.consumer
-        .commitOffsets(committed)
+      // The source's own offset (Kafka's) is where a restart re-reads from; the database
+      // says where counting resumes. Committed after the transaction, never ahead of it.
+      await this.source
+        .commit(committed)
         .catch((err: unknown) =>
-          this.log.warn({ err }, 'offset commit to Kafka failed; will retry'),
+          this.log.warn({ err }, 'offset commit to the source failed; will retry'),
         );
     }
     return true;
