@@ -9,6 +9,7 @@ import {
   runApp,
   serviceEnv,
   startCollector,
+  waitFor,
   type AppRun,
 } from './testing/bundled-apps.helper.spec.js';
 
@@ -351,9 +352,12 @@ describe('the bundled collector when Kafka does not acknowledge', () => {
     await expect503(collector, 10_000);
     // It did reach the listener, which never answered.
     expect(sockets.length).toBeGreaterThan(0);
-    expect(
-      collector.logs().some((l) => l['msg'] === 'records not acknowledged; answered 503'),
-    ).toBe(true);
+    // Its log line was written before the answer; this process may read the pipe after.
+    await waitFor(
+      'the 503 log line',
+      () => collector.logs().some((l) => l['msg'] === 'records not acknowledged; answered 503'),
+      10_000,
+    );
     collector.child.kill('SIGTERM');
     expect(await collector.exited).toEqual({ code: 0, signal: null });
   }, 60_000);
