@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { COUNTRY_CODES } from '../contract/countries.js';
 import { DEVICES, eventFields, EVENT_TYPES } from '../contract/events.js';
 import type { EventType, ShopEvent } from '../contract/events.js';
+import { CONTROL_CHARACTER } from '../contract/fields.js';
 
 const MIN_TIME = Date.UTC(2000, 0, 1);
 const MAX_TIME = Date.UTC(2099, 11, 31);
@@ -36,10 +37,10 @@ export const eventTimeArb: fc.Arbitrary<string> = fc
 /** Product names: optional, so events with and without one are both generated. */
 const productName = fc
   .string({ minLength: 1, maxLength: 24 })
-  .filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
-const nameIsOptional = {
-  requiredKeys: ['product_id', 'category', 'price_cents', 'currency', 'quantity'],
-} as const;
+  .filter((s) => !CONTROL_CHARACTER.test(s));
+const nameIsOptional: {
+  requiredKeys: ('product_id' | 'category' | 'price_cents' | 'currency' | 'quantity')[];
+} = { requiredKeys: ['product_id', 'category', 'price_cents', 'currency', 'quantity'] };
 
 const lineItemArb = fc.record(
   {

@@ -41,7 +41,9 @@ type KpiColumnType<C> =
           ? N extends true
             ? ColumnType<number | null, number | bigint | null, number | bigint | null>
             : Int8
-          : string
+          : N extends true
+            ? ColumnType<string | null, string | null | undefined, string | null>
+            : string
     : never;
 
 /** The kysely table type of a KPI table, derived from its descriptor. */

@@ -162,7 +162,7 @@ const TABLE_COMMENTS: Readonly<Record<string, Readonly<Record<string, string>>>>
 // Questions a dashboard asks every day, answered without joins. Days and hours are the
 // batch's; "the last 7 (30) days" end at the latest day loaded in each zone, so a lake
 // that is a day behind still shows a full window (its bounds are columns of the view).
-interface View {
+export interface View {
   readonly query: string;
   readonly comments: Readonly<Record<string, string>>;
 }
@@ -207,6 +207,11 @@ const VIEWS: Readonly<Record<string, View>> = {
   ...topProducts(7),
   ...topProducts(30),
 };
+
+/** The top-products views as this migration made them: the state a later one reverts to. */
+export function topProductsViews(days: number): Record<string, View> {
+  return topProducts(days);
+}
 
 function topProducts(days: number): Record<string, View> {
   return {

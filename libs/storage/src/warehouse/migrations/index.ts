@@ -7,6 +7,7 @@ import * as productSalesCategoryKey from './2026-03-20T00-00-00-product-sales-ca
 import * as pipelineRunsErrorCode from './2026-03-20T00-10-00-pipeline-runs-error-code.js';
 import * as rtPartitionState from './2026-04-01T00-00-00-rt-partition-state.js';
 import * as biReader from './2026-04-10T00-00-00-bi-reader.js';
+import * as productName from './2026-04-20T00-00-00-product-name.js';
 
 /**
  * Every migration, by name; names sort in the order they run. Listed in code rather
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026-03-20T00-10-00-pipeline-runs-error-code': pipelineRunsErrorCode,
   '2026-04-01T00-00-00-rt-partition-state': rtPartitionState,
   '2026-04-10T00-00-00-bi-reader': biReader,
+  '2026-04-20T00-00-00-product-name': productName,
 });
