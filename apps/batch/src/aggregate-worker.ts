@@ -31,8 +31,7 @@ try {
   else {
     const snapshot = acc.toSnapshot();
     const transfer = [...snapshot.days.values()].flatMap((d) => [
-      d.ids.words.buffer as ArrayBuffer,
-      d.ids.used.buffer as ArrayBuffer,
+      ...d.ids.flatMap((ids) => [ids.words.buffer as ArrayBuffer, ids.used.buffer as ArrayBuffer]),
       d.repeats.words.buffer as ArrayBuffer,
       d.repeats.used.buffer as ArrayBuffer,
     ]);

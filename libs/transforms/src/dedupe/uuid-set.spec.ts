@@ -22,6 +22,29 @@ describe('UuidSet', () => {
     );
   });
 
+  it('counts and packs the members that other sets do not hold', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.uuid(), { maxLength: 500 }), { minLength: 1, maxLength: 4 }),
+        (groups) => {
+          const sets = groups.map((ids) => {
+            const s = new UuidSet();
+            for (const id of ids) s.add(id);
+            return s;
+          });
+          const [first, ...others] = sets;
+          const model = new Set(groups[0]!.map((id) => id.toLowerCase()));
+          for (const ids of groups.slice(1)) for (const id of ids) model.delete(id.toLowerCase());
+          expect(first!.countNotIn(others)).toBe(model.size);
+          const back = new UuidSet();
+          expect(back.addBytes(first!.toBytesNotIn(others))).toBe(model.size);
+          for (const id of model) expect(back.has(id)).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it("packs its members as the UUIDs' bytes and reads them back, also into shared memory", () => {
     fc.assert(
       fc.property(fc.array(fc.uuid(), { maxLength: 3000 }), fc.boolean(), (ids, shared) => {

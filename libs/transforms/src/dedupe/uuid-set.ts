@@ -134,6 +134,47 @@ export class UuidSet {
     }
   }
 
+  /** How many members of this set none of `others` holds. */
+  countNotIn(others: readonly UuidSet[]): number {
+    if (others.length === 0) return this.#size;
+    let n = 0;
+    this.#eachKey((key) => {
+      if (!others.some((o) => o.#find(key) >= 0)) n++;
+    });
+    return n;
+  }
+
+  /** {@link toBytes} of the members none of `others` holds. */
+  toBytesNotIn(others: readonly UuidSet[]): Uint8Array {
+    if (others.length === 0) return this.toBytes();
+    const out = new Uint8Array(this.countNotIn(others) * 16);
+    const view = new DataView(out.buffer);
+    let at = 0;
+    this.#eachKey((key) => {
+      if (others.some((o) => o.#find(key) >= 0)) return;
+      view.setInt32(at, key[0]!);
+      view.setInt32(at + 4, key[1]!);
+      view.setInt32(at + 8, key[2]!);
+      view.setInt32(at + 12, key[3]!);
+      at += 16;
+    });
+    return out;
+  }
+
+  #eachKey(f: (key: Int32Array) => void): void {
+    const words = this.#words;
+    const key = new Int32Array(4);
+    for (let slot = 0; slot < this.#used.length; slot++) {
+      if (this.#used[slot] === EMPTY) continue;
+      const o = slot * 4;
+      key[0] = words[o]!;
+      key[1] = words[o + 1]!;
+      key[2] = words[o + 2]!;
+      key[3] = words[o + 3]!;
+      f(key);
+    }
+  }
+
   /** The members of this set that `other` holds too, as a new set. */
   intersection(other: UuidSet): UuidSet {
     const [small, large] = this.#size <= other.#size ? [this, other] : [other, this];

@@ -256,6 +256,22 @@ describe('KpiAccumulator', () => {
       );
     });
 
+    it('counts an event once when partials that both hold it are merged, and when added after', () => {
+      fc.assert(
+        fc.property(timedEventsArb, zone, fc.nat(), fc.nat(), (events, tz, x, y) => {
+          const n = events.length + 1;
+          const [a, b] = [x % n, y % n].sort((p, q) => p - q) as [number, number];
+          const first = events.slice(0, b);
+          const second = events.slice(a);
+          const merged = accumulate(first, tz).merge(accumulate(second, tz));
+          const again = events.slice(a, b);
+          for (const { event, eventTimeMs } of again) merged.add(event, eventTimeMs);
+          expect(allKpis(merged)).toEqual(allKpis(accumulate([...first, ...second, ...again], tz)));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
     it('is unchanged when chunks are aggregated apart and their partials merged', () => {
       fc.assert(
         fc.property(

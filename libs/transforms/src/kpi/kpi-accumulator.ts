@@ -22,7 +22,12 @@ export interface Purchase {
 }
 
 interface DayState {
-  readonly ids: UuidSet;
+  /**
+   * The day's distinct event ids, in segments: one for what this partial added, and one
+   * per partial merged in, taken over rather than copied into one set (a day's ids are its
+   * biggest structure; a merged copy would double them). An id may sit in two segments.
+   */
+  readonly ids: UuidSet[];
   /** Ids of events an earlier day already counted (see {@link KpiAccumulator.addRepeat}). */
   readonly repeats: UuidSet;
   valid: number;
@@ -37,7 +42,7 @@ interface DayState {
 }
 
 type DaySnapshot = Omit<DayState, 'ids' | 'repeats'> & {
-  readonly ids: UuidSetSnapshot;
+  readonly ids: readonly UuidSetSnapshot[];
   readonly repeats: UuidSetSnapshot;
 };
 
@@ -70,7 +75,7 @@ function stepOf(eventType: string): number {
 
 function newDay(): DayState {
   return {
-    ids: new UuidSet(),
+    ids: [new UuidSet()],
     repeats: new UuidSet(16),
     valid: 0,
     users: new Set(),
@@ -88,6 +93,22 @@ function funnelRow(day: string, sessions: ReadonlyMap<string, number>) {
     if (steps & FUNNEL_STEP.purchase) reached.purchase++;
   }
   return { day, sessions: sessions.size, ...reached };
+}
+
+/** Distinct members of segments that may overlap. */
+function distinctIds(segments: readonly UuidSet[]): number {
+  return segments.reduce((n, s, i) => n + s.countNotIn(segments.slice(0, i)), 0);
+}
+
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 function addAll<T>(into: Set<T>, from: Iterable<T>): void {
@@ -167,7 +188,7 @@ export class KpiAccumulator {
   toSnapshot(): KpiSnapshot {
     const days = new Map<string, DaySnapshot>();
     for (const [day, state] of this.#days)
-      days.set(day, { ...state, ids: state.ids.toSnapshot(), repeats: state.repeats.toSnapshot() });
+      days.set(day, { ...state, ids: state.ids.map((s) => s.toSnapshot()), repeats: state.repeats.toSnapshot() });
     return { timeZone: this.calendar.timeZone, days, orders: this.#orders };
   }
 
@@ -186,7 +207,7 @@ export class KpiAccumulator {
     for (const [day, state] of snapshot.days)
       acc.#days.set(day, {
         ...state,
-        ids: UuidSet.fromSnapshot(state.ids),
+        ids: state.ids.map((s) => UuidSet.fromSnapshot(s)),
         repeats: UuidSet.fromSnapshot(state.repeats),
       });
     for (const [orderId, purchases] of snapshot.orders)
@@ -198,7 +219,9 @@ export class KpiAccumulator {
   add(event: ShopEvent, eventTimeMs: number): boolean {
     const state = this.#day(this.calendar.dayOf(eventTimeMs));
     state.valid++;
-    if (!state.ids.add(event.event_id)) return false;
+    const [own, ...merged] = state.ids;
+    if (merged.length > 0 && merged.some((s) => s.has(event.event_id))) return false;
+    if (!own!.add(event.event_id)) return false;
     state.users.add(event.user_id);
     const steps = state.sessions.get(event.session_id);
     const step = stepOf(event.event_type);
@@ -257,7 +280,7 @@ export class KpiAccumulator {
   seenEventIds(day: string): Uint8Array {
     const state = this.#days.get(day);
     if (state === undefined) return new Uint8Array(0);
-    const ids = state.ids.toBytes();
+    const ids = concatBytes(state.ids.map((s, i) => s.toBytesNotIn(state.ids.slice(0, i))));
     if (state.repeats.size === 0) return ids;
     const out = new Uint8Array(ids.length + state.repeats.size * 16);
     out.set(ids);
@@ -282,7 +305,10 @@ export class KpiAccumulator {
     return out.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   }
 
-  /** Folds `other` (of the same time zone) into this partial. */
+  /**
+   * Folds `other` (of the same time zone) into this partial. Its event id sets are taken
+   * over, not copied: add nothing to `other` afterwards.
+   */
   merge(other: KpiAccumulator): this {
     if (other.calendar.timeZone !== this.calendar.timeZone) {
       throw new TransformError(
@@ -293,7 +319,7 @@ export class KpiAccumulator {
     for (const [day, theirs] of other.#days) {
       const ours = this.#day(day);
       ours.valid += theirs.valid;
-      ours.ids.addAll(theirs.ids);
+      ours.ids.push(...theirs.ids);
       ours.repeats.addAll(theirs.repeats);
       addAll(ours.users, theirs.users);
       for (const [session, steps] of theirs.sessions)
@@ -316,7 +342,9 @@ export class KpiAccumulator {
     const ours = this.#days.get(day);
     const theirs = other.#days.get(day);
     if (ours === undefined || theirs === undefined) return new UuidSet(0);
-    return ours.ids.intersection(theirs.ids);
+    const shared = new UuidSet(0);
+    for (const t of theirs.ids) for (const o of ours.ids) shared.addAll(o.intersection(t));
+    return shared;
   }
 
   /**
@@ -452,7 +480,7 @@ export class KpiAccumulator {
       tz: cal.timeZone,
       counts: {
         valid: state.valid,
-        duplicate_events: state.valid - state.ids.size,
+        duplicate_events: state.valid - distinctIds(state.ids),
         duplicate_orders: duplicateOrders,
       },
       dailyActiveUsers: [{ day, users: state.users.size }],
