@@ -36,3 +36,29 @@ describe('loadDemoConfig', () => {
     expect(() => loadDemoConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
 });
+
+describe('live traffic settings', () => {
+  it('runs live at a few records a second by default', () => {
+    expect(loadDemoConfig({}).liveRate).toBe(3);
+  });
+
+  it('takes the rate from the command line over the environment', () => {
+    expect(loadDemoConfig({ DEMO_LIVE_RATE: '20' }).liveRate).toBe(20);
+    expect(loadDemoConfig({ DEMO_LIVE_RATE: '20' }, ['--live-rate=0.5']).liveRate).toBe(0.5);
+    expect(loadDemoConfig({}, ['--live-rate', '8']).liveRate).toBe(8);
+  });
+
+  it('turns live traffic off by flag or environment', () => {
+    expect(loadDemoConfig({}, ['--no-live']).liveRate).toBeUndefined();
+    expect(loadDemoConfig({ DEMO_LIVE: '0' }).liveRate).toBeUndefined();
+    expect(loadDemoConfig({ DEMO_LIVE: '0' }, ['--live-rate=2']).liveRate).toBe(2);
+  });
+
+  it('names a bad rate or an unknown argument', () => {
+    expect(() => loadDemoConfig({ DEMO_LIVE_RATE: 'fast' })).toThrow(/DEMO_LIVE_RATE/);
+    expect(() => loadDemoConfig({}, ['--live-rate=0'])).toThrow(/--live-rate/);
+    expect(() => loadDemoConfig({}, ['--live-rate'])).toThrow(/--live-rate needs/);
+    expect(() => loadDemoConfig({}, ['--fast'])).toThrow(/unknown argument --fast/);
+    expect(() => loadDemoConfig({ DEMO_LIVE: 'maybe' })).toThrow(/DEMO_LIVE/);
+  });
+});

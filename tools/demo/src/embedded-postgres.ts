@@ -47,13 +47,19 @@ export async function startEmbeddedPostgres(options: {
       '--host=127.0.0.1',
       `--max-connections=${options.maxConnections ?? 32}`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: Ctrl-C on the terminal signals the demo's group, and the demo
+    // must still write the live windows to this database before it stops it.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  // However the demo ends, the database does not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

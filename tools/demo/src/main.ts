@@ -10,6 +10,7 @@ import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { Progress } from './progress.js';
 import { runEmbedded } from './run-embedded.js';
+import { runLive, type LiveRun } from './run-live.js';
 import { runServices } from './run-services.js';
 
 // dist/tools/demo/main.js and tools/demo/src/main.ts both sit three levels down.
@@ -22,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadDemoConfig(process.env);
+    config = loadDemoConfig(process.env, argv);
   } catch (err) {
     process.stderr.write(`shoplens: ${(err as Error).message}\n`);
     return 2;
@@ -33,7 +34,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const log = createAppLogger('demo', config.logLevel, { dest: logFile });
   const out = process.stdout;
   const embeddedDb = config.databaseUrl === undefined;
-  const progress = new Progress(out, config.mode === 'embedded' ? (embeddedDb ? 5 : 4) : 6);
+  const live = config.mode === 'embedded' && config.liveRate !== undefined && !config.exitAfterLoad;
+  const progress = new Progress(
+    out,
+    config.mode === 'embedded' ? (embeddedDb ? 5 : 4) + (live ? 1 : 0) : 6,
+  );
   out.write(
     `shoplens demo: ${config.mode === 'embedded' ? 'embedded (no servers needed)' : 'real services from the environment'}; log in ${logFile}\n`,
   );
@@ -45,7 +50,11 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let pglite: EmbeddedPostgres | undefined;
   let background: readonly ChildProcess[] = [];
+  let liveRun: LiveRun | undefined;
   const stopAll = async () => {
+    await liveRun
+      ?.stop()
+      .catch((err: unknown) => log.error({ err }, 'stopping live traffic failed'));
     for (const child of background) if (child.exitCode === null) child.kill('SIGTERM');
     await pglite?.stop();
   };
@@ -77,6 +86,20 @@ async function main(argv: readonly string[]): Promise<number> {
       publicDir: join(repoRoot, 'dist/apps/api/public'),
     });
     const running = await startServer(app, { port: config.port, host: config.host, log });
+    if (live) {
+      progress.start(
+        `Simulating the shop live: ${config.liveRate} records a second through the streamer into PostgreSQL`,
+      );
+      liveRun = await runLive({
+        databaseUrl,
+        rate: config.liveRate!,
+        seed: config.seed,
+        tz: config.tz,
+        log,
+        out,
+        today: () => todayIn(config.tz, Date.now()),
+      });
+    }
     out.write(
       `\n  Dashboard   ${running.url}/?from=${dates[0]}&to=${dates.at(-1)}\n` +
         `  API         ${running.url}/api/kpis/daily-active-users?from=${dates[0]}&to=${dates.at(-1)}\n` +
@@ -87,9 +110,17 @@ async function main(argv: readonly string[]): Promise<number> {
       process.once('SIGINT', resolve);
     });
     out.write(`\n${signal}: stopping\n`);
+    const outcome = await liveRun?.stop();
     await running.close(5_000);
     await db.destroy();
     await stopAll();
+    if (outcome !== undefined && outcome !== 'stopped') {
+      process.stderr.write(
+        `shoplens: the live windows could not all be written (${outcome}); details in ${logFile}\n`,
+      );
+      return 1;
+    }
+    out.write('Stopped.\n');
     return 0;
   } catch (err) {
     log.error({ err }, 'demo failed');
