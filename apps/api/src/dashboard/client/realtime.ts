@@ -35,6 +35,8 @@ export async function refreshRealtime(): Promise<void> {
     });
     $('realtime-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
     panel.dataset['state'] = rt.data.length ? 'live' : 'empty';
+    // The hour's total as text, for scripts and browser tests reading what the chart shows.
+    panel.dataset['events'] = String([...events.values()].reduce((a, b) => a + b, 0));
   } catch (err) {
     $('realtime-note').textContent = (err as Error).message;
     panel.dataset['state'] = 'error';
