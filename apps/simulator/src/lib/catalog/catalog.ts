@@ -1,6 +1,7 @@
 import type { Random } from '../random/random.js';
 import type { CurrencyInfo } from './currencies.js';
 import { convertPrice } from './currencies.js';
+import { productNames } from './product-names.js';
 
 /** A product category and the shape of its prices (log-normal around a median, in USD). */
 export interface CategorySpec {
@@ -31,6 +32,8 @@ export interface Product {
   readonly id: string;
   readonly category: string;
   readonly categoryIndex: number;
+  /** Display name, sent as `product_name`. */
+  readonly name: string;
   /** Unit price per currency index of the catalog, in minor units. */
   readonly prices: readonly number[];
   /** Per currency index: the product fields of a view or cart event, pre-rendered. */
@@ -93,7 +96,7 @@ export class Catalog {
     this.currencies = currencies;
     this.categoryPicker = new WeightedPicker(categories.map((c) => c.weight));
     const width = String(size).length;
-    const products: Product[] = [];
+    const drawn: { categoryIndex: number; usd: number }[] = [];
     for (let i = 0; i < size; i++) {
       // Every category gets products before any gets a second share of them.
       const categoryIndex = i < categories.length ? i : this.categoryPicker.pick(random);
@@ -102,21 +105,33 @@ export class Catalog {
         99,
         Math.round(spec.medianUsdCents * Math.exp(spec.sigma * normal(random))),
       );
-      const id = `p-${String(i + 1).padStart(width, '0')}`;
-      const prices = currencies.map((c) => convertPrice(usd, c));
-      const head = `"product_id":"${id}","category":${JSON.stringify(spec.name)},"price_cents":`;
-      products.push(
-        Object.freeze({
-          index: i,
-          id,
-          category: spec.name,
-          categoryIndex,
-          prices,
-          eventJson: currencies.map((c, k) => `${head}${prices[k]},"currency":"${c.code}"`),
-          itemJsonPrefix: prices.map((p) => `{${head}${p},"quantity":`),
-        }),
-      );
+      drawn.push({ categoryIndex, usd });
     }
+    // Names come from a stream of their own, drawn after the prices: a seed's catalog
+    // keeps the categories and prices it had before products had names.
+    const names = productNames(
+      random.fork(),
+      drawn.map((d) => categories[d.categoryIndex]!.name),
+    );
+    const products: Product[] = drawn.map(({ categoryIndex, usd }, i) => {
+      const spec = categories[categoryIndex]!;
+      const id = `p-${String(i + 1).padStart(width, '0')}`;
+      const name = names[i]!;
+      const prices = currencies.map((c) => convertPrice(usd, c));
+      const head =
+        `"product_id":"${id}","category":${JSON.stringify(spec.name)},` +
+        `"product_name":${JSON.stringify(name)},"price_cents":`;
+      return Object.freeze({
+        index: i,
+        id,
+        category: spec.name,
+        categoryIndex,
+        name,
+        prices,
+        eventJson: currencies.map((c, k) => `${head}${prices[k]},"currency":"${c.code}"`),
+        itemJsonPrefix: prices.map((p) => `{${head}${p},"quantity":`),
+      });
+    });
     this.products = products;
     this.byCategory = categories.map((_, k) => products.filter((p) => p.categoryIndex === k));
     this.pickers = this.byCategory.map(

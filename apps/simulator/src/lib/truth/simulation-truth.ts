@@ -91,6 +91,8 @@ export interface ProductSalesRow {
   readonly date: string;
   readonly product_id: string;
   readonly category: string;
+  /** The catalog's name of the product: every event of it carries this one. */
+  readonly product_name: string;
   readonly units: number;
   /** Revenue per currency (price_cents × quantity summed). */
   readonly revenue_cents: Readonly<Record<string, number>>;

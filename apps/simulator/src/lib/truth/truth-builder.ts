@@ -220,6 +220,7 @@ export class TruthBuilder {
           date: date(Math.floor(key / catalog.products.length)),
           product_id: product.id,
           category: product.category,
+          product_name: product.name,
           units: p.units,
           revenue_cents: revenue,
         };
