@@ -188,7 +188,11 @@ export class KpiAccumulator {
   toSnapshot(): KpiSnapshot {
     const days = new Map<string, DaySnapshot>();
     for (const [day, state] of this.#days)
-      days.set(day, { ...state, ids: state.ids.map((s) => s.toSnapshot()), repeats: state.repeats.toSnapshot() });
+      days.set(day, {
+        ...state,
+        ids: state.ids.map((s) => s.toSnapshot()),
+        repeats: state.repeats.toSnapshot(),
+      });
     return { timeZone: this.calendar.timeZone, days, orders: this.#orders };
   }
 
