@@ -75,15 +75,23 @@ describe.each([
     );
   });
 
-  it('top products over the range equal the truth summed over its days', async () => {
+  it('top products over the range equal the truth summed over its days, with their names', async () => {
     const expected = new Map<
       string,
-      { product_id: string; category: string; units: number; revenue_cents: Record<string, number> }
+      {
+        product_id: string;
+        category: string;
+        product_name: string;
+        units: number;
+        revenue_cents: Record<string, number>;
+      }
     >();
     for (const p of truth.top_products) {
       const e = expected.get(p.product_id) ?? {
         product_id: p.product_id,
         category: p.category,
+        // The simulator's events name every product: the name reaches the API unchanged.
+        product_name: p.product_name,
         units: 0,
         revenue_cents: {},
       };

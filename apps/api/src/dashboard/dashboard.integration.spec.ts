@@ -95,6 +95,9 @@ describe('the dashboard in headless Chromium', () => {
     expect(await canvasPoints('category-chart')).toBeGreaterThan(0);
     expect(await canvasPoints('hours-chart')).toBe(24);
     expect(await page.locator('#top-products tbody tr').count()).toBe(10);
+    // The simulator names its products: the table shows the name, with the id beside it.
+    const product = await page.locator('#top-products tbody tr td.product').first().innerText();
+    expect(product).toMatch(/^\S.* p-\d+$/);
     expect(await page.locator('#card-orders').textContent()).toMatch(/^\d[\d,]*$/);
     // Chart.js drew on each canvas: some pixels are not transparent.
     for (const id of ['dau-chart', 'category-chart', 'hours-chart']) {

@@ -35,9 +35,23 @@ async function seed(db: Kysely<Database>) {
         { category: 'toys', currency: 'USD', gross_cents: 700, orders: 1, units: 1 },
       ],
       kpi_product_sales: [
-        { product_id: 'p1', category: 'books', currency: 'USD', units: 3, revenue_cents: 300 },
+        {
+          product_id: 'p1',
+          category: 'books',
+          currency: 'USD',
+          units: 3,
+          revenue_cents: 300,
+          product_name: 'Dune (old cover)',
+        },
         { product_id: 'p2', category: 'toys', currency: 'USD', units: 5, revenue_cents: 500 },
-        { product_id: 'p2', category: 'toys', currency: 'EUR', units: 1, revenue_cents: 90 },
+        {
+          product_id: 'p2',
+          category: 'toys',
+          currency: 'EUR',
+          units: 1,
+          revenue_cents: 90,
+          product_name: 'Robot, large',
+        },
       ],
       kpi_revenue_daily: [
         {
@@ -73,7 +87,14 @@ async function seed(db: Kysely<Database>) {
     tables: {
       kpi_daily_active_users: [{ users: 20 }],
       kpi_product_sales: [
-        { product_id: 'p1', category: 'books', currency: 'USD', units: 4, revenue_cents: 400 },
+        {
+          product_id: 'p1',
+          category: 'books',
+          currency: 'USD',
+          units: 4,
+          revenue_cents: 400,
+          product_name: 'Dune',
+        },
         { product_id: 'p3', category: 'games', currency: 'USD', units: 7, revenue_cents: 700 },
       ],
     },
@@ -235,14 +256,30 @@ describe('the API against PostgreSQL', () => {
 
   it('ranks top products over a range by units, ties by product_id, revenue per currency', async () => {
     const all = await get('/api/kpis/top-products?from=2026-03-01&to=2026-03-02');
+    // A product's name is its latest day's that has one; null when no day has one.
     expect(all.body).toEqual({
       data: [
-        { rank: 1, product_id: 'p1', category: 'books', units: 7, revenue_cents: { USD: 700 } },
-        { rank: 2, product_id: 'p3', category: 'games', units: 7, revenue_cents: { USD: 700 } },
+        {
+          rank: 1,
+          product_id: 'p1',
+          category: 'books',
+          product_name: 'Dune',
+          units: 7,
+          revenue_cents: { USD: 700 },
+        },
+        {
+          rank: 2,
+          product_id: 'p3',
+          category: 'games',
+          product_name: null,
+          units: 7,
+          revenue_cents: { USD: 700 },
+        },
         {
           rank: 3,
           product_id: 'p2',
           category: 'toys',
+          product_name: 'Robot, large',
           units: 6,
           revenue_cents: { EUR: 90, USD: 500 },
         },
@@ -361,7 +398,7 @@ describe('the API against PostgreSQL', () => {
     );
     expect(accept.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await accept.text()).toBe(
-      'rank,product_id,category,units,revenue_cents_EUR,revenue_cents_USD\r\n1,p1,books,7,0,700\r\n2,p3,games,7,0,700\r\n3,p2,toys,6,90,500\r\n',
+      'rank,product_id,category,product_name,units,revenue_cents_EUR,revenue_cents_USD\r\n1,p1,books,Dune,7,0,700\r\n2,p3,games,,7,0,700\r\n3,p2,toys,"Robot, large",6,90,500\r\n',
     );
     const query = await get(
       '/api/kpis/daily-active-users?from=2026-03-01&to=2026-03-02&format=csv',

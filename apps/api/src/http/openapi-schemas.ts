@@ -83,6 +83,11 @@ export const SCHEMAS = {
       rank: int,
       product_id: str,
       category: str,
+      product_name: {
+        type: ['string', 'null'],
+        description:
+          "The product's name on the latest day of the range that has one; null when no event named it.",
+      },
       units: int,
       revenue_cents: {
         type: 'object',

@@ -84,6 +84,11 @@ export interface TopProductRow {
   readonly rank: number;
   readonly product_id: string;
   readonly category: string;
+  /**
+   * The product's name on the latest day of the range that has one (then the smallest
+   * category, then currency, as the day's rows may differ); null when no day has one.
+   */
+  readonly product_name: string | null;
   /** Units over the range, every currency together. */
   readonly units: number;
   /** Revenue over the range per currency, by currency code; never summed across currencies. */
@@ -99,34 +104,38 @@ export async function topProducts(
   const rows = await sql<{
     product_id: string;
     category: string;
+    product_name: string | null;
     units: number;
     currency: string;
     revenue_cents: number;
   }>`
     with sales as (
-      select product_id, category, currency, units, revenue_cents
+      select day, product_id, category, currency, units, revenue_cents, product_name
       from kpi_product_sales
       where tz = ${r.tz} and day >= ${r.from} and day <= ${r.to}
     ), top as (
-      select product_id, min(category) as category, sum(units)::bigint as units
+      select product_id, min(category) as category, sum(units)::bigint as units,
+             (array_agg(product_name order by day desc, category, currency)
+                filter (where product_name is not null))[1] as product_name
       from sales group by product_id
       order by units desc, product_id asc
       limit ${limit}
     )
-    select top.product_id, top.category, top.units, sales.currency,
+    select top.product_id, top.category, top.product_name, top.units, sales.currency,
            sum(sales.revenue_cents)::bigint as revenue_cents
     from top join sales using (product_id)
-    group by top.product_id, top.category, top.units, sales.currency
+    group by top.product_id, top.category, top.product_name, top.units, sales.currency
     order by top.units desc, top.product_id asc, sales.currency asc`.execute(db);
   const out: TopProductRow[] = [];
   let current:
-    | { product_id: string; category: string; units: number; revenue_cents: Record<string, number> }
+    | (Omit<TopProductRow, 'rank' | 'revenue_cents'> & { revenue_cents: Record<string, number> })
     | undefined;
   for (const row of rows.rows) {
     if (current?.product_id !== row.product_id) {
       current = {
         product_id: row.product_id,
         category: row.category,
+        product_name: row.product_name,
         units: row.units,
         revenue_cents: {},
       };

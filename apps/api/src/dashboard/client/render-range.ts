@@ -121,7 +121,7 @@ export async function render(range: Range): Promise<void> {
         .join(' · ');
       for (const [text, cls] of [
         [String(r.rank), ''],
-        [r.product_id, ''],
+        [r.product_name ?? r.product_id, 'product'],
         [r.category, ''],
         [count(r.units), 'num'],
         [revenue, 'num'],
@@ -130,6 +130,12 @@ export async function render(range: Range): Promise<void> {
         td.textContent = text;
         if (cls) td.className = cls;
         tr.append(td);
+      }
+      // A named product keeps its id in sight: names need not be unique, ids are.
+      if (r.product_name !== null) {
+        const id = document.createElement('small');
+        id.textContent = r.product_id;
+        tr.cells[1]!.append(' ', id);
       }
       return tr;
     }),

@@ -29,6 +29,8 @@ export interface Product {
   rank: number;
   product_id: string;
   category: string;
+  /** Null when no event named the product. */
+  product_name: string | null;
   units: number;
   revenue_cents: Record<string, number>;
 }
