@@ -77,6 +77,7 @@ describe('mapSegmentCall: the e-commerce spec v2', () => {
       price_cents: 1899,
       currency: 'USD',
       quantity: 1,
+      product_name: 'Monopoly: 3rd Edition',
     });
   });
 
@@ -364,5 +365,58 @@ describe('mapSegmentCall: ids, users, sessions, device and country', () => {
       sentAt: '2026-03-08T10:00:30Z',
     });
     expect(out).toMatchObject({ event: { event_time: '2026-03-08T11:59:30.000Z' } });
+  });
+});
+
+describe('mapSegmentCall: product names', () => {
+  const orderWith = (...names: unknown[]) => ({
+    order_id: 'o-1',
+    currency: 'EUR',
+    products: names.map((name, i) => ({ product_id: `p-${i}`, price: 1, name })),
+  });
+
+  it('maps the product name of Product Viewed, Added and Removed to product_name', () => {
+    for (const call of ['Product Viewed', 'Product Added', 'Product Removed'])
+      expect(valid({ event: call, properties: product })['product_name']).toBe(
+        'Monopoly: 3rd Edition',
+      );
+  });
+
+  it('maps products[].name of Order Completed, Order Refunded and Checkout Started to items[].product_name', () => {
+    for (const call of ['Order Completed', 'Order Refunded', 'Checkout Started']) {
+      const items = valid({ event: call, properties: orderWith('Monopoly', 'Uno') })[
+        'items'
+      ] as Record<string, unknown>[];
+      expect(items.map((i) => i['product_name'])).toEqual(['Monopoly', 'Uno']);
+    }
+  });
+
+  it('trims a name, and leaves product_name out when there is none, or a blank or non-text one', () => {
+    const items = valid({
+      event: 'Order Completed',
+      properties: orderWith('  Uno  ', undefined, '   ', 42, null),
+    })['items'] as Record<string, unknown>[];
+    expect(items.map((i) => i['product_name'])).toEqual([
+      'Uno',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(items.slice(1).every((i) => !('product_name' in i))).toBe(true);
+    const { name: _name, ...nameless } = product;
+    expect(valid({ event: 'Product Viewed', properties: nameless })).not.toHaveProperty(
+      'product_name',
+    );
+  });
+
+  it('leaves a name the contract refuses to validation, which names its path', () => {
+    const e = event({ event: 'Order Completed', properties: orderWith('a\u0007b') }).event;
+    const checked = validateEvent({ ...e, session_id: 's-1' }, { arrivalTimeMs: ctx.receivedAtMs });
+    expect(checked).toMatchObject({
+      ok: false,
+      reason: 'control_character',
+      issues: [{ path: 'items[0].product_name' }],
+    });
   });
 });

@@ -62,6 +62,18 @@ function quantity(value: unknown): unknown {
   return value === undefined || value === null ? 1 : value;
 }
 
+/**
+ * The spec's product `name` as the contract's optional `product_name`: text, trimmed; a
+ * name that is not a string or is blank is no name. Whatever the contract refuses in one
+ * (a control character, more than its limit) is left for validation to quarantine with
+ * its path, as for any other field.
+ */
+function productName(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const trimmed = name.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
 /** A product of the spec (a Product Viewed call's properties, an entry of `products`). */
 function lineItem(product: unknown, currency: string, field: string): Record<string, unknown> {
   if (!isObject(product)) throw new Rejection('invalid_product', `${field} is not an object`);
@@ -71,6 +83,9 @@ function lineItem(product: unknown, currency: string, field: string): Record<str
     price_cents: money(product['price'], currency, `${field}.price`),
     quantity: quantity(product['quantity']),
   };
+  // Only when there is one, so a nameless line's JSON and shape stay as they were.
+  const name = productName(product['name']);
+  if (name !== undefined) item['product_name'] = name;
   return item;
 }
 
@@ -118,6 +133,7 @@ function typeFields(
         price_cents: item['price_cents'],
         currency,
         quantity: type === 'product_view' ? 1 : item['quantity'],
+        product_name: item['product_name'],
       };
     }
     case 'checkout_started':
