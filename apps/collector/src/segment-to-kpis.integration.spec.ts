@@ -170,6 +170,12 @@ describe('a Segment batch through the bundled collector, ingestor and batch', ()
       .where('day', '=', day)
       .orderBy('currency')
       .execute(),
+    products: await db
+      .selectFrom('kpi_product_sales')
+      .select(['product_id', 'product_name'])
+      .where('day', '=', day)
+      .orderBy('product_id')
+      .execute(),
     hours: (
       await db
         .selectFrom('kpi_orders_per_hour')
@@ -281,6 +287,13 @@ describe('a Segment batch through the bundled collector, ingestor and batch', ()
       { currency: 'EUR', orders: 1, gross: 5228, refunds: 410, net: 4818, aov: 5228 },
       { currency: 'JPY', orders: 1, gross: 1200, refunds: 0, net: 1200, aov: 1200 },
       { currency: 'KWD', orders: 1, gross: 4020, refunds: 0, net: 4020, aov: 4020 },
+    ]);
+    // Segment's products[].name, as product_name; products sent without one have none.
+    expect(first.products).toEqual([
+      { product_id: 'p1', product_name: 'Runner' },
+      { product_id: 'p2', product_name: 'Wool' },
+      { product_id: 'p3', product_name: null },
+      { product_id: 'p4', product_name: null },
     ]);
     expect(first.hours.filter((h) => h.orders > 0)).toEqual([
       { hour: `${day}T10:00:00.000Z`, orders: 2 },
