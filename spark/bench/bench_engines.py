@@ -5,7 +5,7 @@ Spark job (its CLI, local[*]), on one simulated day per size of tools/bench's ba
 
 Each engine runs as a process with --no-warehouse (the batch also with --skip-curated, as the
 Spark job writes no curated zone), so both do the same work: read the raw JSONL.gz, validate,
-deduplicate, aggregate, write the KPI Parquet. Wall time includes start-up (Node, the JVM).
+deduplicate, aggregate, write the KPI Parquet and the day's cross-day index. Wall time includes start-up (Node, the JVM).
 Fails if the two engines' KPI Parquet differ.
 """
 from __future__ import annotations
@@ -69,11 +69,11 @@ def main() -> int:
         env = {**base, "LAKE_URL": str(lake)}
         ts_s, ts = timed(["node", "dist/apps/batch/main.js", "--date", day, "--tz", "UTC", "--no-warehouse", "--skip-curated"], env)
         ts_kpis = kpi_rows(lake, day)
-        print(f"{size:>10} {'TypeScript batch':<22} {ts_s:>8.1f} {ts['seconds']:>8.1f} {size / ts_s:>10.0f} {ts['valid']:>9}", flush=True)
+        print(f"{size:>10} {'TypeScript batch':<22} {ts_s:>8.1f} {ts['seconds']:>8.1f} {size / ts_s:>10.0f} {ts['valid']:>9}  load {os.getloadavg()[0]:.1f}", flush=True)
         sp_s, sp = timed([sys.executable, "-m", "shoplens_spark", "daily", "--date", day, "--tz", "UTC", "--no-warehouse"], {**env, "SPARK_MASTER": os.environ.get("SPARK_MASTER", "local[*]")})
         sp_kpis = kpi_rows(lake, day)
         name = f"Spark {os.environ.get('SPARK_MASTER', 'local[*]')}"
-        print(f"{size:>10} {name:<22} {sp_s:>8.1f} {sp['seconds']:>8.1f} {size / sp_s:>10.0f} {sp['valid']:>9}", flush=True)
+        print(f"{size:>10} {name:<22} {sp_s:>8.1f} {sp['seconds']:>8.1f} {size / sp_s:>10.0f} {sp['valid']:>9}  load {os.getloadavg()[0]:.1f}", flush=True)
         if sp_kpis != ts_kpis or sp["valid"] != ts["valid"]:
             print(f"KPI Parquet differs between the engines at {size} events", file=sys.stderr)
             return 1

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from .contract import Contract
 from .day_index import EarlierDays
-from .validation import compile_contract, event_time_ms, field, items
+from .validation import field, items, validate
 from .zones import BUCKET_MS, HOUR_MS, DayPlan
 
 ITEM = T.StructType(
@@ -28,6 +28,7 @@ ITEM = T.StructType(
         T.StructField("category", T.StringType()),
         T.StructField("price_cents", T.LongType()),
         T.StructField("quantity", T.LongType()),
+        T.StructField("product_name", T.StringType()),
     ]
 )
 PARSED = T.StructType(
@@ -55,12 +56,7 @@ def validated(lines: DataFrame, contract: Contract) -> DataFrame:
     """`lines` (a string column `value`, one raw line each) with `reason` (NULL for a valid
     event, else the batch's reason code) and, for a valid one, `t_ms` and the parsed wrapper
     `w` (see validation.py): JVM expressions generated from the contract's JSON Schema."""
-    wrapper, reason = compile_contract(contract.schema, contract.event_bytes)
-    return (
-        lines.withColumn("w", wrapper)
-        .withColumn("reason", reason)
-        .withColumn("t_ms", F.when(F.col("reason").isNull(), event_time_ms(contract.schema)))
-    )
+    return validate(lines, contract.schema, contract.event_bytes)
 
 
 def read_parsed(spark: SparkSession, uris: list[str], contract: Contract, plan: DayPlan, own_hours: list[str]) -> DataFrame:
@@ -221,9 +217,12 @@ def compute_day(parsed: DataFrame, plan: DayPlan, earlier: "EarlierDays | None" 
         orders_by_currency = {
             r["currency"]: r["n"] for r in kept.groupBy("currency").agg(F.count(F.lit(1)).alias("n")).collect()
         }
-        lines_ = kept.select("order_id", "currency", F.explode("items").alias("item")).select(
+        lines_ = kept.select("order_id", "currency", "t_ms", "event_id", F.posexplode("items").alias("line", "item")).select(
             "order_id",
             "currency",
+            F.col("item.product_name").alias("product_name"),
+            # Where the name comes from: the latest line, by event_time, event_id, line.
+            F.struct("t_ms", "event_id", "line").alias("at"),
             F.col("item.product_id").alias("product_id"),
             F.col("item.category").alias("category"),
             F.col("item.quantity").alias("quantity"),
@@ -236,9 +235,13 @@ def compute_day(parsed: DataFrame, plan: DayPlan, earlier: "EarlierDays | None" 
             .collect()
         ]
         products = [
-            {"day": day, "product_id": r["product_id"], "category": r["category"], "currency": r["currency"], "units": int(r["units"]), "revenue_cents": int(r["revenue"])}
+            {"day": day, "product_id": r["product_id"], "category": r["category"], "currency": r["currency"], "units": int(r["units"]), "revenue_cents": int(r["revenue"]), "product_name": r["name"]}
             for r in lines_.groupBy("product_id", "category", "currency")
-            .agg(F.sum("quantity").alias("units"), F.sum("cents").alias("revenue"))
+            .agg(
+                F.sum("quantity").alias("units"),
+                F.sum("cents").alias("revenue"),
+                F.max_by(F.col("product_name"), F.when(F.col("product_name").isNotNull(), F.col("at"))).alias("name"),
+            )
             .collect()
         ]
         gross_by_currency = {

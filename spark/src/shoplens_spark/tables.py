@@ -16,7 +16,16 @@ KPI_TABLES: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
     ),
     "productSales": (
         "product_sales",
-        [("product_id", "text", False), ("category", "text", False), ("currency", "currency", False), ("units", "int8", False), ("revenue_cents", "int8", False)],
+        [
+            ("product_id", "text", False),
+            ("category", "text", False),
+            ("currency", "currency", False),
+            ("units", "int8", False),
+            ("revenue_cents", "int8", False),
+            # The name on the latest of the row's kept purchase lines that has one (by
+            # event_time, then event_id, then line); null when none has.
+            ("product_name", "text", True),
+        ],
     ),
     "ordersPerHour": ("orders_per_hour", [("hour_start", "instant", False), ("orders", "int8", False)]),
     "revenueDaily": (

@@ -90,21 +90,59 @@ _KNOWN = {
 }
 
 
+class Stager:
+    """Named intermediate columns, by level: each level's columns read only lower levels.
+
+    Every sub-expression the checks share (a field read from the variant, its type, a
+    date-time's parts, one property's check) is computed once, as its own column, so the
+    generated code stays small enough for Spark to compile (Spark keeps a column referenced
+    more than once from being inlined into its readers)."""
+
+    def __init__(self) -> None:
+        self.levels: dict[int, dict[str, str]] = {}
+        self._names: dict[tuple[int, str], str] = {}
+
+    def add(self, level: int, sql: str) -> str:
+        key = (level, sql)
+        name = self._names.get(key)
+        if name is None:
+            name = f"_c{len(self._names)}"
+            self._names[key] = name
+            self.levels.setdefault(level, {})[name] = sql
+        return name
+
+    def apply(self, df):
+        for level in sorted(self.levels):
+            df = df.select("*", *[F.expr(sql).alias(name) for name, sql in self.levels[level].items()])
+        return df
+
+    def names(self) -> list[str]:
+        return [n for level in self.levels.values() for n in level]
+
+
 @dataclass(frozen=True)
 class _Value:
     """One JSON value of the line: a VARIANT path under the parsed wrapper."""
 
     wrapper: str  # SQL of the parsed `[line, END_MARK]`
     path: str  # JSON path, e.g. `$[0].items`
+    stager: "Stager | None" = None
 
     def get(self, sql_type: str | None = None) -> str:
+        if self.stager is None:
+            if sql_type is None:
+                return f"try_variant_get({self.wrapper}, {_sql_string(self.path)})"
+            return f"try_variant_get({self.wrapper}, {_sql_string(self.path)}, {_sql_string(sql_type)})"
+        base = self.stager.add(1, f"try_variant_get({self.wrapper}, {_sql_string(self.path)})")
         if sql_type is None:
-            return f"try_variant_get({self.wrapper}, {_sql_string(self.path)})"
-        return f"try_variant_get({self.wrapper}, {_sql_string(self.path)}, {_sql_string(sql_type)})"
+            return base
+        return self.stager.add(2, f"try_variant_get({base}, '$', {_sql_string(sql_type)})")
 
     def kind(self) -> str:
         """The variant type name (STRING, BIGINT, DOUBLE, DECIMAL(p,s), OBJECT<…>, ARRAY<…>, VOID)."""
-        return f"schema_of_variant({self.get()})"
+        if self.stager is None:
+            return f"schema_of_variant({self.get()})"
+        return self.stager.add(2, f"schema_of_variant({self.get()})")
 
 
 class _Element(_Value):
@@ -113,6 +151,7 @@ class _Element(_Value):
     def __init__(self, var: str, path: str = "$") -> None:
         object.__setattr__(self, "wrapper", var)
         object.__setattr__(self, "path", path)
+        object.__setattr__(self, "stager", None)
 
 
 def _child(value: _Value, key: str) -> _Value:
@@ -121,7 +160,7 @@ def _child(value: _Value, key: str) -> _Value:
         raise Unsupported(f"property name {key!r}")
     if isinstance(value, _Element):
         return _Element(value.wrapper, f"{value.path}.{key}")
-    return _Value(value.wrapper, f"{value.path}.{key}")
+    return _Value(value.wrapper, f"{value.path}.{key}", value.stager)
 
 
 def _first(checks: list[str]) -> str:
@@ -137,9 +176,10 @@ class Generator:
     """Walks the event schema and writes one SQL expression: the reason a line is invalid,
     or NULL for a valid event."""
 
-    def __init__(self, schema: dict) -> None:
+    def __init__(self, schema: dict, stager: "Stager | None" = None) -> None:
         self.schema = schema
         self._lambda = 0
+        self.stager = stager or Stager()
 
     def resolve(self, node: dict) -> dict:
         seen = 0
@@ -215,7 +255,7 @@ class Generator:
         if fmt == "date-time":
             # The batch reads the instant (calendar included) as one check: invalid_time.
             pattern = node.get("pattern", _DATE_TIME)
-            checks.append(f"CASE WHEN NOT coalesce({date_time_ms(s, pattern)} IS NOT NULL, false) THEN 'invalid_time' END")
+            checks.append(f"CASE WHEN NOT coalesce({date_time_ms(s, pattern, value.stager)} IS NOT NULL, false) THEN 'invalid_time' END")
             return checks
         if "const" in node:
             c = node["const"]
@@ -307,9 +347,12 @@ class Generator:
             present = f"{child.get()} IS NOT NULL"
             inner = _first(self.value_checks(properties[name], child, name)) if name in properties else "CAST(NULL AS STRING)"
             if name in required:
-                checks.append(f"CASE WHEN NOT ({present}) THEN 'missing_field' ELSE {inner} END")
+                check = f"CASE WHEN NOT ({present}) THEN 'missing_field' ELSE {inner} END"
             elif name in properties:
-                checks.append(f"CASE WHEN {present} THEN {inner} END")
+                check = f"CASE WHEN {present} THEN {inner} END"
+            else:
+                continue
+            checks.append(value.stager.add(10, check) if value.stager is not None else check)
         extra = node.get("additionalProperties", True)
         if extra is False:
             allowed = ", ".join(_sql_string(n) for n in properties)
@@ -334,25 +377,31 @@ class Generator:
             out.append((const, branch["then"]))
         return out
 
-    def event_reason(self, wrapper: str) -> str:
+    def event_reason(self, wrapper: str, line: str) -> str:
         root = self.schema
-        event = _Value(wrapper, "$[0]")
-        checks = self._type_check({"type": root.get("type", "object")}, event, "")
+        event = _Value(wrapper, "$[0]", self.stager)
+        if root.get("type", "object") != "object":
+            raise Unsupported("a root that is not an object")
+        # The line is one JSON value (checked before): an object exactly when it opens with
+        # `{`, which costs less than asking the variant for its whole type.
+        opening = f"substr(TRIM(LEADING ' \\t\\r\\n' FROM {_stripped(line)}), 1, 1)"
+        checks = [f"CASE WHEN {opening} <> '{{' THEN 'not_an_object' END"]
         props = root.get("properties", {})
         order = sorted(props, key=lambda n: n != VERSION_FIELD)
         head = self.object_checks({**root, "properties": {n: props[n] for n in order}}, event, "")
         kind = _child(event, TYPE_FIELD).get("string")
+        head = [self.stager.add(11, _first(head))]
         cases = []
         for const, then in self.branches():
             # The branch's own checks of the root's fields can only repeat the root's verdict.
-            body = _first(self.object_checks(self.resolve(then), event, "", skip=tuple(props)))
+            body = self.stager.add(11, _first(self.object_checks(self.resolve(then), event, "", skip=tuple(props))))
             cases.append(f"WHEN {_sql_string(const)} THEN {body}")
         by_type = f"CASE {kind} {' '.join(cases)} END" if cases else "CAST(NULL AS STRING)"
         # The root's object check first: nothing else applies to a line that is no object.
         return f"CASE WHEN {checks[0]} IS NOT NULL THEN {checks[0]} ELSE {_first(head + [by_type])} END"
 
 
-def date_time_ms(s: str, pattern: str) -> str:
+def date_time_ms(s: str, pattern: str, stager: "Stager | None" = None) -> str:
     """SQL: epoch milliseconds (UTC) of an RFC 3339 date-time, NULL when it is none.
 
     As the batch's `parseEventTime`: the pattern (JavaScript anchors), a real calendar day,
@@ -361,72 +410,72 @@ def date_time_ms(s: str, pattern: str) -> str:
     """
     regex = _sql_string(java_pattern(pattern))
 
+    def at(level: int, sql: str) -> str:
+        return stager.add(level, sql) if stager is not None else f"({sql})"
+
     def part(start: int, n: int) -> str:
-        return f"try_cast(substr({s}, {start}, {n}) AS INT)"
+        return at(3, f"try_cast(substr({s}, {start}, {n}) AS INT)")
 
     y, mo, d, h, mi, sec = part(1, 4), part(6, 2), part(9, 2), part(12, 2), part(15, 2), part(18, 2)
-    leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
-    dim = f"CASE WHEN {mo} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN {mo} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-    frac = f"regexp_extract({s}, '^.{{19}}\\\\.([0-9]+)', 1)"
-    millis = f"coalesce(try_cast(rpad(substr({frac}, 1, 3), 3, '0') AS BIGINT), 0L)"
-    tail = f"substr({s}, -6)"
-    off_h = f"try_cast(substr({tail}, 2, 2) AS INT)"
-    off_m = f"try_cast(substr({tail}, 5, 2) AS INT)"
-    zulu = f"(upper(substr({s}, -1)) = 'Z')"
-    offset = f"CASE WHEN {zulu} THEN 0L WHEN substr({tail}, 1, 1) = '-' THEN -({off_h} * 60L + {off_m}) ELSE {off_h} * 60L + {off_m} END"
+    matches = at(3, f"rlike({s}, {regex})")
+    frac = at(3, f"regexp_extract({s}, '^.{{19}}\\\\.([0-9]+)', 1)")
+    tail = at(3, f"substr({s}, -6)")
+    zulu = at(3, f"(upper(substr({s}, -1)) = 'Z')")
+    millis = at(4, f"coalesce(try_cast(rpad(substr({frac}, 1, 3), 3, '0') AS BIGINT), 0L)")
+    off_h = at(4, f"try_cast(substr({tail}, 2, 2) AS INT)")
+    off_m = at(4, f"try_cast(substr({tail}, 5, 2) AS INT)")
+    negative = at(4, f"substr({tail}, 1, 1) = '-'")
+    leap = at(4, f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)")
+    dim = at(5, f"CASE WHEN {mo} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN {mo} IN (4, 6, 9, 11) THEN 30 ELSE 31 END")
+    offset = at(5, f"CASE WHEN {zulu} THEN 0L WHEN {negative} THEN -({off_h} * 60L + {off_m}) ELSE {off_h} * 60L + {off_m} END")
     # Days from the civil date (H. Hinnant's algorithm), exact in integers.
-    yy = f"({y} - CASE WHEN {mo} <= 2 THEN 1 ELSE 0 END)"
-    era = f"(CASE WHEN {yy} >= 0 THEN {yy} ELSE {yy} - 399 END DIV 400)"
-    yoe = f"({yy} - {era} * 400)"
-    doy = f"((153 * ({mo} + CASE WHEN {mo} > 2 THEN -3 ELSE 9 END) + 2) DIV 5 + {d} - 1)"
-    doe = f"({yoe} * 365 + {yoe} DIV 4 - {yoe} DIV 100 + {doy})"
-    days = f"({era} * 146097L + {doe} - 719468L)"
-    ms = f"((({days} * 86400L + {h} * 3600L + {mi} * 60L + {sec}) * 1000L + {millis}) - ({offset}) * 60000L)"
-    valid = (
-        f"rlike({s}, {regex}) AND {mo} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {dim} AND {h} <= 23 AND {mi} <= 59 "
-        f"AND {sec} <= 59 AND ({zulu} OR ({off_h} <= 23 AND {off_m} <= 59))"
+    yy = at(4, f"{y} - CASE WHEN {mo} <= 2 THEN 1 ELSE 0 END")
+    doy = at(4, f"(153 * ({mo} + CASE WHEN {mo} > 2 THEN -3 ELSE 9 END) + 2) DIV 5 + {d} - 1")
+    era = at(5, f"CASE WHEN {yy} >= 0 THEN {yy} ELSE {yy} - 399 END DIV 400")
+    yoe = at(6, f"{yy} - {era} * 400")
+    days = at(7, f"{era} * 146097L + {yoe} * 365 + {yoe} DIV 4 - {yoe} DIV 100 + {doy} - 719468L")
+    ms = at(8, f"(({days} * 86400L + {h} * 3600L + {mi} * 60L + {sec}) * 1000L + {millis}) - ({offset}) * 60000L")
+    valid = at(
+        8,
+        f"{matches} AND {mo} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {dim} AND {h} <= 23 AND {mi} <= 59 "
+        f"AND {sec} <= 59 AND ({zulu} OR ({off_h} <= 23 AND {off_m} <= 59))",
     )
-    return f"CASE WHEN {valid} THEN {ms} END"
+    return at(9, f"CASE WHEN {valid} THEN {ms} END")
 
 
-@dataclass(frozen=True)
-class CompiledContract:
-    """The columns of a validated line, from a column `value` (the raw line as a string)."""
-
-    reason: Column  # NULL for a valid event, else the batch's reason code
-    wrapper: str  # SQL of the parsed wrapper, for extraction
-    event_time_path: str
+def _stripped(line: str) -> str:
+    return f"CASE WHEN startswith({line}, '\ufeff') THEN substr({line}, 2) ELSE {line} END"
 
 
 def wrapper_sql(line: str) -> str:
-    stripped = f"CASE WHEN startswith({line}, '\ufeff') THEN substr({line}, 2) ELSE {line} END"
-    return f"try_parse_json(concat('[', {stripped}, {_sql_string(',' + json.dumps(END_MARK) + ']')}))"
+    return f"try_parse_json(concat('[', {_stripped(line)}, {_sql_string(',' + json.dumps(END_MARK) + ']')}))"
 
 
-def compile_contract(schema: dict, event_bytes: int, line: str = "value", wrapper: str = "w") -> tuple[Column, Column]:
-    """(wrapper, reason): the parsed line (VARIANT, to select as `wrapper` first) and the
-    reason expression over it (NULL for a valid event). The raw line is column `line`."""
-    gen = Generator(schema)
+def validate(df, schema: dict, event_bytes: int, line: str = "value", wrapper: str = "w"):
+    """`df` with the parsed line `w` (VARIANT), `reason` (NULL for a valid event, else the
+    batch's reason code) and `t_ms` (the event time of a valid event, epoch ms): columns
+    generated from the schema. The raw line is the string column `line`."""
+    stager = Stager()
+    gen = Generator(schema, stager)
     ended = (
         f"{wrapper} IS NOT NULL AND try_variant_get({wrapper}, '$[1]', 'string') = {_sql_string(END_MARK)} "
         f"AND try_variant_get({wrapper}, '$[2]') IS NULL"
     )
+    event = gen.event_reason(wrapper, line)
+    then = gen.resolve(gen.branches()[0][1])
+    node = gen.resolve(then["properties"]["event_time"])
+    time_s = _Value(wrapper, "$[0].event_time", stager).get("string")
+    t_ms = date_time_ms(time_s, node.get("pattern", _DATE_TIME), stager)
+    columns = df.columns
+    out = stager.apply(df.withColumn(wrapper, F.expr(wrapper_sql(line))))
     reason = (
         f"CASE WHEN octet_length({line}) > {int(event_bytes)} THEN 'record_too_large' "
         f"WHEN NOT is_valid_utf8({line}) THEN 'invalid_json' "
         f"WHEN NOT ({ended}) THEN 'invalid_json' "
-        f"ELSE {gen.event_reason(wrapper)} END"
+        f"ELSE {event} END"
     )
-    return F.expr(wrapper_sql(line)), F.expr(reason)
-
-
-def event_time_ms(schema: dict, wrapper: str = "w") -> Column:
-    """The event time (epoch ms) of a valid event, by the schema's own event_time rule."""
-    gen = Generator(schema)
-    then = gen.resolve(gen.branches()[0][1])
-    node = gen.resolve(then["properties"]["event_time"])
-    s = _Value(wrapper, "$[0].event_time").get("string")
-    return F.expr(date_time_ms(s, node.get("pattern", _DATE_TIME)))
+    out = out.withColumn("reason", F.expr(reason))
+    return out.select(*columns, wrapper, "reason", F.expr(f"CASE WHEN reason IS NULL THEN {t_ms} END").alias("t_ms"))
 
 
 def field(wrapper: str, name: str, sql_type: str = "string") -> Column:
