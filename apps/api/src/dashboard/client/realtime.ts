@@ -27,7 +27,8 @@ export async function refreshRealtime(): Promise<void> {
             label: 'events / minute',
             data: minutes.map((m) => events.get(m) ?? 0),
             borderColor: COLORS[3],
-            pointRadius: 0,
+            // Visible from the first minute on, before there is a line to draw.
+            pointRadius: minutes.length < 10 ? 3 : 0,
           },
         ],
       },
@@ -37,6 +38,7 @@ export async function refreshRealtime(): Promise<void> {
     panel.dataset['state'] = rt.data.length ? 'live' : 'empty';
     // The hour's total as text, for scripts and browser tests reading what the chart shows.
     panel.dataset['events'] = String([...events.values()].reduce((a, b) => a + b, 0));
+    panel.dataset['minutes'] = String(minutes.length);
   } catch (err) {
     $('realtime-note').textContent = (err as Error).message;
     panel.dataset['state'] = 'error';
