@@ -72,6 +72,7 @@ export async function runLive(options: {
     }
   }, SEND_EVERY_MS);
 
+  let stopping = false;
   let reported = 0;
   let reportedAtMs = Date.now();
   const report = async () => {
@@ -87,6 +88,7 @@ export async function runLive(options: {
         log.warn({ err }, 'could not read rt_kpi_today for the live report');
         return undefined;
       });
+    if (stopping) return;
     const seconds = (nowMs - reportedAtMs) / 1_000;
     out.write(
       `      live ${new Date(nowMs).toISOString().slice(11, 19)}  ` +
@@ -108,6 +110,7 @@ export async function runLive(options: {
   return {
     stop: () =>
       (stopped ??= (async () => {
+        stopping = true;
         clearInterval(sender);
         clearInterval(reporter);
         await streamer.stop('stopped');
