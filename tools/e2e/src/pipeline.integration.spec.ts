@@ -325,6 +325,37 @@ describe('the bundled pipeline, end to end, on its defaults', () => {
     );
   });
 
+  it('top products of each day over the API, with the names the simulator sent, equal the truth', async () => {
+    for (const date of truth.dates) {
+      const rows = await data<{
+        rank: number;
+        product_id: string;
+        product_name: string | null;
+        units: number;
+        revenue_cents: Record<string, number>;
+      }>(`/api/kpis/top-products?from=${date}&to=${date}&limit=100`);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(
+        rows.map((r) => ({
+          product_id: r.product_id,
+          product_name: r.product_name,
+          units: r.units,
+          revenue_cents: r.revenue_cents,
+        })),
+      ).toEqual(
+        truth.top_products
+          .filter((p) => p.date === date)
+          .slice(0, 100)
+          .map((p) => ({
+            product_id: p.product_id,
+            product_name: p.product_name,
+            units: p.units,
+            revenue_cents: p.revenue_cents,
+          })),
+      );
+    }
+  });
+
   it('orders per hour over the API equal the truth', async () => {
     for (const date of truth.dates) {
       const rows = await data<{ hour_start: string; orders: number }>(
