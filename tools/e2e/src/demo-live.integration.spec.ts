@@ -109,6 +109,18 @@ describe('npm start with live traffic (dist/tools/demo/main.js, defaults)', () =
       expect(Date.now() - firstSeenAt).toBeLessThan(60_000);
       expect(later).toBeGreaterThan(first);
       expect(await page.locator('#realtime-updated').textContent()).toMatch(/^updated /);
+      // Today's figures so far (the streamer's rt_kpi_today) move with the minutes.
+      const today = page.locator('#realtime-today');
+      expect(await today.textContent()).toMatch(
+        /^Today so far \(\d{4}-\d{2}-\d{2}, .+\): [\d,]+ events/,
+      );
+      const todayFirst = Number(await today.getAttribute('data-events'));
+      await waitFor(
+        "today's figures to count more events",
+        async () => Number(await today.getAttribute('data-events')) > todayFirst,
+        60_000,
+        1_000,
+      );
       expect(problems).toEqual([]);
       // The screenshot once the chart has a few minutes to draw a line through.
       await waitFor(

@@ -146,6 +146,33 @@ async function seed(db: Kysely<Database>) {
       },
     ])
     .execute();
+  // Today's roll-up as the streamer keeps it: the day's figures repeated per currency, and an
+  // older day that the endpoint must not serve.
+  await db
+    .insertInto('rt_kpi_today')
+    .values([
+      ...['EUR', 'USD'].map((currency) => ({
+        day: '2026-03-10',
+        tz: 'UTC',
+        currency,
+        events: 120,
+        active_users: 30,
+        orders: currency === 'EUR' ? 1 : 3,
+        revenue_cents: currency === 'EUR' ? 500 : 1333,
+        add_to_carts: 7,
+      })),
+      {
+        day: '2026-03-09',
+        tz: 'UTC',
+        currency: 'USD',
+        events: 9,
+        active_users: 2,
+        orders: 1,
+        revenue_cents: 5,
+        add_to_carts: 0,
+      },
+    ])
+    .execute();
 }
 
 describe('the API against PostgreSQL', () => {
@@ -353,6 +380,25 @@ describe('the API against PostgreSQL', () => {
     const none = await get('/api/kpis/realtime?minutes=1');
     expect(none.body?.['data']).toEqual([]);
     expect((none.body?.['meta'] as { note: string }).note).toMatch(/streamer/);
+  });
+
+  it("serves the streamer's latest day so far, one row per currency", async () => {
+    const today = await get('/api/kpis/realtime/today');
+    expect(today.status).toBe(200);
+    expect(today.headers.get('cache-control')).toBe('no-store');
+    expect(today.body?.['data']).toEqual(
+      ['EUR', 'USD'].map((currency) => ({
+        day: '2026-03-10',
+        tz: 'UTC',
+        currency,
+        events: 120,
+        active_users: 30,
+        orders: currency === 'EUR' ? 1 : 3,
+        revenue_cents: currency === 'EUR' ? 500 : 1333,
+        add_to_carts: 7,
+        updated_at: expect.any(String),
+      })),
+    );
   });
 
   it('gives closed days an ETag and Cache-Control, and answers 304 to If-None-Match', async () => {
@@ -591,6 +637,7 @@ describe('the API against PostgreSQL', () => {
         '/api/kpis/top-products': '?from=2026-03-01&to=2026-03-03',
         '/api/kpis/orders-per-hour': '?date=2026-03-01',
         '/api/kpis/realtime': '?minutes=60',
+        '/api/kpis/realtime/today': '',
         '/api/health': '',
       };
       expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(samples).sort());

@@ -20,6 +20,7 @@ import {
   funnelDaily,
   ordersPerHour,
   realtimeMinutes,
+  realtimeToday,
   revenueByCategory,
   revenueDaily,
   topProducts,
@@ -90,6 +91,7 @@ const CSV_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   getTopProducts: columnsOf('TopProduct'),
   getOrdersPerHour: columnsOf('OrdersPerHour'),
   getRealtime: columnsOf('RealtimeMinute'),
+  getRealtimeToday: columnsOf('RealtimeToday'),
 };
 
 function keyMatches(expected: Buffer, given: string | undefined): boolean {
@@ -150,6 +152,14 @@ export function createApp(options: AppOptions): express.Express {
             ? 'No realtime data yet: rt_kpi_minute is filled by the streamer (apps/streamer), which has not written any minute to this database.'
             : `The streamer wrote no minute in the last ${minutes} minutes: is it running and are events arriving?`;
       }
+      return { data, meta };
+    },
+    getRealtimeToday: async () => {
+      const data = await realtimeToday(db);
+      const meta: Record<string, unknown> = {};
+      if (data.length === 0)
+        meta['note'] =
+          'No realtime data yet: rt_kpi_today is filled by the streamer (apps/streamer), which has not written any day to this database.';
       return { data, meta };
     },
   };

@@ -153,6 +153,15 @@ export const OPERATIONS: Readonly<Record<string, OperationObject>> = Object.free
       false,
     ),
   },
+  '/api/kpis/realtime/today': {
+    operationId: 'getRealtimeToday',
+    summary: 'Today so far, near real time',
+    description:
+      "The streamer's roll-up of its latest day (table rt_kpi_today): events, distinct users, orders and revenue per currency, in the streamer's zone. Empty, with meta.note saying why, while no streamer has written any.",
+    tags: ['kpis'],
+    parameters: [format],
+    responses: listResponse('RealtimeToday', { type: 'object', properties: { note: str } }, false),
+  },
   '/api/health': {
     operationId: 'getHealth',
     summary: 'Health',

@@ -115,6 +115,20 @@ export const SCHEMAS = {
     },
     'One minute of near-real-time figures from the streamer, per currency.',
   ),
+  RealtimeToday: rowSchema(
+    {
+      day: day,
+      tz: str,
+      currency: str,
+      events: int,
+      active_users: int,
+      orders: int,
+      revenue_cents: int,
+      add_to_carts: int,
+      updated_at: { type: 'string', format: 'date-time' },
+    },
+    "The streamer's figures of its latest day so far, per currency ('' when the day has no order yet).",
+  ),
   Health: {
     type: 'object',
     required: ['status', 'database'],

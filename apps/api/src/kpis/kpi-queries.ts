@@ -185,6 +185,43 @@ export interface RealtimeRow {
   readonly updated_at: string;
 }
 
+export interface RealtimeTodayRow {
+  readonly day: string;
+  readonly tz: string;
+  readonly currency: string;
+  readonly events: number;
+  readonly active_users: number;
+  readonly orders: number;
+  readonly revenue_cents: number;
+  readonly add_to_carts: number;
+  readonly updated_at: string;
+}
+
+/**
+ * The streamer's roll-up of its latest day (rt_kpi_today), one row per zone and currency.
+ * The day is the streamer's (its REPORT_TZ), so no zone is asked: the rows say theirs.
+ */
+export async function realtimeToday(db: Kysely<Database>): Promise<RealtimeTodayRow[]> {
+  const rows = await db
+    .selectFrom('rt_kpi_today')
+    .select([
+      'day',
+      'tz',
+      'currency',
+      'events',
+      'active_users',
+      'orders',
+      'revenue_cents',
+      'add_to_carts',
+      'updated_at',
+    ])
+    .where('day', '=', (eb) => eb.selectFrom('rt_kpi_today').select((e) => e.fn.max('day').as('d')))
+    .orderBy('tz')
+    .orderBy('currency')
+    .execute();
+  return rows.map((row) => ({ ...row, updated_at: new Date(row.updated_at).toISOString() }));
+}
+
 /** The near-real-time minutes the streamer wrote since `sinceMs`, oldest first. */
 export async function realtimeMinutes(
   db: Kysely<Database>,

@@ -1,14 +1,18 @@
-import type { Minute } from './rows.js';
+import type { Minute, TodaySoFar } from './rows.js';
 import { get } from './api-client.js';
 import { COLORS, baseOptions, draw } from './charts.js';
 import { $ } from './dom.js';
-import { sumBy } from './format.js';
+import { count, money, sumBy } from './format.js';
 
 /** Redraws the near-real-time panel from the streamer's last hour of minutes. */
 export async function refreshRealtime(): Promise<void> {
   const panel = $('realtime');
   try {
-    const rt = await get<Minute>('api/kpis/realtime', { minutes: 60 });
+    const [rt, today] = await Promise.all([
+      get<Minute>('api/kpis/realtime', { minutes: 60 }),
+      get<TodaySoFar>('api/kpis/realtime/today', {}),
+    ]);
+    renderToday(today.data);
     const note = typeof rt.meta['note'] === 'string' ? rt.meta['note'] : '';
     $('realtime-note').textContent = note;
     const events = sumBy(
@@ -43,4 +47,23 @@ export async function refreshRealtime(): Promise<void> {
     $('realtime-note').textContent = (err as Error).message;
     panel.dataset['state'] = 'error';
   }
+}
+
+/** One line of the streamer's day so far: its rows repeat the day's figures per currency. */
+function renderToday(rows: readonly TodaySoFar[]): void {
+  const line = $('realtime-today');
+  const first = rows[0];
+  if (first === undefined) {
+    line.textContent = '';
+    return;
+  }
+  const sales = rows.filter((r) => r.tz === first.tz && r.currency !== '');
+  const revenue = sales.map((r) => money(r.revenue_cents, r.currency)).join(' · ');
+  const orders = sales.reduce((n, r) => n + r.orders, 0);
+  line.textContent =
+    `Today so far (${first.day}, ${first.tz}): ${count(first.events)} events · ` +
+    `${count(first.active_users)} users · ${count(orders)} orders` +
+    (revenue ? ` · ${revenue}` : '');
+  line.dataset['events'] = String(first.events);
+  line.dataset['orders'] = String(orders);
 }

@@ -36,6 +36,16 @@ export interface Product {
 }
 
 /** A near-real-time minute of the streamer's. */
+export interface TodaySoFar {
+  day: string;
+  tz: string;
+  currency: string;
+  events: number;
+  active_users: number;
+  orders: number;
+  revenue_cents: number;
+}
+
 export interface Minute {
   minute_start: string;
   currency: string;
