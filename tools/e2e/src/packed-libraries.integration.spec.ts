@@ -233,6 +233,7 @@ describe('the packed libraries, installed in a project outside the workspace', (
           currency: 'EUR',
           units: 2,
           revenue_cents: 2500,
+          product_name: 'Dune',
         },
         {
           day: '2026-03-08',
@@ -241,6 +242,7 @@ describe('the packed libraries, installed in a project outside the workspace', (
           currency: 'EUR',
           units: 1,
           revenue_cents: 999,
+          product_name: null,
         },
       ],
       parquet: [revenue],
