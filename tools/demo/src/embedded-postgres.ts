@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { DemoError } from './errors.js';
 
@@ -22,15 +21,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The pglite-socket server script, found from this package (which depends on it). */
+/**
+ * The demo's PGlite server script (tools/demo/pglite-server.mjs): it runs each
+ * connection's exchanges whole and an open transaction's connection alone, which PGlite,
+ * one session, needs when the batch, the API and the live streamer share it.
+ */
 export function pgliteServerScript(repoRoot: string): string {
-  const require = createRequire(join(repoRoot, 'tools/demo/package.json'));
-  return join(dirname(require.resolve('@electric-sql/pglite-socket')), 'scripts/server.js');
+  return join(repoRoot, 'tools/demo/pglite-server.mjs');
 }
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) in a child process, served over the
- * PostgreSQL wire protocol on 127.0.0.1 by pglite-socket; in memory, gone when stopped.
+ * PostgreSQL wire protocol on 127.0.0.1; in memory, gone when stopped.
  */
 export async function startEmbeddedPostgres(options: {
   readonly repoRoot: string;
@@ -42,7 +44,6 @@ export async function startEmbeddedPostgres(options: {
     process.execPath,
     [
       pgliteServerScript(options.repoRoot),
-      '--db=memory://',
       `--port=${port}`,
       '--host=127.0.0.1',
       `--max-connections=${options.maxConnections ?? 32}`,
