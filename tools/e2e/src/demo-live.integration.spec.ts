@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium } from '@shoplens/stack';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_TEST_ARGS } from '@shoplens/stack/testing';
 import { repoRoot, waitFor } from './bundled-app.js';
 
 // `npm start` as a user runs it, with nothing configured: the bundled demo loads the
@@ -73,15 +74,7 @@ describe('npm start with live traffic (dist/tools/demo/main.js, defaults)', () =
         executablePath: chromiumPath,
         headless: true,
         viewport: { width: 1280, height: 1400 },
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-first-run',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: [...CHROMIUM_TEST_ARGS],
       });
       const page = browser.pages()[0] ?? (await browser.newPage());
       const problems: string[] = [];

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium } from '@shoplens/stack';
-import { createTestSchema, type TestSchema } from '@shoplens/stack/testing';
+import { createTestSchema, type TestSchema, CHROMIUM_TEST_ARGS } from '@shoplens/stack/testing';
 import { createWarehouse, type Database } from '@shoplens/storage';
 import type { Kysely } from 'kysely';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -53,15 +53,7 @@ describe('the dashboard in headless Chromium', () => {
       executablePath: chromiumPath,
       headless: true,
       viewport: { width: 1280, height: 1400 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_TEST_ARGS],
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (m) => {

@@ -11,6 +11,7 @@ import {
   testKafka,
   uniqueId,
   type TestPrefix,
+  CHROMIUM_TEST_ARGS,
 } from '@shoplens/stack/testing';
 import { createS3ObjectStore, listAll, readRawFile } from '@shoplens/storage';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -71,13 +72,7 @@ shoplens.track('Order Completed', { order_id: 'o-browser', currency: 'EUR',
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_TEST_ARGS],
     });
   }, 15 * 60_000);
 

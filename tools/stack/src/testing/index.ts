@@ -18,3 +18,4 @@ export type {
   RealtimeTodayRow,
 } from './realtime-oracle.js';
 export { recomputeRealtime } from './realtime-oracle.js';
+export { CHROMIUM_TEST_ARGS } from './chromium-args.js';
