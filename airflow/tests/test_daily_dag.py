@@ -160,8 +160,9 @@ def test_the_spark_engine_runs_the_day_through_the_same_gates(dagbag, simulated,
     }
     dau = rows(warehouse, "select day::text, users from kpi_daily_active_users where tz = %s", TZ)
     assert dau == [(DAY, next(r["users"] for r in truth["daily_active_users"] if r["date"] == DAY))]
-    # Every table against the truth, and against the batch, is spark/tests' (the Spark job has
-    # no cross-day look-back, docs/spark.md: an order repeated across midnight may count twice).
+    # Every table against the truth, and against the batch, is spark/tests'. Revenue is not
+    # compared here: on this lake the Spark job counts one books/USD order more than the truth
+    # and the batch (7093 cents against 5195), a difference between the engines still open.
     runs = rows(warehouse, "select day::text, tz, status, quarantined > 0, details->>'engine' from pipeline_runs")
     assert runs == [(DAY, TZ, "succeeded", True, "spark")]
     assert (filled_lake / f"kpi/daily_active_users/tz=America%2FNew_York/dt={DAY}/part-00000.parquet").is_file()
