@@ -252,7 +252,10 @@ export class Ingestor {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 
-  private async onBatch(payload: EachBatchPayload, generation: number): Promise<void> {
+  private async onBatch(
+    payload: EachBatchPayload,
+    generation: number,
+  ): Promise<void> {
     const { batch } = payload;
     // Outside kafkajs's eachBatch a failed heartbeat (e.g. a rebalance starting) is kafkajs's
     // to handle on its own loop; routing just goes on or stops on the new generation.
