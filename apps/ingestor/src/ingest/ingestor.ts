@@ -36,17 +36,6 @@ export interface IngestorOptions {
 export type IngestorOutcome = 'stopped' | 'idle' | 'crashed' | 'unclean';
 
 const TICK_MS = 500;
-/**
- * Records fetched but not yet routed. kafkajs sends the next fetch only once eachBatch has
- * returned for every batch of the last one; handing batches to a queue lets the broker
- * read and send the next fetch while this one is routed, instead of idling in turns.
- */
-const MAX_QUEUED_MESSAGES = 50_000;
-
-interface QueuedBatch {
-  readonly payload: EachBatchPayload;
-  readonly generation: number;
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -67,13 +56,6 @@ export class Ingestor {
   private idleCheck: Promise<void> | undefined;
   private abortWrites = false;
   private readonly batches = new Set<Promise<void>>();
-  /** Batches handed over by kafkajs and not yet routed, oldest first. */
-  private readonly queue: QueuedBatch[] = [];
-  private queuedMessages = 0;
-  private draining: Promise<void> | undefined;
-  private readonly waiting: (() => void)[] = [];
-  /** Moves on every rebalance: queued batches of an older generation are dropped. */
-  private generation = 0;
   private lastRecordAt: number;
   private lastStatsAt: number;
   private timer: NodeJS.Timeout | undefined;
@@ -100,12 +82,10 @@ export class Ingestor {
 
   async start(): Promise<void> {
     const { consumer } = this;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      this.generation++;
-      this.onAssignment(event.payload.memberAssignment);
-    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) =>
+      this.onAssignment(event.payload.memberAssignment),
+    );
     consumer.on(consumer.events.REBALANCING, () => {
-      this.generation++;
       this.log.info('rebalance: flushing and committing what this member holds');
       void this.flushAllAndCommit();
     });
@@ -119,7 +99,13 @@ export class Ingestor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.takeBatch(payload),
+      eachBatch: (payload) => {
+        const work = this.onBatch(payload);
+        const settled = work.catch(() => undefined);
+        this.batches.add(settled);
+        void settled.finally(() => this.batches.delete(settled));
+        return work;
+      },
     });
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.log.info(
@@ -190,76 +176,13 @@ export class Ingestor {
     this.log.info({ assignment }, 'partitions assigned');
   }
 
-  /**
-   * Takes a batch from kafkajs: queues it for routing and returns at once, so kafkajs can
-   * fetch the next while this one is routed; waits while the queue is full. The batch's
-   * offset is resolved here only to move kafkajs's fetch position: what is committed is
-   * each partition's own commit point (PartitionBuffers), which counts only routed records.
-   * A queued batch dropped (rebalance, stop) was never routed, so never committed, and is
-   * read again from the committed offset by the partition's owner.
-   */
-  private async takeBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (this.stopping || !payload.isRunning() || payload.isStale()) return;
-    this.queue.push({ payload, generation: this.generation });
-    this.queuedMessages += batch.messages.length;
-    const last = batch.messages.at(-1);
-    if (last !== undefined) payload.resolveOffset(last.offset);
-    this.draining ??= this.track(this.drain());
-    while (this.queuedMessages > MAX_QUEUED_MESSAGES && this.draining !== undefined) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.waiting.push(resolve)),
-        sleep(1_000),
-      ]);
-      await payload.heartbeat();
-    }
-  }
-
-  private track(work: Promise<void>): Promise<void> {
-    const settled = work.catch((err: unknown) => {
-      this.log.error({ err }, 'routing a batch failed');
-      void this.stop('crashed');
-    });
-    this.batches.add(settled);
-    void settled.finally(() => this.batches.delete(settled));
-    return settled;
-  }
-
-  /** Routes the queued batches in order, one at a time. */
-  private async drain(): Promise<void> {
-    try {
-      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-        const count = next.payload.batch.messages.length;
-        try {
-          if (!this.stopping && next.generation === this.generation)
-            await this.onBatch(next.payload, next.generation);
-        } finally {
-          this.queuedMessages -= count;
-          this.wake();
-        }
-        // Let kafkajs's fetch responses and heartbeats in between batches.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.draining = undefined;
-      this.queue.length = 0;
-      this.queuedMessages = 0;
-      this.wake();
-    }
-  }
-
-  private wake(): void {
-    for (const resolve of this.waiting.splice(0)) resolve();
-  }
-
-  private async onBatch(
-    payload: EachBatchPayload,
-    generation: number,
-  ): Promise<void> {
-    const { batch } = payload;
-    // Outside kafkajs's eachBatch a failed heartbeat (e.g. a rebalance starting) is kafkajs's
-    // to handle on its own loop; routing just goes on or stops on the new generation.
-    const heartbeat = () => payload.heartbeat().catch(() => undefined);
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const key = this.partitionKey(topic, partition);
     let buffers = this.buffers.get(key);
@@ -267,11 +190,15 @@ export class Ingestor {
       buffers = new PartitionBuffers(topic, partition, this.options.limits);
       this.buffers.set(key, buffers);
     }
-    let taken = false;
+    // Offsets are resolved once per batch and wherever it stops early, not per record:
+    // kafkajs's resolveOffset is a Long parse and a map update each time.
+    let resolved: string | undefined;
+    const resolve = () => {
+      if (resolved !== undefined) resolveOffset(resolved);
+    };
     let nowMs = this.now();
     for (const message of batch.messages) {
-      if (this.stopping || generation !== this.generation) return;
-      taken = true;
+      if (this.stopping || !isRunning() || isStale()) return resolve();
       const offset = Number(message.offset);
       const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
       const routed = this.route(message.value, message.headers, arrivalMs, key, message.offset);
@@ -289,6 +216,7 @@ export class Ingestor {
               value: message.value ?? new Uint8Array(0),
             };
       const result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
+      resolved = message.offset;
       if (result.accepted) {
         this.stats.countRecord(
           routed.zone,
@@ -296,6 +224,7 @@ export class Ingestor {
         );
         for (const file of result.sealed) this.startWrite(buffers, file);
         if (this.writes.size >= this.options.maxConcurrentWrites) {
+          resolve();
           await this.waitForWrites(heartbeat);
           nowMs = this.now();
         }
@@ -303,10 +232,12 @@ export class Ingestor {
         this.stats.redelivered++;
       }
     }
-    if (taken) this.lastRecordAt = this.now();
+    resolve();
+    if (resolved !== undefined) this.lastRecordAt = this.now();
     this.stats.lagByPartition.set(key, Number(batch.offsetLag()));
     this.boundMemory();
     await this.waitForWrites(heartbeat);
+    await heartbeat();
   }
 
   /** Routes one record; a batch kafkajs could not decompress arrives as marked records. */
