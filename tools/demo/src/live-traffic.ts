@@ -25,16 +25,25 @@ export function retime(record: EmittedRecord, nowMs: number): string {
 export interface LiveTrafficOptions {
   readonly seed: number;
   readonly timeZone: string;
+  /** The pace the records are sent at: a simulated day holds a day of them. */
+  readonly recordsPerSecond: number;
   /** Returning shoppers of the live shop. */
   readonly users?: number;
 }
 
-/** Records generated before a fresh simulation takes over (about four days at 3 a second). */
-const RECORDS_PER_SIMULATION = 1_000_000;
+/**
+ * Records a fresh simulation makes and drops before the first is sent: it starts with no
+ * session open, so until its sessions are under way it shows page views and no orders.
+ * The live shop is one that was already open.
+ */
+const WARM_UP_RECORDS = 30_000;
+/** The fewest records a simulated day holds, so that a slow pace still has whole sessions. */
+const MIN_RECORDS_PER_DAY = 10_000;
 
 /**
  * The shop going on: an endless seeded simulation, a little of every fault included, whose
- * records are re-timed to the moment they are sent.
+ * records are re-timed to the moment they are sent. Each simulated day holds a day of
+ * records at the pace they are sent, so sessions last as long as real ones.
  */
 export class LiveTraffic {
   private simulation: Simulation | undefined;
@@ -54,9 +63,14 @@ export class LiveTraffic {
   }
 
   private start(nowMs: number): Simulation {
-    return new Simulation({
+    const perDay = Math.max(
+      MIN_RECORDS_PER_DAY,
+      Math.round(this.options.recordsPerSecond * 86_400),
+    );
+    const warmUp = Math.min(WARM_UP_RECORDS, Math.floor(perDay / 10));
+    const simulation = new Simulation({
       seed: (this.options.seed + 1_000 + this.round++) >>> 0,
-      events: RECORDS_PER_SIMULATION,
+      events: perDay + warmUp,
       days: 1,
       startMs: nowMs,
       timeZone: this.options.timeZone,
@@ -68,5 +82,7 @@ export class LiveTraffic {
         invalidRate: 0.002,
       },
     });
+    for (let i = 0; i < warmUp; i++) simulation.next();
+    return simulation;
   }
 }

@@ -62,7 +62,11 @@ export async function runLive(options: {
   });
   await streamer.start();
 
-  const traffic = new LiveTraffic({ seed: options.seed, timeZone: options.tz });
+  const traffic = new LiveTraffic({
+    seed: options.seed,
+    timeZone: options.tz,
+    recordsPerSecond: options.rate,
+  });
   const pacer = new RatePacer(options.rate);
   const sender = setInterval(() => {
     const nowMs = Date.now();
