@@ -25,15 +25,21 @@ TOPIC_OF = {
 REPO = Path(__file__).resolve().parents[2]
 
 
-def simulate(out_dir: Path, *, start: str, days: int, tz: str, events: int, seed: int, invalid_rate: float = 0.02) -> tuple[Path, dict]:
-    """Runs the built simulator with every fault; returns its JSON Lines file and its truth."""
+EVERY_FAULT = {"duplicate-rate": 0.03, "double-purchase-rate": 0.2, "late-rate": 0.05, "out-of-order-rate": 0.05, "offset-rate": 0.2}
+
+
+def simulate(
+    out_dir: Path, *, start: str, days: int, tz: str, events: int, seed: int, invalid_rate: float = 0.02, faults: dict | None = None
+) -> tuple[Path, dict]:
+    """Runs the built simulator with every fault (or the rates of `faults`, the simulator's
+    option names); returns its JSON Lines file and its truth."""
     lines, truth = out_dir / "events.jsonl", out_dir / "truth.json"
+    rates = [x for name, rate in (EVERY_FAULT if faults is None else faults).items() for x in (f"--{name}", str(rate))]
     subprocess.run(
         [
             "node", str(REPO / "dist/apps/simulator/main.js"),
             "--events", str(events), "--seed", str(seed), "--start", start, "--days", str(days), "--tz", tz,
-            "--duplicate-rate", "0.03", "--double-purchase-rate", "0.2", "--late-rate", "0.05",
-            "--out-of-order-rate", "0.05", "--offset-rate", "0.2",
+            *rates,
             "--invalid-rate", str(invalid_rate), "--progress", "log",
             "--out", str(lines), "--truth", str(truth),
         ],

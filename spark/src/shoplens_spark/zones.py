@@ -109,8 +109,9 @@ class DayPlan:
 
 
 def _offset_ms(zone: ZoneInfo, ms: int) -> int:
-    instant = datetime.fromtimestamp(ms // 1000, tz=timezone.utc)
-    offset = zone.utcoffset(instant)
+    # The offset in force at the instant: converted into the zone, not `zone.utcoffset(dt)`,
+    # which reads dt's fields as wall-clock time there and moves every switch by the offset.
+    offset = datetime.fromtimestamp(ms // 1000, tz=timezone.utc).astimezone(zone).utcoffset()
     return int(offset.total_seconds() * 1000) if offset else 0
 
 
