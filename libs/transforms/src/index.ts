@@ -3,7 +3,7 @@ export type { TransformErrorCode } from './errors.js';
 export { ZoneCalendar } from './time/zone-calendar.js';
 export { canonicalTimeZone } from './time/canonical-time-zone.js';
 export { LruCache } from './cache/lru-cache.js';
-export { UuidSet } from './dedupe/uuid-set.js';
+export { UuidSet, parseUuid, uuidBucket } from './dedupe/uuid-set.js';
 export type { UuidSetSnapshot } from './dedupe/uuid-set.js';
 export {
   daySummaryOf,
@@ -13,7 +13,9 @@ export {
   orderIndexTable,
 } from './dedupe/day-index-tables.js';
 export type { DayIndexSummary, IndexedOrder } from './dedupe/day-index-tables.js';
-export { KpiAccumulator } from './kpi/kpi-accumulator.js';
+export { FUNNEL_STEP, KpiAccumulator, stepOf } from './kpi/kpi-accumulator.js';
+export { mergeDayKpis } from './kpi/kpi-parts.js';
+export type { DayKpisPart, NamedLine } from './kpi/kpi-parts.js';
 export {
   DAILY_ACTIVE_USERS,
   FUNNEL_DAILY,

@@ -8,6 +8,43 @@ for (let i = 0; i < 6; i++) {
   HEX[97 + i] = 10 + i;
 }
 
+/**
+ * Parses a UUID (either case) into its 128 bits as four signed 32-bit words, big-endian:
+ * the key {@link UuidSet} stores. Returns false for what is not a UUID.
+ */
+export function parseUuid(s: string, key: Int32Array): boolean {
+  if (s.length !== 36) return false;
+  let word = 0;
+  let nibbles = 0;
+  let w = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+      continue;
+    }
+    const v = c < 128 ? (HEX[c] as number) : -1;
+    if (v < 0) return false;
+    // Signed 32-bit words stay small integers for V8; `>>> 0` would box them.
+    word = (word << 4) | v;
+    if (++nibbles === 8) {
+      key[w++] = word;
+      word = 0;
+      nibbles = 0;
+    }
+  }
+  return true;
+}
+
+/** The bucket (of `buckets`) of a parsed UUID: a hash independent of the set's own slots. */
+export function uuidBucket(key: Int32Array, buckets: number): number {
+  let h = Math.imul(key[3]! ^ 0x5bd1e995, 0xcc9e2d51) ^ key[1]!;
+  h = Math.imul(h ^ (h >>> 15), 0x1b873593) ^ key[2]!;
+  h = Math.imul(h ^ (h >>> 13), 0xe6546b64) ^ key[0]!;
+  h ^= h >>> 16;
+  return (h >>> 0) % buckets;
+}
+
 export interface UuidSetSnapshot {
   readonly words: Int32Array;
   readonly used: Uint8Array;
@@ -104,6 +141,16 @@ export class UuidSet {
     return this.#insert(this.#key);
   }
 
+  /** Adds a parsed UUID (see parseUuid); returns false if it was already present. */
+  addKey(key: Int32Array): boolean {
+    if (this.#size + 1 > this.#used.length * MAX_LOAD) this.#grow();
+    return this.#insert(key);
+  }
+
+  hasKey(key: Int32Array): boolean {
+    return this.#find(key) >= 0;
+  }
+
   has(uuid: string): boolean {
     if (!this.#parse(uuid)) return false;
     return this.#find(this.#key) >= 0;
@@ -196,28 +243,7 @@ export class UuidSet {
   }
 
   #parse(s: string): boolean {
-    if (s.length !== 36) return false;
-    const key = this.#key;
-    let word = 0;
-    let nibbles = 0;
-    let w = 0;
-    for (let i = 0; i < 36; i++) {
-      const c = s.charCodeAt(i);
-      if (i === 8 || i === 13 || i === 18 || i === 23) {
-        if (c !== 45) return false;
-        continue;
-      }
-      const v = c < 128 ? (HEX[c] as number) : -1;
-      if (v < 0) return false;
-      // Signed 32-bit words stay small integers for V8; `>>> 0` would box them.
-      word = (word << 4) | v;
-      if (++nibbles === 8) {
-        key[w++] = word;
-        word = 0;
-        nibbles = 0;
-      }
-    }
-    return true;
+    return parseUuid(s, this.#key);
   }
 
   #slotOf(key: Int32Array): number {

@@ -9,6 +9,7 @@ import type {
   RevenueByCategoryRow,
   RevenueDailyRow,
 } from './kpi-rows.js';
+import { byKeys, checkSums, laterLine, type DayKpisPart, type NamedLine } from './kpi-parts.js';
 
 /** A distinct purchase event, as the order dedup needs it. */
 export interface Purchase {
@@ -61,7 +62,7 @@ export interface KpiSnapshot {
   readonly orders: ReadonlyMap<string, ReadonlyMap<string, Purchase>>;
 }
 
-const FUNNEL_STEP = {
+export const FUNNEL_STEP = {
   product_view: 1,
   add_to_cart: 2,
   checkout_started: 4,
@@ -69,7 +70,7 @@ const FUNNEL_STEP = {
 } as const satisfies Record<string, number>;
 
 /** The funnel bit of an event type; 0 for a type outside the funnel. */
-function stepOf(eventType: string): number {
+export function stepOf(eventType: string): number {
   return (FUNNEL_STEP as Record<string, number | undefined>)[eventType] ?? 0;
 }
 
@@ -117,42 +118,6 @@ function addAll<T>(into: Set<T>, from: Iterable<T>): void {
 
 function winner(purchases: Map<string, Purchase>): Purchase {
   return keptPurchase(purchases.values());
-}
-
-/**
- * Every event's amounts are bounded so that one order is exact in a double (the contract's
- * CONTRACT_LIMITS); a day's sums are not, so each is checked before it leaves.
- */
-function checkSums(day: string, rows: readonly object[]): void {
-  for (const row of rows) {
-    for (const [column, value] of Object.entries(row)) {
-      if (typeof value === 'number' && !Number.isSafeInteger(value) && !Number.isNaN(value)) {
-        throw new TransformError(
-          'sum_overflow',
-          `${column} of ${day} passes 2^53 - 1 (${value}); the day cannot be summed exactly`,
-        );
-      }
-    }
-  }
-}
-
-/** A purchase line by its place in time: event_time, then event_id, then line number. */
-interface NamedLine {
-  readonly timeMs: number;
-  readonly eventId: string;
-  readonly line: number;
-}
-
-/**
- * Whether line `a` comes after `b`. A product's name on a day is the one on its latest
- * kept line that has one: a total order on kept lines, so the name does not depend on
- * the order events were read in or on how partials were merged (Spark: max_by over
- * (event_time, event_id, line)).
- */
-function laterLine(a: NamedLine, b: NamedLine): boolean {
-  if (a.timeMs !== b.timeMs) return a.timeMs > b.timeMs;
-  if (a.eventId !== b.eventId) return a.eventId > b.eventId;
-  return a.line > b.line;
 }
 
 function sumInto<K>(map: Map<K, number>, key: K, value: number): void {
@@ -232,13 +197,8 @@ export class KpiAccumulator {
     if (steps === undefined) state.sessions.set(event.session_id, step);
     else if ((steps & step) !== step) state.sessions.set(event.session_id, steps | step);
     switch (event.event_type) {
-      case 'purchase': {
-        let byEvent = this.#orders.get(event.order_id);
-        if (byEvent === undefined) {
-          byEvent = new Map();
-          this.#orders.set(event.order_id, byEvent);
-        }
-        byEvent.set(event.event_id, {
+      case 'purchase':
+        this.addPurchase({
           eventId: event.event_id,
           orderId: event.order_id,
           userId: event.user_id,
@@ -248,7 +208,6 @@ export class KpiAccumulator {
           event,
         });
         break;
-      }
       case 'refund':
         state.refunds.set(event.event_id, {
           currency: event.currency,
@@ -375,6 +334,17 @@ export class KpiAccumulator {
    * day: its purchases on this day are duplicate orders, counted nowhere else.
    */
   kpis(day: string, earlier?: EarlierCounted): DayKpis {
+    const { kpis } = this.kpisPart(day, earlier);
+    checkSums(kpis);
+    return kpis;
+  }
+
+  /**
+   * {@link kpis} as a partial to merge with others whose users, sessions and orders are
+   * disjoint from its own (see mergeDayKpis): with where each product name came from, and
+   * sums not yet checked.
+   */
+  kpisPart(day: string, earlier?: EarlierCounted): DayKpisPart {
     const cal = this.calendar;
     const state = this.#days.get(day) ?? newDay();
     const hours = cal.hoursOf(day);
@@ -467,19 +437,7 @@ export class KpiAccumulator {
       row.aov_cents = row.orders === 0 ? null : Math.round(row.gross_cents / row.orders);
     }
 
-    const byKeys =
-      <T>(...keys: (keyof T)[]) =>
-      (a: T, b: T) => {
-        for (const k of keys) {
-          const x = a[k];
-          const y = b[k];
-          if (x < y) return -1;
-          if (x > y) return 1;
-        }
-        return 0;
-      };
-    checkSums(day, [...categories.values(), ...products.values(), ...revenue.values()]);
-    return {
+    const kpis: DayKpis = {
       day,
       tz: cal.timeZone,
       counts: {
@@ -498,5 +456,32 @@ export class KpiAccumulator {
       revenueDaily: [...revenue.values()].sort(byKeys('currency')),
       funnelDaily: [funnelRow(day, state.sessions)],
     };
+    return { kpis, names: namedAt };
+  }
+
+  /** Adds a distinct user of `day` (a partial keyed by user, see kpisPart). */
+  addUser(day: string, userId: string): void {
+    this.#day(day).users.add(userId);
+  }
+
+  /** Adds the funnel steps (FUNNEL_STEP bits) a session of `day` reached. */
+  addSession(day: string, sessionId: string, steps: number): void {
+    const { sessions } = this.#day(day);
+    sessions.set(sessionId, (sessions.get(sessionId) ?? 0) | steps);
+  }
+
+  /** Adds a distinct refund of `day`, by its event_id. */
+  addRefund(day: string, eventId: string, currency: string, amountCents: number): void {
+    this.#day(day).refunds.set(eventId, { currency, amountCents });
+  }
+
+  /** Adds a distinct purchase event (of any day) for order dedup. */
+  addPurchase(purchase: Purchase): void {
+    let byEvent = this.#orders.get(purchase.orderId);
+    if (byEvent === undefined) {
+      byEvent = new Map();
+      this.#orders.set(purchase.orderId, byEvent);
+    }
+    byEvent.set(purchase.eventId, purchase);
   }
 }
