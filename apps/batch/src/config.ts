@@ -29,6 +29,9 @@ Options:
                          machine's cores, at most 4; 1 reads in the main thread)
   --no-warehouse         write Parquet only; DATABASE_URL is not needed
   --skip-curated         recompute the KPIs only; the curated zone is left as it is
+  --spill-dir DIR        local directory for the run's spill files, removed when it
+                         ends (default the OS's temporary directory); they take about
+                         the day's raw size, uncompressed
   --help                 this text
 
 Environment:
@@ -60,6 +63,8 @@ export interface BatchConfig {
   readonly allowEmpty: boolean;
   readonly workers: number;
   readonly writeCurated: boolean;
+  /** Where a run's spill files go; undefined: the OS's temporary directory. */
+  readonly spillDir: string | undefined;
   readonly lakeUrl: string;
   readonly databaseUrl: string | undefined;
   readonly s3Endpoint: string | undefined;
@@ -111,6 +116,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
         workers: { type: 'string' },
         'no-warehouse': { type: 'boolean', default: false },
         'skip-curated': { type: 'boolean', default: false },
+        'spill-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -122,6 +128,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Bat
   const base = {
     logLevel,
     lakeUrl: env['LAKE_URL'] || '.shoplens/lake',
+    spillDir: v['spill-dir'] || undefined,
     s3Endpoint: env['S3_ENDPOINT'] || undefined,
   };
   if (v.help) {

@@ -7,42 +7,48 @@ import {
   type ObjectStore,
   type ParquetDay,
 } from '@shoplens/storage';
-import { curatedEventsTable } from '@shoplens/transforms';
+import { curatedEventsTable, orderItemsTable, type Purchase } from '@shoplens/transforms';
+
+type CuratedDataset = 'events' | 'order_items';
+type Table = ReturnType<typeof curatedEventsTable>;
 
 /**
- * Streams a day of curated events into
- * `curated/events/tz=<tz>/dt=<day>/part-<prefix>NNNNN.parquet`
+ * Streams rows of a curated dataset of a day into
+ * `curated/<dataset>/tz=<tz>/dt=<day>/part-<prefix>NNNNN.parquet`
  * in parts of bounded size, so the day never has to fit in memory. Several writers (one
  * per worker thread) share a day with distinct prefixes; once all are closed,
  * {@link removeStaleParts} deletes what an earlier run left beyond the parts written now.
  */
-export class CuratedWriter {
+class PartWriter<Row> {
   readonly #store: ObjectStore;
   readonly #where: ParquetDay;
   readonly #prefix: string;
   readonly #rowsPerPart: number;
-  #rows: { event: ShopEvent; eventTimeMs: number }[] = [];
+  readonly #table: (rows: Row[]) => Table;
+  #rows: Row[] = [];
   #pending: Promise<void> = Promise.resolve();
   readonly #written: string[] = [];
   rows = 0;
 
   constructor(
     store: ObjectStore,
-    day: { readonly day: string; readonly tz: string },
-    options: { prefix?: string; rowsPerPart?: number } = {},
+    where: { readonly dataset: CuratedDataset; readonly day: string; readonly tz: string },
+    table: (rows: Row[]) => Table,
+    options: { prefix?: string; rowsPerPart?: number },
   ) {
     this.#store = store;
-    this.#where = { zone: 'curated', dataset: 'events', day: day.day, tz: day.tz };
+    this.#where = { zone: 'curated', ...where };
+    this.#table = table;
     this.#prefix = options.prefix ?? '';
     // Parts of 100k rows keep the events waiting for encoding, and the encoder's memory, small.
     this.#rowsPerPart = options.rowsPerPart ?? 100_000;
   }
 
-  /** Adds a row; resolves once the part it completed (if any) is written. */
-  async append(event: ShopEvent, eventTimeMs: number): Promise<void> {
-    this.#rows.push({ event, eventTimeMs });
+  /** Adds a row; a part it completed is returned as a promise, to wait for before the next. */
+  append(row: Row): Promise<void> | undefined {
+    this.#rows.push(row);
     this.rows++;
-    if (this.#rows.length >= this.#rowsPerPart) await this.#flush();
+    return this.#rows.length >= this.#rowsPerPart ? this.#flush() : undefined;
   }
 
   async #flush(): Promise<void> {
@@ -53,7 +59,7 @@ export class CuratedWriter {
     const part = `${this.#prefix}${String(this.#written.length).padStart(5, '0')}`;
     const key = parquetKey(this.#where, part);
     this.#written.push(key);
-    this.#pending = writeParquet(this.#store, key, curatedEventsTable(rows));
+    this.#pending = writeParquet(this.#store, key, this.#table(rows));
   }
 
   /** Writes the last part (an empty one if nothing was written) and returns every key written. */
@@ -64,14 +70,39 @@ export class CuratedWriter {
   }
 }
 
-/** Deletes the day's curated event parts that are not in `keep`. */
+/** Curated events (kept events of the day), streamed into parts. */
+export class CuratedWriter extends PartWriter<{ event: ShopEvent; eventTimeMs: number }> {
+  constructor(
+    store: ObjectStore,
+    day: { readonly day: string; readonly tz: string },
+    options: { prefix?: string; rowsPerPart?: number } = {},
+  ) {
+    super(store, { dataset: 'events', ...day }, curatedEventsTable, options);
+  }
+}
+
+/** Curated order items (a row per line of each kept purchase), streamed into parts. */
+export class OrderItemsWriter extends PartWriter<Purchase> {
+  constructor(
+    store: ObjectStore,
+    day: { readonly day: string; readonly tz: string },
+    options: { prefix?: string; rowsPerPart?: number } = {},
+  ) {
+    // A purchase has a few lines: parts of 30k orders hold about 100k rows.
+    super(store, { dataset: 'order_items', ...day }, orderItemsTable, {
+      rowsPerPart: 30_000,
+      ...options,
+    });
+  }
+}
+
+/** Deletes the parts of a day partition that are not in `keep`. */
 export async function removeStaleParts(
   store: ObjectStore,
-  day: { readonly day: string; readonly tz: string },
+  where: ParquetDay,
   keep: readonly string[],
 ): Promise<void> {
   const kept = new Set(keep);
-  const where = { zone: 'curated', dataset: 'events', ...day } as const;
   for await (const object of listAll(store, parquetDayPrefix(where))) {
     if (!kept.has(object.key)) await store.delete(object.key);
   }

@@ -1,20 +1,20 @@
 import { readParquetDay, replaceParquetDay, type ObjectStore } from '@shoplens/storage';
 import {
-  UuidSet,
   daySummaryOf,
   daySummaryTable,
   eventIdKeys,
-  eventIdsTable,
   orderIndexTable,
+  uuidBucket,
   type DayIndexSummary,
-  type KpiAccumulator,
+  type IndexedOrder,
   type ZoneCalendar,
 } from '@shoplens/transforms';
+import { removeStaleParts } from './curated-writer.js';
 import { failWith } from './fail-with.js';
+import { BucketWriter } from './spill/bucket-files.js';
+import type { SpillPlan } from './spill/spill-plan.js';
 
 const HOUR = 3_600_000;
-/** Index parts of a million ids: 16 MB of keys each, so encoding one stays small. */
-const IDS_PER_PART = 1_000_000;
 
 /**
  * The cross-day index of a local day (docs/batch.md, "Orders and events across days"):
@@ -22,7 +22,8 @@ const IDS_PER_PART = 1_000_000;
  * as the day's own raw data has them. It depends on nothing but that day's raw files, so
  * running days in any order writes the same indexes.
  *
- * - `index/event_ids/tz=<zone>/dt=D/part-*.parquet`: `event_id` (16 bytes, the UUID's own)
+ * - `index/event_ids/tz=<zone>/dt=D/part-*.parquet`: `event_id` (16 bytes, the UUID's own),
+ *   a part per spill bucket
  * - `index/orders/tz=<zone>/dt=D/part-00000.parquet`: `order_id`, and the `event_id` and
  *   `event_time_ms` of the order's earliest purchase that day
  * - `index/days/tz=<zone>/dt=D/part-00000.parquet`: one row, the counts and fingerprints
@@ -33,8 +34,8 @@ export type { DayIndexSummary } from '@shoplens/transforms';
 /** What the earlier days of the look-back counted: their index, merged. */
 export interface EarlierDays {
   readonly days: readonly string[];
-  /** Event ids of those days, in shared memory so that worker threads read one copy. */
-  readonly events: UuidSet;
+  /** Event ids of those days, spilt by bucket (see readEarlierDays). */
+  readonly events: number;
   readonly orders: ReadonlySet<string>;
 }
 
@@ -57,12 +58,17 @@ function mix64(h: bigint): bigint {
   return h ^ (h >> 31n);
 }
 
-/** A digest of a set of 16-byte keys that does not depend on their order. */
-export function keysFingerprint(keys: Uint8Array): string {
+/** The two 32-bit lane sums behind a {@link keysFingerprint}, added to part by part. */
+export interface FingerprintSums {
+  lo: number;
+  hi: number;
+}
+
+/** Adds 16-byte keys to fingerprint sums (any split of a set gives the same sums). */
+export function addKeysFingerprint(keys: Uint8Array, sums: FingerprintSums): void {
   // Two 32-bit lanes summed in doubles stay exact far past any day (2^53 / 2^32 keys).
   const view = new DataView(keys.buffer, keys.byteOffset, keys.byteLength);
-  let lo = 0;
-  let hi = 0;
+  let { lo, hi } = sums;
   for (let at = 0; at < keys.length; at += 16) {
     let h = Math.imul(view.getInt32(at), 0x9e3779b1) ^ view.getInt32(at + 4);
     h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ view.getInt32(at + 8);
@@ -71,11 +77,24 @@ export function keysFingerprint(keys: Uint8Array): string {
     lo = (lo + (h >>> 0)) % 0x1_0000_0000;
     hi = (hi + ((h ^ (h >>> 15)) >>> 0) * 3) % 0x1_0000_0000;
   }
+  sums.lo = lo;
+  sums.hi = hi;
+}
+
+/** The fingerprint of `count` keys from their sums. */
+export function fingerprintOf(sums: FingerprintSums, count: number): string {
   return (
-    mix64((BigInt(hi) << 32n) | BigInt(lo))
+    mix64((BigInt(sums.hi) << 32n) | BigInt(sums.lo))
       .toString(16)
-      .padStart(16, '0') + (keys.length / 16).toString(16)
+      .padStart(16, '0') + count.toString(16)
   );
+}
+
+/** A digest of a set of 16-byte keys that does not depend on their order. */
+export function keysFingerprint(keys: Uint8Array): string {
+  const sums = { lo: 0, hi: 0 };
+  addKeysFingerprint(keys, sums);
+  return fingerprintOf(sums, keys.length / 16);
 }
 
 function stringsFingerprint(values: readonly string[]): string {
@@ -98,32 +117,42 @@ function stringsFingerprint(values: readonly string[]): string {
   );
 }
 
+/** What a run found of its day for the index: its event ids were written by bucket. */
+export interface DayIndexContents {
+  /** The event id parts written (index/event_ids), the day's distinct ids, their sums. */
+  readonly eventParts: readonly string[];
+  readonly events: number;
+  readonly eventsFingerprint: FingerprintSums;
+  readonly orders: readonly IndexedOrder[];
+}
+
 /**
- * Writes the cross-day index of `day` from the run's accumulator, and says whether it
- * differs from what an earlier run of the day wrote (a later day then needs a rerun).
+ * Completes the cross-day index of `day`: the event id parts the run wrote stay (others
+ * of an earlier run go), the orders and the summary are written. Says whether it differs
+ * from what an earlier run of the day wrote (a later day then needs a rerun).
  */
 export async function writeDayIndex(
   store: ObjectStore,
   where: { readonly day: string; readonly tz: string },
-  acc: KpiAccumulator,
+  contents: DayIndexContents,
 ): Promise<{ summary: DayIndexSummary; changed: boolean }> {
   const { day, tz } = where;
   const previous = await readDaySummary(store, where);
-  const keys = acc.seenEventIds(day);
-  const orders = acc.ordersOf(day);
+  const orders = [...contents.orders].sort((a, b) =>
+    a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0,
+  );
   const summary: DayIndexSummary = {
-    events: keys.length / 16,
+    events: contents.events,
     orders: orders.length,
-    eventsFingerprint: keysFingerprint(keys),
+    eventsFingerprint: fingerprintOf(contents.eventsFingerprint, contents.events),
     ordersFingerprint: stringsFingerprint(orders.map((o) => o.orderId)),
   };
-  const parts: ReturnType<typeof eventIdsTable>[] = [];
-  for (let at = 0; at < keys.length || parts.length === 0; at += IDS_PER_PART * 16)
-    parts.push(eventIdsTable(keys.subarray(at, at + IDS_PER_PART * 16)));
   const lake = failWith('lake_failed', `cannot write the cross-day index of ${day}`);
-  await replaceParquetDay(store, { zone: 'index', dataset: 'event_ids', day, tz }, parts).catch(
-    lake,
-  );
+  await removeStaleParts(
+    store,
+    { zone: 'index', dataset: 'event_ids', day, tz },
+    contents.eventParts,
+  ).catch(lake);
   await replaceParquetDay(store, { zone: 'index', dataset: 'orders', day, tz }, [
     orderIndexTable(orders),
   ]).catch(lake);
@@ -148,39 +177,56 @@ async function readDaySummary(
 }
 
 /**
- * Reads the index of every day of the look-back before `day`. A day without an index
- * (never run, or run before indexes existed) adds nothing: its orders and events are
- * not known to have been counted.
+ * Reads the index of every day of the look-back before `day`: the orders into memory
+ * (a day has far fewer orders than events), the event ids straight into the spill
+ * bucket of each (`earlier-<bucket>`), where the pass that deduplicates that bucket reads
+ * them. A day without an index (never run, or run before indexes existed) adds nothing:
+ * its orders and events are not known to have been counted.
  */
 export async function readEarlierDays(
   store: ObjectStore,
   calendar: ZoneCalendar,
   day: string,
   lookbackHours: number,
+  spill: SpillPlan,
 ): Promise<EarlierDays> {
   const tz = calendar.timeZone;
   const days = lookbackDays(calendar, day, lookbackHours);
   const read = failWith('lake_failed', `cannot read the cross-day index before ${day}`);
-  let capacity = 0;
-  for (const d of days) capacity += (await readDaySummary(store, { day: d, tz }))?.events ?? 0;
-  const events = new UuidSet(capacity, { shared: true });
   const orders = new Set<string>();
-  for (const d of days) {
-    for (const part of await readParquetDay(store, {
-      zone: 'index',
-      dataset: 'event_ids',
-      day: d,
-      tz,
-    }).catch(read)) {
-      for (const keys of eventIdKeys(part)) events.addBytes(keys);
+  const writer = new BucketWriter(spill.dir, 'earlier', spill.buckets);
+  const key = new Int32Array(4);
+  let events = 0;
+  try {
+    for (const d of days) {
+      for (const part of await readParquetDay(store, {
+        zone: 'index',
+        dataset: 'event_ids',
+        day: d,
+        tz,
+      }).catch(read)) {
+        for (const keys of eventIdKeys(part)) {
+          const bytes = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
+          for (let at = 0; at < bytes.length; at += 16) {
+            key[0] = bytes.readInt32BE(at);
+            key[1] = bytes.readInt32BE(at + 4);
+            key[2] = bytes.readInt32BE(at + 8);
+            key[3] = bytes.readInt32BE(at + 12);
+            writer.append(uuidBucket(key, spill.buckets), bytes, at, at + 16);
+          }
+          events += keys.length / 16;
+        }
+      }
+      for (const part of await readParquetDay(
+        store,
+        { zone: 'index', dataset: 'orders', day: d, tz },
+        ['order_id'],
+      ).catch(read)) {
+        for (const id of part.getChild('order_id')?.toArray() ?? []) orders.add(id as string);
+      }
     }
-    for (const part of await readParquetDay(
-      store,
-      { zone: 'index', dataset: 'orders', day: d, tz },
-      ['order_id'],
-    ).catch(read)) {
-      for (const id of part.getChild('order_id')?.toArray() ?? []) orders.add(id as string);
-    }
+  } finally {
+    writer.close();
   }
   return { days, events, orders };
 }

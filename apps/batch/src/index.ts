@@ -5,5 +5,3 @@ export { loadConfig, HELP } from './config.js';
 export type { BatchConfig } from './config.js';
 export { BatchError, BATCH_ERROR_CODES, EXIT_CODES } from './errors.js';
 export type { BatchErrorCode } from './errors.js';
-export { aggregateRaw } from './aggregate-raw.js';
-export type { AggregateHooks } from './aggregate-raw.js';

@@ -2,7 +2,7 @@ import { listRawFiles, type ObjectStore, type RawFile } from '@shoplens/storage'
 import type { Logger } from 'pino';
 import { BatchError } from './errors.js';
 import { failWith } from './fail-with.js';
-import { hoursOfDay } from './read-share.js';
+import { hoursOfDay } from './spill/scan-share.js';
 
 const HOUR = 3_600_000;
 

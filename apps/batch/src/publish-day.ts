@@ -12,13 +12,11 @@ import {
   KPI_TABLES,
   KPI_TABLE_KEYS,
   kpiArrowTable,
-  orderItemsTable,
   type DayKpis,
   type KpiDatasetName,
-  type Purchase,
 } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
-import { CuratedWriter, removeStaleParts } from './curated-writer.js';
+import { removeStaleParts } from './curated-writer.js';
 import { serviceError } from './errors.js';
 import { failWith } from './fail-with.js';
 
@@ -29,28 +27,25 @@ export interface KpiParquet {
 }
 
 /**
- * Writes the day's kept purchases as a curated part of their own (they are known only once
- * every share is in), removes the parts no run wrote this time, and replaces the day's
- * order items. Returns the rows written; `curatedKeys` gets the new part's keys.
+ * Removes the day's curated parts (events and order items) that this run did not write:
+ * what an earlier run of the day left beyond them.
  */
-export async function writeKeptOrders(
+export async function removeStaleCurated(
   store: ObjectStore,
   { day, tz }: { readonly day: string; readonly tz: string },
-  keptOrders: readonly Purchase[],
-  curatedKeys: string[],
-): Promise<number> {
-  const orders = new CuratedWriter(store, { day, tz }, { prefix: 'orders-' });
-  for (const order of keptOrders) await orders.append(order.event, order.timeMs);
-  curatedKeys.push(
-    ...(await orders.close().catch(failWith('lake_failed', 'cannot write curated events'))),
-  );
-  await removeStaleParts(store, { day, tz }, curatedKeys).catch(
-    failWith('lake_failed', 'cannot tidy curated events'),
-  );
-  await replaceParquetDay(store, { zone: 'curated', dataset: 'order_items', day, tz }, [
-    orderItemsTable(keptOrders),
-  ]).catch(failWith('lake_failed', 'cannot write curated order items'));
-  return orders.rows;
+  written: { readonly events: readonly string[]; readonly orderItems: readonly string[] },
+): Promise<void> {
+  const tidy = failWith('lake_failed', 'cannot tidy the curated zone');
+  await removeStaleParts(
+    store,
+    { zone: 'curated', dataset: 'events', day, tz },
+    written.events,
+  ).catch(tidy);
+  await removeStaleParts(
+    store,
+    { zone: 'curated', dataset: 'order_items', day, tz },
+    written.orderItems,
+  ).catch(tidy);
 }
 
 /**

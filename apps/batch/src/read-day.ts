@@ -1,54 +1,169 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ObjectStore, RawFile } from '@shoplens/storage';
-import { KpiAccumulator, type ZoneCalendar } from '@shoplens/transforms';
+import { mergeDayKpis, type DayKpis, type ZoneCalendar } from '@shoplens/transforms';
+import { readEarlierDays, type DayIndexContents, type EarlierDays } from './day-index.js';
+import { runPass, type PassResults } from './day-passes.js';
 import { failWith } from './fail-with.js';
-import {
-  readInWorkers,
-  type ParallelOptions,
-  type ShareSpan,
-  type WorkersOutcome,
-} from './read-in-workers.js';
-import { readShare } from './read-share.js';
+import { DayWorkers, sharesByPartition, type ParallelOptions } from './read-in-workers.js';
+import { bucketCount } from './spill/spill-plan.js';
+import { spillNames, type DayWork, type WorkerTask } from './worker-protocol.js';
 
 export interface ReadDayOptions {
   /** Absent, or one worker: the day is read in this thread. */
   readonly parallel?: ParallelOptions | undefined;
-  readonly now: () => number;
-  readonly onProgress: (lines: number, perSecond: number) => void;
+  /** Where the spill directory of the run is made (default the OS's temporary directory). */
+  readonly spillDir?: string | undefined;
+  /** Compressed raw bytes per spill bucket (default BUCKET_RAW_BYTES). */
+  readonly bucketBytes?: number | undefined;
 }
 
-/** Reads the day's raw files into one accumulator: in worker threads, or in this one. */
+export interface DaySpan {
+  readonly day: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly writeCurated: boolean;
+  readonly lookbackHours: number;
+}
+
+/** What reading a day found: its KPIs, what it wrote, and its index. */
+export interface DayRead {
+  readonly kpis: DayKpis;
+  readonly earlier: EarlierDays;
+  readonly lines: number;
+  readonly quarantined: number;
+  readonly curatedRows: number;
+  readonly curatedKeys: readonly string[];
+  readonly orderItemKeys: readonly string[];
+  readonly index: DayIndexContents;
+  readonly repeatedEvents: number;
+  readonly crossDayDuplicateOrders: number;
+  /** Kept events of the day that more than one share read (each written once). */
+  readonly crossShareDuplicates: number;
+  readonly buckets: number;
+  readonly spiltBytes: number;
+}
+
+interface PassRunner {
+  readonly size: number;
+  run<T extends WorkerTask>(index: number, task: T): Promise<PassResults[T['kind']]>;
+  close(): Promise<void>;
+}
+
+function inThisThread(store: ObjectStore, work: DayWork): PassRunner {
+  return {
+    size: 1,
+    run: (index, task) =>
+      runPass(store, work, index, task).catch(failWith('lake_failed', `${task.kind} pass`)),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Buckets `0..buckets-1` dealt to `n` threads. */
+function dealt(buckets: number, n: number): number[][] {
+  const out = Array.from({ length: n }, () => [] as number[]);
+  for (let b = 0; b < buckets; b++) out[b % n]!.push(b);
+  return out;
+}
+
+/**
+ * Reads a day's raw files in three passes over spill files on local disk, so memory holds
+ * one bucket at a time, never the day (docs/batch.md, "What a run does"):
+ *
+ * 1. each share of the files is validated and its events written to the bucket of their
+ *    event_id (meanwhile the look-back's event ids are written to the same buckets);
+ * 2. each bucket is deduplicated by event_id, alone, as every copy of an event is in it,
+ *    and what its kept events count by user, session and order is written to the bucket
+ *    of that key;
+ * 3. each of those buckets is counted and its orders deduplicated, alone, into a KPI
+ *    partial; the partials add up exactly, as no key is in two buckets.
+ *
+ * With workers, each pass runs on every thread at once.
+ */
 export async function readDay(
   store: ObjectStore,
   files: readonly RawFile[],
   calendar: ZoneCalendar,
-  span: ShareSpan,
+  span: DaySpan,
   options: ReadDayOptions,
-): Promise<WorkersOutcome> {
+): Promise<DayRead> {
+  const { day, startMs, endMs, writeCurated } = span;
   const parallel =
     options.parallel && options.parallel.workers > 1 && files.length > 1
       ? options.parallel
       : undefined;
-  return parallel
-    ? readInWorkers(parallel, files, calendar, span)
-    : readInProcess(store, files, calendar, {
-        ...span,
-        now: options.now,
-        onProgress: options.onProgress,
-      });
-}
-
-async function readInProcess(
-  store: ObjectStore,
-  files: readonly RawFile[],
-  calendar: ZoneCalendar,
-  span: ShareSpan & {
-    readonly now: () => number;
-    readonly onProgress: (lines: number, perSecond: number) => void;
-  },
-): Promise<WorkersOutcome> {
-  const acc = new KpiAccumulator(calendar);
-  const result = await readShare(store, files, acc, { ...span, partPrefix: '' }).catch(
-    failWith('lake_failed', 'cannot read the raw zone'),
+  const shares = parallel ? sharesByPartition(files, parallel.workers) : [files];
+  const n = shares.length;
+  const dir = await mkdtemp(join(options.spillDir ?? tmpdir(), 'shoplens-batch-')).catch(
+    failWith('lake_failed', 'cannot make the spill directory'),
   );
-  return { ...result, acc, crossShareDuplicates: 0, rewrittenShares: 0 };
+  const spill = { dir, buckets: bucketCount(files, n, options.bucketBytes) };
+  const work: DayWork = { day, tz: calendar.timeZone, startMs, endMs, writeCurated, spill };
+  const runner: PassRunner = parallel
+    ? new DayWorkers(parallel, work, n)
+    : inThisThread(store, work);
+  const names = Array.from({ length: n }, (_, i) => spillNames(i));
+  try {
+    const [scans, earlier] = await Promise.all([
+      Promise.all(shares.map((share, i) => runner.run(i, { kind: 'scan', files: share }))),
+      readEarlierDays(store, calendar, day, span.lookbackHours, spill),
+    ]);
+    const mine = dealt(spill.buckets, n);
+    const dedups = await Promise.all(
+      mine.map((buckets, i) =>
+        runner.run(i, { kind: 'dedup', buckets, scanWriters: names.map((x) => x.scan) }),
+      ),
+    );
+    const orders = await Promise.all(
+      mine.map((buckets, i) =>
+        runner.run(i, {
+          kind: 'orders',
+          buckets,
+          keyedWriters: names.map((x) => x.keyed),
+          earlierOrders: earlier.orders,
+        }),
+      ),
+    );
+    const sum = <T>(list: readonly T[], f: (r: T) => number) => list.reduce((s, r) => s + f(r), 0);
+    const valid = sum(dedups, (r) => r.valid);
+    const kpis = mergeDayKpis(
+      day,
+      calendar.timeZone,
+      calendar.hoursOf(day),
+      orders.flatMap((r) => r.parts),
+      { valid, duplicate_events: valid - sum(dedups, (r) => r.distinct), duplicate_orders: 0 },
+    );
+    const fingerprint = { lo: 0, hi: 0 };
+    for (const r of dedups) {
+      fingerprint.lo = (fingerprint.lo + r.fingerprint.lo) % 0x1_0000_0000;
+      fingerprint.hi = (fingerprint.hi + r.fingerprint.hi) % 0x1_0000_0000;
+    }
+    return {
+      kpis,
+      earlier,
+      lines: sum(scans, (r) => r.lines),
+      quarantined: sum(scans, (r) => r.quarantined),
+      curatedRows: sum(dedups, (r) => r.curatedRows) + sum(orders, (r) => r.curatedRows),
+      curatedKeys: [
+        ...dedups.flatMap((r) => r.curatedKeys),
+        ...orders.flatMap((r) => r.curatedKeys),
+      ],
+      orderItemKeys: orders.flatMap((r) => r.orderItemKeys),
+      index: {
+        eventParts: dedups.flatMap((r) => r.indexKeys),
+        events: sum(dedups, (r) => r.indexEvents),
+        eventsFingerprint: fingerprint,
+        orders: orders.flatMap((r) => r.orders),
+      },
+      repeatedEvents: sum(dedups, (r) => r.repeats),
+      crossDayDuplicateOrders: sum(orders, (r) => r.crossDayDuplicateOrders),
+      crossShareDuplicates: sum(dedups, (r) => r.crossShare),
+      buckets: spill.buckets,
+      spiltBytes: sum(scans, (r) => r.spiltBytes),
+    };
+  } finally {
+    await runner.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

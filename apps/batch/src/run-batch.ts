@@ -48,7 +48,13 @@ export async function runBatch(
     const reports: DayReport[] = [];
     for (const day of config.days) {
       const report = await runDay(
-        { store: lake.store, log, ...(db ? { db } : {}), ...parallel },
+        {
+          store: lake.store,
+          log,
+          ...(db ? { db } : {}),
+          ...parallel,
+          ...(config.spillDir ? { spill: { spillDir: config.spillDir } } : {}),
+        },
         {
           day,
           tz: config.tz,

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { recordRun, type Database, type NewPipelineRun, type ObjectStore } from '@shoplens/storage';
-import {
-  TransformError,
-  ZoneCalendar,
-  type DayKpis,
-  type EarlierCounted,
-  type KpiAccumulator,
-} from '@shoplens/transforms';
+import { TransformError, ZoneCalendar, type DayKpis } from '@shoplens/transforms';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { LOOKBACK_DEFAULT_HOURS, readEarlierDays, writeDayIndex } from './day-index.js';
+import { LOOKBACK_DEFAULT_HOURS, writeDayIndex } from './day-index.js';
 import { BatchError } from './errors.js';
 import { planDay } from './plan-day.js';
 import {
@@ -18,9 +12,9 @@ import {
   loadWarehouse,
   previousValid,
   publishKpiParquet,
-  writeKeptOrders,
+  removeStaleCurated,
 } from './publish-day.js';
-import { readDay } from './read-day.js';
+import { readDay, type ReadDayOptions } from './read-day.js';
 import type { ParallelOptions } from './read-in-workers.js';
 
 export type { ParallelOptions } from './read-in-workers.js';
@@ -29,6 +23,8 @@ export interface RunDayDeps {
   readonly store: ObjectStore;
   /** Absent, or one worker: the day is read in this thread. */
   readonly parallel?: ParallelOptions;
+  /** Where the day's spill files go, and how big a bucket is (see readDay). */
+  readonly spill?: Pick<ReadDayOptions, 'spillDir' | 'bucketBytes'>;
   /** Absent: Parquet only, no warehouse load. */
   readonly db?: Kysely<Database>;
   readonly log: Logger;
@@ -72,10 +68,10 @@ export interface DayReport {
   readonly kpis: DayKpis;
 }
 
-/** The day's KPIs; a sum past 2^53 - 1 is data no rerun can load, so it is `rejected`. */
-function dayKpis(acc: KpiAccumulator, day: string, earlier: EarlierCounted): DayKpis {
+/** Reads the day; a sum past 2^53 - 1 is data no rerun can load, so it is `rejected`. */
+async function readDayKpis(...args: Parameters<typeof readDay>): ReturnType<typeof readDay> {
   try {
-    return acc.kpis(day, earlier);
+    return await readDay(...args);
   } catch (cause) {
     if (cause instanceof TransformError && cause.code === 'sum_overflow')
       throw new BatchError('rejected', cause.message, { cause });
@@ -119,38 +115,31 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
     );
     const writeCurated = options.writeCurated ?? true;
     const lookbackHours = options.lookbackHours ?? LOOKBACK_DEFAULT_HOURS;
-    const earlier = await readEarlierDays(deps.store, calendar, day, lookbackHours);
-    const read = await readDay(
+    const read = await readDayKpis(
       deps.store,
       files,
       calendar,
-      { day, startMs, endMs, writeCurated, earlierEvents: earlier.events },
+      { day, startMs, endMs, writeCurated, lookbackHours },
       {
         parallel: deps.parallel,
-        now,
-        onProgress: (n, perSecond) => log.info({ lines: n, linesPerSecond: perSecond }, 'progress'),
+        spillDir: deps.spill?.spillDir,
+        bucketBytes: deps.spill?.bucketBytes,
       },
     );
-    const { acc, lines, quarantined, curatedRows } = read;
-    const curatedKeys = [...read.curatedKeys];
-    if (read.crossShareDuplicates > 0) {
-      log.info(
-        { events: read.crossShareDuplicates, shares: read.rewrittenShares },
-        'events read by two workers: curated parts rewritten so each is written once',
+    const { kpis, earlier, quarantined, curatedRows } = read;
+    if (writeCurated)
+      await removeStaleCurated(
+        deps.store,
+        { day, tz },
+        {
+          events: read.curatedKeys,
+          orderItems: read.orderItemKeys,
+        },
       );
-    }
-
-    const kpis = dayKpis(acc, day, earlier);
-    // Kept purchases are known only once every share is in: they go in a part of their own.
-    const orderRows = writeCurated
-      ? await writeKeptOrders(deps.store, { day, tz }, acc.keptOrders(day, earlier), curatedKeys)
-      : 0;
     // What the day's raw data holds, for the days after it; written whatever this run's
     // outcome, as it depends on nothing else.
-    const index = await writeDayIndex(deps.store, { day, tz }, acc);
-    const crossDayDuplicateOrders = acc
-      .ordersOf(day)
-      .filter((o) => earlier.orders.has(o.orderId)).length;
+    const index = await writeDayIndex(deps.store, { day, tz }, read.index);
+    const crossDayDuplicateOrders = read.crossDayDuplicateOrders;
     // Encoded now, so that data Parquet cannot hold fails the run before anything of the
     // day's KPIs is published; written only once the warehouse has committed the day.
     const kpiParquet = encodeKpiParquet(kpis);
@@ -168,9 +157,9 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       duplicateOrders: kpis.counts.duplicate_orders,
       quarantined,
       late,
-      curatedRows: curatedRows + orderRows,
+      curatedRows,
       lookbackDays: earlier.days,
-      crossDayDuplicates: acc.repeatedEvents(day),
+      crossDayDuplicates: read.repeatedEvents,
       crossDayDuplicateOrders,
       indexChanged: index.changed,
       seconds: (now() - started) / 1000,
@@ -191,13 +180,15 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       late,
       details: JSON.stringify({
         files: files.length,
-        lines,
-        curated: curatedKeys.length,
+        lines: read.lines,
+        curated: read.curatedKeys.length + read.orderItemKeys.length,
+        spill_buckets: read.buckets,
+        spill_bytes: read.spiltBytes,
         lateness_hours: options.latenessHours,
         cross_share_duplicates: read.crossShareDuplicates,
         lookback_hours: lookbackHours,
         lookback_days: earlier.days,
-        cross_day_duplicate_events: acc.repeatedEvents(day),
+        cross_day_duplicate_events: read.repeatedEvents,
         cross_day_duplicate_orders: crossDayDuplicateOrders,
         index_changed: index.changed,
       }),

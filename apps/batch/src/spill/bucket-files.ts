@@ -1,0 +1,94 @@
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordBuffer } from './event-record.js';
+
+/** Bytes buffered per bucket before they are written out. */
+const CHUNK = 128 * 1024;
+
+/**
+ * One writer's spill files: records appended to `<dir>/<name>-<bucket>`, one file per
+ * bucket, each buffered. Files are written synchronously: they go to the page cache, and
+ * a writer is one thread's own.
+ */
+export class BucketWriter {
+  readonly #dir: string;
+  readonly #name: string;
+  readonly #chunks: (RecordBuffer | undefined)[];
+  readonly #fds: (number | undefined)[];
+  bytes = 0;
+
+  constructor(dir: string, name: string, buckets: number) {
+    this.#dir = dir;
+    this.#name = name;
+    this.#chunks = new Array<RecordBuffer | undefined>(buckets);
+    this.#fds = new Array<number | undefined>(buckets);
+  }
+
+  /**
+   * The buffer of a bucket, to encode a record straight into (from its `at`), then
+   * {@link written}: no copy of each record.
+   */
+  target(bucket: number): RecordBuffer {
+    let chunk = this.#chunks[bucket];
+    if (chunk === undefined) {
+      chunk = new RecordBuffer(CHUNK + 4096);
+      this.#chunks[bucket] = chunk;
+    }
+    return chunk;
+  }
+
+  /** A record was encoded into {@link target}: writes the bucket out once it is full. */
+  written(bucket: number): void {
+    if (this.#chunks[bucket]!.at >= CHUNK) this.#flush(bucket);
+  }
+
+  /** Appends `src[start, end)` to a bucket. */
+  append(bucket: number, src: Buffer, start: number, end: number): void {
+    this.target(bucket).bytes(src, start, end);
+    this.written(bucket);
+  }
+
+  #flush(bucket: number): void {
+    const chunk = this.#chunks[bucket];
+    if (chunk === undefined || chunk.at === 0) return;
+    let fd = this.#fds[bucket];
+    if (fd === undefined) {
+      fd = openSync(bucketPath(this.#dir, this.#name, bucket), 'w');
+      this.#fds[bucket] = fd;
+    }
+    writeSync(fd, chunk.buf, 0, chunk.at);
+    this.bytes += chunk.at;
+    chunk.at = 0;
+  }
+
+  close(): void {
+    for (let b = 0; b < this.#chunks.length; b++) {
+      this.#flush(b);
+      const fd = this.#fds[b];
+      if (fd !== undefined) closeSync(fd);
+      this.#chunks[b] = undefined;
+    }
+  }
+}
+
+export function bucketPath(dir: string, name: string, bucket: number): string {
+  return join(dir, `${name}-${bucket}`);
+}
+
+/** The contents of one bucket as the given writers wrote it, writer after writer. */
+export function readBucket(dir: string, names: readonly string[], bucket: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const name of names) {
+    const path = bucketPath(dir, name, bucket);
+    if (existsSync(path)) out.push(readFileSync(path));
+  }
+  return out;
+}
+
+/** The bucket (of `buckets`) of a string key: FNV-1a over its UTF-16 units. */
+export function stringBucket(s: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  return (h >>> 0) % buckets;
+}

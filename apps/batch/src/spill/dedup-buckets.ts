@@ -1,0 +1,163 @@
+import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
+import { eventIdsTable, stepOf, UuidSet } from '@shoplens/transforms';
+import { CuratedWriter } from '../curated-writer.js';
+import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
+import { BucketWriter, readBucket, stringBucket } from './bucket-files.js';
+import {
+  decodeEvent,
+  recordKey,
+  recordLength,
+  recordTime,
+  recordType,
+  recordUserSession,
+} from './event-record.js';
+import { KeyedRecords } from './keyed-record.js';
+import type { SpillPlan } from './spill-plan.js';
+
+export interface DedupOptions {
+  readonly day: string;
+  readonly tz: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly writeCurated: boolean;
+  readonly spill: SpillPlan;
+  /** The first pass's writers, in share order: the first copy of an event is kept. */
+  readonly scanWriters: readonly string[];
+  /** This pass's keyed spill files: `<dir>/<writer>-<bucket>`. */
+  readonly writer: string;
+  /** Prefix of this thread's curated part names. */
+  readonly partPrefix: string;
+}
+
+export interface DedupResult {
+  /** Valid events of the day, copies included. */
+  readonly valid: number;
+  /** Distinct events of the day counted (earlier days' repeats not). */
+  readonly distinct: number;
+  /** Distinct events of the day an earlier day counted. */
+  readonly repeats: number;
+  /** Events of the day read by two shares of the first pass (written once all the same). */
+  readonly crossShare: number;
+  readonly curatedKeys: string[];
+  readonly curatedRows: number;
+  /** The day's event id index: parts written, ids, and their fingerprint's sums. */
+  readonly indexKeys: string[];
+  readonly indexEvents: number;
+  readonly fingerprint: FingerprintSums;
+}
+
+/**
+ * The second pass, over some buckets of the first's spill: each bucket holds every copy
+ * of its events, so deduplicating it alone is exact. Per bucket, the first copy of each
+ * event of the day is kept: into the curated zone, and its user, session, refund or
+ * purchase into the keyed spill (by user_id, session_id, order_id), each user and
+ * session once a bucket. Copies of events an earlier day counted (the look-back's ids,
+ * spilt to the same buckets as `earlier-<bucket>`) are repeats, counted nowhere else.
+ * Writes the bucket's part of the day's event id index.
+ */
+export async function dedupBuckets(
+  store: ObjectStore,
+  buckets: readonly number[],
+  options: DedupOptions,
+): Promise<DedupResult> {
+  const { day, tz, startMs, endMs, spill } = options;
+  const keyed = new BucketWriter(spill.dir, options.writer, spill.buckets);
+  const records = new KeyedRecords();
+  const curated = new CuratedWriter(store, { day, tz }, { prefix: options.partPrefix });
+  const key = new Int32Array(4);
+  const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
+  const indexKeys: string[] = [];
+  let valid = 0;
+  let distinct = 0;
+  let repeatCount = 0;
+  let crossShare = 0;
+  let indexEvents = 0;
+  const emit = (bucket: number, n: number) => keyed.append(bucket, records.out.buf, 0, n);
+  try {
+    for (const bucket of buckets) {
+      const earlier = new UuidSet(16);
+      for (const ids of readBucket(spill.dir, ['earlier'], bucket)) earlier.addBytes(ids);
+      const chunks = readBucket(spill.dir, options.scanWriters, bucket);
+      const ids = new UuidSet(chunks.reduce((n, c) => n + c.length, 0) / 160);
+      const repeats = new UuidSet(16);
+      const otherDays = new UuidSet(16);
+      const users = new Set<string>();
+      const sessions = new Map<string, number>();
+      for (const [share, chunk] of chunks.entries()) {
+        // What this share read itself, to tell its own copies from another share's.
+        const own = share > 0 ? new UuidSet(chunk.length / 160) : undefined;
+        for (let at = 0; at < chunk.length; at += recordLength(chunk, at)) {
+          recordKey(chunk, at, key);
+          const t = recordTime(chunk, at);
+          const type = recordType(chunk, at);
+          if (t < startMs || t >= endMs) {
+            // A purchase of the hours around the day: for order dedup only.
+            if (otherDays.addKey(key)) {
+              const event = decodeEvent(chunk, at);
+              if (event.event_type === 'purchase')
+                emit(
+                  stringBucket(event.order_id, spill.buckets),
+                  records.purchase(chunk, at, recordLength(chunk, at)),
+                );
+            }
+            continue;
+          }
+          valid++;
+          if (earlier.size > 0 && earlier.hasKey(key)) {
+            repeats.addKey(key);
+            continue;
+          }
+          const first = ids.addKey(key);
+          if (own !== undefined && own.addKey(key) && !first) crossShare++;
+          if (!first) continue;
+          const { user, session } = recordUserSession(chunk, at);
+          users.add(user);
+          sessions.set(session, (sessions.get(session) ?? 0) | stepOf(type));
+          if (type === 'purchase' || type === 'refund' || options.writeCurated) {
+            const event = decodeEvent(chunk, at);
+            if (event.event_type === 'purchase') {
+              emit(
+                stringBucket(event.order_id, spill.buckets),
+                records.purchase(chunk, at, recordLength(chunk, at)),
+              );
+              continue;
+            }
+            if (event.event_type === 'refund')
+              emit(bucket, records.refund(event.event_id, event.currency, event.amount_cents));
+            if (options.writeCurated) {
+              const written = curated.append({ event, eventTimeMs: t });
+              if (written !== undefined) await written;
+            }
+          }
+        }
+      }
+      for (const user of users) emit(stringBucket(user, spill.buckets), records.user(user));
+      for (const [session, steps] of sessions)
+        emit(stringBucket(session, spill.buckets), records.session(session, steps));
+      distinct += ids.size;
+      repeatCount += repeats.size;
+      const dayIds = Buffer.concat([ids.toBytes(), repeats.toBytes()]);
+      if (dayIds.length > 0) {
+        const part = parquetKey({ zone: 'index', dataset: 'event_ids', day, tz }, bucket);
+        await writeParquet(store, part, eventIdsTable(dayIds));
+        indexKeys.push(part);
+        indexEvents += dayIds.length / 16;
+        addKeysFingerprint(dayIds, fingerprint);
+      }
+    }
+  } finally {
+    keyed.close();
+  }
+  const curatedKeys = options.writeCurated ? await curated.close() : [];
+  return {
+    valid,
+    distinct,
+    repeats: repeatCount,
+    crossShare,
+    curatedKeys,
+    curatedRows: options.writeCurated ? curated.rows : 0,
+    indexKeys,
+    indexEvents,
+    fingerprint,
+  };
+}

@@ -1,0 +1,116 @@
+import type { ObjectStore } from '@shoplens/storage';
+import {
+  KpiAccumulator,
+  type DayKpisPart,
+  type EarlierCounted,
+  type IndexedOrder,
+  type ZoneCalendar,
+} from '@shoplens/transforms';
+import { CuratedWriter, OrderItemsWriter } from '../curated-writer.js';
+import { readBucket } from './bucket-files.js';
+import { decodePurchase } from './event-record.js';
+import { KEYED, KEYED_HEADER, keyedString } from './keyed-record.js';
+import type { SpillPlan } from './spill-plan.js';
+
+export interface OrderOptions {
+  readonly day: string;
+  readonly writeCurated: boolean;
+  readonly spill: SpillPlan;
+  /** The second pass's writers. */
+  readonly keyedWriters: readonly string[];
+  /** Orders an earlier day counted (see EarlierCounted). */
+  readonly earlier: EarlierCounted;
+  readonly partPrefix: string;
+}
+
+export interface OrderResult {
+  /** The KPIs of each bucket: users, sessions and orders of one bucket are no other's. */
+  readonly parts: DayKpisPart[];
+  /** Every order with a purchase of the day, for the day's index. */
+  readonly orders: IndexedOrder[];
+  /** Of those, orders an earlier day counted. */
+  readonly crossDayDuplicateOrders: number;
+  readonly curatedKeys: string[];
+  readonly orderItemKeys: string[];
+  readonly curatedRows: number;
+}
+
+/**
+ * The last pass, over some buckets of the keyed spill: users, sessions and refunds
+ * counted, and orders deduplicated (every purchase of an order is in its bucket), into
+ * one KPI partial per bucket; kept purchases go to the curated zone with their items.
+ */
+export async function orderBuckets(
+  store: ObjectStore,
+  calendar: ZoneCalendar,
+  buckets: readonly number[],
+  options: OrderOptions,
+): Promise<OrderResult> {
+  const { day, spill, earlier } = options;
+  const where = { day, tz: calendar.timeZone };
+  const curated = new CuratedWriter(store, where, { prefix: options.partPrefix });
+  const items = new OrderItemsWriter(store, where, { prefix: options.partPrefix });
+  const parts: DayKpisPart[] = [];
+  const orders: IndexedOrder[] = [];
+  let crossDayDuplicateOrders = 0;
+  for (const bucket of buckets) {
+    const acc = new KpiAccumulator(calendar);
+    for (const chunk of readBucket(spill.dir, options.keyedWriters, bucket)) {
+      for (let at = 0; at < chunk.length; at += chunk.readUInt32LE(at)) {
+        const body = at + KEYED_HEADER;
+        switch (chunk[at + 4]) {
+          case KEYED.user:
+            acc.addUser(day, keyedString(chunk, body));
+            break;
+          case KEYED.session:
+            acc.addSession(day, keyedString(chunk, body + 1), chunk[body]!);
+            break;
+          case KEYED.refund: {
+            const amount = chunk.readDoubleLE(body);
+            const eventId = keyedString(chunk, body + 8);
+            const currency = keyedString(chunk, body + 12 + Buffer.byteLength(eventId));
+            acc.addRefund(day, eventId, currency, amount);
+            break;
+          }
+          case KEYED.purchase:
+            acc.addPurchase(decodePurchase(chunk, body));
+            break;
+          default:
+            throw new RangeError(`unknown keyed record kind ${chunk[at + 4]}`);
+        }
+      }
+    }
+    parts.push(acc.kpisPart(day, earlier));
+    for (const o of acc.ordersOf(day)) {
+      orders.push(o);
+      if (earlier.orders.has(o.orderId)) crossDayDuplicateOrders++;
+    }
+    if (options.writeCurated) {
+      for (const p of acc.keptOrders(day, earlier)) {
+        const written = curated.append({ event: p.event, eventTimeMs: p.timeMs });
+        if (written !== undefined) await written;
+        const lines = items.append(p);
+        if (lines !== undefined) await lines;
+      }
+    }
+  }
+  if (!options.writeCurated)
+    return {
+      parts,
+      orders,
+      crossDayDuplicateOrders,
+      curatedKeys: [],
+      orderItemKeys: [],
+      curatedRows: 0,
+    };
+  const curatedKeys = await curated.close();
+  const orderItemKeys = await items.close();
+  return {
+    parts,
+    orders,
+    crossDayDuplicateOrders,
+    curatedKeys,
+    orderItemKeys,
+    curatedRows: curated.rows,
+  };
+}
