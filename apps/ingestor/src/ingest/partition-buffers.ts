@@ -34,6 +34,8 @@ export class PartitionBuffers {
   /** One past the last offset accepted; offsets below it are already held. */
   private next: number | undefined;
   private committed: number | undefined;
+  /** The open file the last record went to. */
+  private last: OpenFile | undefined;
 
   constructor(
     readonly topic: string,
@@ -55,8 +57,10 @@ export class PartitionBuffers {
     if (this.next !== undefined && offset < this.next) return REFUSED;
     this.next = offset + 1;
     let sealed: OpenFile[] | undefined;
-    const id = `${zone}:${bucketMs}`;
-    let file = this.open.get(id);
+    // Most records go to the file of the record before: no key to build for those.
+    let file = this.last;
+    if (file === undefined || file.bucketMs !== bucketMs || file.zone !== zone)
+      file = this.open.get(`${zone}:${bucketMs}`);
     if (file === undefined) {
       if (this.open.size >= this.limits.maxOpenFilesPerPartition) {
         const oldest = [...this.open.values()].reduce((a, b) =>
@@ -65,8 +69,9 @@ export class PartitionBuffers {
         sealed = [this.seal(oldest)];
       }
       file = newOpenFile(this.topic, this.partition, zone, bucketMs, offset, nowMs);
-      this.open.set(id, file);
+      this.open.set(`${zone}:${bucketMs}`, file);
     }
+    this.last = file;
     if (record instanceof Uint8Array) {
       file.lines.append(record);
       file.bytes += record.byteLength + 1;
@@ -137,6 +142,7 @@ export class PartitionBuffers {
 
   private seal(file: OpenFile): OpenFile {
     this.open.delete(`${file.zone}:${file.bucketMs}`);
+    if (this.last === file) this.last = undefined;
     this.writing.add(file);
     return file;
   }
