@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { formatRate } from './harness.js';
 import { kafkaClass, root } from './simulator-process.js';
@@ -69,6 +69,56 @@ function rssKb(pids: readonly number[]): number {
   return kb;
 }
 
+/** CPU seconds (user + system) a process has used, 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** Processes whose command line contains `text` (the broker, the reference's JVM). */
+function pidsRunning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/** Cores' worth of CPU each group of processes used while `work` ran. */
+async function cpuDuring<T>(
+  groups: Readonly<Record<string, () => readonly number[]>>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cores: Record<string, number>; seconds: number }> {
+  const sum = (pids: readonly number[]) => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
+  const before = Object.fromEntries(Object.entries(groups).map(([k, f]) => [k, sum(f())]));
+  const self = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(self);
+  const cores: Record<string, number> = {
+    'load generator': (used.user + used.system) / 1e6 / seconds,
+  };
+  for (const [k, f] of Object.entries(groups)) cores[k] = (sum(f()) - before[k]!) / seconds;
+  return { result, cores, seconds };
+}
+
+function formatCores(cores: Readonly<Record<string, number>>): string {
+  return Object.entries(cores)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
+}
+
 async function load(body: string, rate?: number) {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}/v1/batch`,
@@ -94,7 +144,9 @@ for (const topic of topics)
     '--replication-factor',
     '1',
   ]);
-const child = spawn(process.execPath, [join(root, 'dist/apps/collector/main.js')], {
+// BENCH_NODE_ARGS: node flags for the collector, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/collector/main.js')], {
   env: {
     ...process.env,
     PORT: String(PORT),
@@ -117,29 +169,59 @@ try {
   const body = batchBody();
   const events = (JSON.parse(body) as { batch: { properties: unknown }[] }).batch;
   const recordSize = Math.round(Buffer.byteLength(body) / events.length);
-  const full = await load(body);
-  const half = await load(body, Math.max(1, Math.round(full.rps / 2)));
   const pids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
     .trim()
     .split(/\s+/)
     .filter(Boolean)
     .map(Number);
-  const peakMb = rssKb([child.pid!, ...pids]) / 1024;
-  const perf = await kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
-    '--topic',
-    topics[0]!,
-    '--num-records',
-    '500000',
-    '--record-size',
-    String(recordSize),
-    '--throughput',
-    '-1',
-    '--producer-props',
-    `bootstrap.servers=${brokers}`,
-    'acks=all',
-    'enable.idempotence=true',
-    'compression.type=lz4',
-  ]);
+  const collectorPids = [child.pid!, ...pids];
+  const broker = pidsRunning('kafka.Kafka');
+  const { result: full, cores: fullCores } = await cpuDuring(
+    { collector: () => collectorPids, broker: () => broker },
+    () => load(body),
+  );
+  const { result: half, cores: halfCores } = await cpuDuring(
+    { collector: () => collectorPids, broker: () => broker },
+    () => load(body, Math.max(1, Math.round(full.rps / 2))),
+  );
+  const peakMb = rssKb(collectorPids) / 1024;
+  let referencePids: number[] = [];
+  const sampler = setInterval(() => {
+    for (const pid of pidsRunning('ProducerPerformance'))
+      if (!referencePids.includes(pid)) referencePids = [...referencePids, pid];
+  }, 200);
+  // The reference's JVM is gone when it ends: its CPU is what the last sample saw.
+  const referenceCpu = new Map<number, number>();
+  const cpuSampler = setInterval(() => {
+    for (const pid of referencePids) {
+      const s = cpuSeconds(pid);
+      if (s > 0) referenceCpu.set(pid, s);
+    }
+  }, 200);
+  const {
+    result: perf,
+    cores: perfCores,
+    seconds: perfSeconds,
+  } = await cpuDuring({ broker: () => broker }, () =>
+    kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
+      '--topic',
+      topics[0]!,
+      '--num-records',
+      '500000',
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'acks=all',
+      'enable.idempotence=true',
+      'compression.type=lz4',
+    ]),
+  );
+  clearInterval(sampler);
+  clearInterval(cpuSampler);
+  delete perfCores['load generator'];
   const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
     perf.stdout.trim().split('\n').at(-1) ?? '',
   );
@@ -158,6 +240,13 @@ try {
   );
   console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)} records/s`);
   console.log(`  collector peak RSS (all processes)  ${peakMb.toFixed(0)} MB`);
+  const referenceCores = [...referenceCpu.values()].reduce((a, b) => a + b, 0) / perfSeconds;
+  console.log('  CPU in cores (of ' + availableParallelism() + '):');
+  console.log(`    full load     ${formatCores(fullCores)}`);
+  console.log(`    half load     ${formatCores(halfCores)}`);
+  console.log(
+    `    reference     ${formatCores(perfCores)}, ProducerPerformance ~${referenceCores.toFixed(2)}`,
+  );
   console.log(
     `\ngoal >= 0.5x: ${ours >= 0.5 * reference ? 'met' : 'not met'}; p99 < 50 ms at half load: ${half.p99 < 50 ? 'met' : 'not met'}`,
   );
