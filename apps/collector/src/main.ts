@@ -5,11 +5,12 @@ import { TOPIC_NAMES } from '@shoplens/schemas';
 import {
   compressionType,
   createAppLogger,
-  createKafkaClient,
   readCommandLine,
+  registerKafkaCodecs,
 } from '@shoplens/runtime';
 import { CONFIG_HELP, loadConfig, type CollectorConfig } from './config.js';
 import { createCollectorServer } from './http/collector-server.js';
+import { KafkaProducer } from './publish/kafka-producer.js';
 import { Publisher } from './publish/publisher.js';
 import { CollectorStats } from './stats.js';
 
@@ -69,29 +70,28 @@ function runPrimary(config: CollectorConfig): Promise<number> {
 
 async function runServer(config: CollectorConfig): Promise<number> {
   const logger = createAppLogger('collector', config.logLevel);
-  const kafka = createKafkaClient({
-    clientId: config.kafkaClientId,
-    brokers: config.kafkaBrokers,
-    logger,
-  });
-  // Idempotent, one request in flight each (the broker's sequence checks hold), retrying for
+  // Idempotent, one round in flight each (the broker's sequence checks hold), retrying for
   // as long as it takes: a request that waits too long is answered 503 by the publisher.
   // Several of them, so that one round trip to the broker does not hold up the next batch.
-  const producers = Array.from({ length: config.producers }, () =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-    }),
+  const codec = compressionType(config.compression);
+  const compress = compressorOf(codec);
+  const producers = Array.from(
+    { length: config.producers },
+    () =>
+      new KafkaProducer({
+        brokers: config.kafkaBrokers,
+        clientId: config.kafkaClientId,
+        codec,
+        compress,
+        requestTimeoutMs: Math.max(config.produceTimeoutMs, 30_000),
+        logger: logger.child({ component: 'kafka' }),
+      }),
   );
   const topics = TOPIC_NAMES.map((t) => config.topicPrefix + t);
   const stats = new CollectorStats();
   const publisher = new Publisher({
     producers,
     topicPrefix: config.topicPrefix,
-    compression: compressionType(config.compression),
     timeoutMs: config.produceTimeoutMs,
     maxPendingBytes: config.maxPendingBytes,
     logger: logger.child({ component: 'publisher' }),
@@ -112,8 +112,8 @@ async function runServer(config: CollectorConfig): Promise<number> {
   const connected = (async () => {
     while (connecting) {
       try {
-        for (const producer of producers) await producer.connect();
-        const missing = await missingTopics(kafka, topics);
+        let missing: string[] = [];
+        for (const producer of producers) missing = await producer.connect(topics);
         if (missing.length > 0) {
           logger.fatal(
             { missing },
@@ -168,22 +168,22 @@ async function runServer(config: CollectorConfig): Promise<number> {
   await publisher.drain(config.shutdownTimeoutMs);
   server.closeAllConnections();
   clearInterval(statsTimer);
-  if (publisher.isConnected)
-    await Promise.all(producers.map((p) => p.disconnect().catch(() => undefined)));
+  for (const producer of producers) producer.close();
   void connected;
   logger.info({ produced: publisher.produced, ...stats.snapshot() }, 'collector stopped');
   return failed ? 1 : 0;
 }
 
-async function missingTopics(kafka: kafkajs.Kafka, topics: readonly string[]): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    return topics.filter((t) => !existing.has(t));
-  } finally {
-    await admin.disconnect();
-  }
+/** The records section's compressor: the codecs registered with kafkajs (every app's). */
+function compressorOf(codec: kafkajs.CompressionTypes): (records: Buffer) => Promise<Buffer> {
+  if (codec === kafkajs.CompressionTypes.None) return (records) => Promise.resolve(records);
+  registerKafkaCodecs();
+  const codecs = kafkajs.CompressionCodecs as unknown as Record<
+    number,
+    () => { compress(encoder: { buffer: Buffer }): Promise<Buffer> }
+  >;
+  const compressor = codecs[codec]!();
+  return (records) => compressor.compress({ buffer: records });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

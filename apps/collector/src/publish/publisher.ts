@@ -1,17 +1,18 @@
 import type { Logger } from 'pino';
-import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { OutRecord } from '../intake/intake.js';
 import { CollectorError } from '../errors.js';
+import type { KafkaProducer, TopicRecord } from './kafka-producer.js';
+
+/** Value bytes of one round at most, so each partition's batch stays under the broker's 1 MB. */
+const ROUND_BYTES = 900 * 1024;
 
 export interface PublisherOptions {
   /**
    * Idempotent producers, each with one request in flight: while one waits for the
    * broker's acknowledgement, the requests that arrived meanwhile go by another.
    */
-  readonly producers: readonly Producer[];
+  readonly producers: readonly KafkaProducer[];
   readonly topicPrefix: string;
-  /** kafkajs's CompressionTypes value. */
-  readonly compression: number;
   /** A request whose records are not acknowledged within this is answered 503. */
   readonly timeoutMs: number;
   /** Bytes of record values waiting or in flight above which a request is refused at once. */
@@ -32,16 +33,16 @@ interface Waiting {
  * Produces each request's records and settles once the broker has acknowledged them
  * (acks from all in-sync replicas, idempotent producers). Requests that arrive while every
  * producer has a call in flight wait for the first to be free, which takes all of them at
- * once: one call in flight per producer, as the idempotent producer's sequence numbers
- * want, and batches that grow with the load. A request's records always go in one call of
- * one producer, in their order. A request not acknowledged within the timeout fails (503): if it was
+ * once (up to ROUND_BYTES): one call in flight per producer, as the idempotent producer's
+ * sequence numbers want, and batches that grow with the load. A request's records always
+ * go in one call of one producer, in their order. A request not acknowledged within the timeout fails (503): if it was
  * never sent it is dropped from the queue; if it was, the send goes on, and the client's
  * retry gives the same event ids, which the batch deduplicates.
  */
 export class Publisher {
   private queue: Waiting[] = [];
   private pendingBytes = 0;
-  private readonly idle: Producer[];
+  private readonly idle: KafkaProducer[];
   private inFlight = 0;
   private connected = false;
   private closed = false;
@@ -111,8 +112,15 @@ export class Publisher {
     if (!this.connected || this.queue.length === 0) return;
     const producer = this.idle.pop();
     if (producer === undefined) return;
-    const batch = this.queue;
-    this.queue = [];
+    let bytes = 0;
+    let take = 0;
+    while (
+      take < this.queue.length &&
+      (take === 0 || bytes + this.queue[take]!.bytes <= ROUND_BYTES)
+    )
+      bytes += this.queue[take++]!.bytes;
+    const batch = this.queue.slice(0, take);
+    this.queue = this.queue.slice(take);
     for (const w of batch) w.state = 'sent';
     this.inFlight++;
     void this.send(producer, batch).finally(() => {
@@ -122,30 +130,23 @@ export class Publisher {
     });
   }
 
-  private async send(producer: Producer, batch: readonly Waiting[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    let count = 0;
-    for (const w of batch) {
-      for (const r of w.records) {
-        const topic = this.options.topicPrefix + r.topic;
-        let messages = byTopic.get(topic);
-        if (!messages) byTopic.set(topic, (messages = []));
-        messages.push({ key: r.key, value: r.value });
-        count++;
-      }
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({
-      topic,
-      messages,
-    }));
+  private readonly topicNames = new Map<string, string>();
+
+  private topicName(topic: string): string {
+    let name = this.topicNames.get(topic);
+    if (name === undefined) this.topicNames.set(topic, (name = this.options.topicPrefix + topic));
+    return name;
+  }
+
+  private async send(producer: KafkaProducer, batch: readonly Waiting[]): Promise<void> {
+    const records: TopicRecord[] = [];
+    for (const w of batch)
+      for (const r of w.records)
+        records.push({ topic: this.topicName(r.topic), key: r.key, value: r.value });
+    const count = records.length;
     let failure: CollectorError | undefined;
     try {
-      await producer.sendBatch({
-        topicMessages,
-        acks: -1,
-        timeout: this.options.timeoutMs,
-        compression: this.options.compression,
-      });
+      await producer.produce(records);
       this.produced += count;
     } catch (err) {
       this.options.logger.error({ err, records: count }, 'produce failed');

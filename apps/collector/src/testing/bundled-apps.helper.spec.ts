@@ -151,6 +151,7 @@ export async function startCollector(
 
 export interface BrokerRecord {
   readonly topic: string;
+  readonly partition: number;
   readonly key: string | null;
   readonly value: string;
 }
@@ -166,9 +167,10 @@ export async function readTopics(
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
         records.push({
           topic,
+          partition,
           key: message.key?.toString() ?? null,
           value: message.value?.toString() ?? '',
         });
