@@ -3,10 +3,8 @@ import {
   daySummaryOf,
   daySummaryTable,
   eventIdKeys,
-  orderIndexTable,
   uuidBucket,
   type DayIndexSummary,
-  type IndexedOrder,
   type ZoneCalendar,
 } from '@shoplens/transforms';
 import { removeStaleParts } from './curated-writer.js';
@@ -24,7 +22,7 @@ const HOUR = 3_600_000;
  *
  * - `index/event_ids/tz=<zone>/dt=D/part-*.parquet`: `event_id` (16 bytes, the UUID's own),
  *   a part per spill bucket
- * - `index/orders/tz=<zone>/dt=D/part-00000.parquet`: `order_id`, and the `event_id` and
+ * - `index/orders/tz=<zone>/dt=D/part-*.parquet` (a part per spill bucket): `order_id`, and the `event_id` and
  *   `event_time_ms` of the order's earliest purchase that day
  * - `index/days/tz=<zone>/dt=D/part-00000.parquet`: one row, the counts and fingerprints
  *   of the two, so a rerun tells whether the day's index changed without reading it back
@@ -97,9 +95,9 @@ export function keysFingerprint(keys: Uint8Array): string {
   return fingerprintOf(sums, keys.length / 16);
 }
 
-function stringsFingerprint(values: readonly string[]): string {
-  let lo = 0;
-  let hi = 0;
+/** Adds strings to fingerprint sums, as {@link addKeysFingerprint} adds keys. */
+export function addStringsFingerprint(values: readonly string[], sums: FingerprintSums): void {
+  let { lo, hi } = sums;
   for (const v of values) {
     let h = 0x811c9dc5;
     let g = 0x01000193;
@@ -110,26 +108,26 @@ function stringsFingerprint(values: readonly string[]): string {
     lo = (lo + (h >>> 0)) % 0x1_0000_0000;
     hi = (hi + (g >>> 0)) % 0x1_0000_0000;
   }
-  return (
-    mix64((BigInt(hi) << 32n) | BigInt(lo))
-      .toString(16)
-      .padStart(16, '0') + values.length.toString(16)
-  );
+  sums.lo = lo;
+  sums.hi = hi;
 }
 
-/** What a run found of its day for the index: its event ids were written by bucket. */
+/** What a run found of its day for the index, whose parts it wrote by bucket. */
 export interface DayIndexContents {
   /** The event id parts written (index/event_ids), the day's distinct ids, their sums. */
   readonly eventParts: readonly string[];
   readonly events: number;
   readonly eventsFingerprint: FingerprintSums;
-  readonly orders: readonly IndexedOrder[];
+  /** The same of the order parts (index/orders). */
+  readonly orderParts: readonly string[];
+  readonly orders: number;
+  readonly ordersFingerprint: FingerprintSums;
 }
 
 /**
- * Completes the cross-day index of `day`: the event id parts the run wrote stay (others
- * of an earlier run go), the orders and the summary are written. Says whether it differs
- * from what an earlier run of the day wrote (a later day then needs a rerun).
+ * Completes the cross-day index of `day`: the parts the run wrote stay (others of an
+ * earlier run go) and the summary is written. Says whether it differs from what an
+ * earlier run of the day wrote (a later day then needs a rerun).
  */
 export async function writeDayIndex(
   store: ObjectStore,
@@ -138,14 +136,11 @@ export async function writeDayIndex(
 ): Promise<{ summary: DayIndexSummary; changed: boolean }> {
   const { day, tz } = where;
   const previous = await readDaySummary(store, where);
-  const orders = [...contents.orders].sort((a, b) =>
-    a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0,
-  );
   const summary: DayIndexSummary = {
     events: contents.events,
-    orders: orders.length,
+    orders: contents.orders,
     eventsFingerprint: fingerprintOf(contents.eventsFingerprint, contents.events),
-    ordersFingerprint: stringsFingerprint(orders.map((o) => o.orderId)),
+    ordersFingerprint: fingerprintOf(contents.ordersFingerprint, contents.orders),
   };
   const lake = failWith('lake_failed', `cannot write the cross-day index of ${day}`);
   await removeStaleParts(
@@ -153,9 +148,11 @@ export async function writeDayIndex(
     { zone: 'index', dataset: 'event_ids', day, tz },
     contents.eventParts,
   ).catch(lake);
-  await replaceParquetDay(store, { zone: 'index', dataset: 'orders', day, tz }, [
-    orderIndexTable(orders),
-  ]).catch(lake);
+  await removeStaleParts(
+    store,
+    { zone: 'index', dataset: 'orders', day, tz },
+    contents.orderParts,
+  ).catch(lake);
   await replaceParquetDay(store, { zone: 'index', dataset: 'days', day, tz }, [
     daySummaryTable(summary),
   ]).catch(lake);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObjectStore, RawFile } from '@shoplens/storage';
 import { mergeDayKpis, type DayKpis, type ZoneCalendar } from '@shoplens/transforms';
-import { readEarlierDays, type DayIndexContents, type EarlierDays } from './day-index.js';
+import {
+  readEarlierDays,
+  type DayIndexContents,
+  type EarlierDays,
+  type FingerprintSums,
+} from './day-index.js';
 import { runPass, type PassResults } from './day-passes.js';
 import { failWith } from './fail-with.js';
 import { DayWorkers, sharesByPartition, type ParallelOptions } from './read-in-workers.js';
@@ -43,6 +48,8 @@ export interface DayRead {
   readonly crossShareDuplicates: number;
   readonly buckets: number;
   readonly spiltBytes: number;
+  /** Seconds each pass took: scan, dedup, orders. */
+  readonly passSeconds: { readonly scan: number; readonly dedup: number; readonly orders: number };
 }
 
 interface PassRunner {
@@ -104,17 +111,26 @@ export async function readDay(
     ? new DayWorkers(parallel, work, n)
     : inThisThread(store, work);
   const names = Array.from({ length: n }, (_, i) => spillNames(i));
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const s = Math.round(now - mark) / 1000;
+    mark = now;
+    return s;
+  };
   try {
     const [scans, earlier] = await Promise.all([
       Promise.all(shares.map((share, i) => runner.run(i, { kind: 'scan', files: share }))),
       readEarlierDays(store, calendar, day, span.lookbackHours, spill),
     ]);
+    const scanSeconds = lap();
     const mine = dealt(spill.buckets, n);
     const dedups = await Promise.all(
       mine.map((buckets, i) =>
         runner.run(i, { kind: 'dedup', buckets, scanWriters: names.map((x) => x.scan) }),
       ),
     );
+    const dedupSeconds = lap();
     const orders = await Promise.all(
       mine.map((buckets, i) =>
         runner.run(i, {
@@ -125,20 +141,24 @@ export async function readDay(
         }),
       ),
     );
+    const passSeconds = { scan: scanSeconds, dedup: dedupSeconds, orders: lap() };
     const sum = <T>(list: readonly T[], f: (r: T) => number) => list.reduce((s, r) => s + f(r), 0);
     const valid = sum(dedups, (r) => r.valid);
     const kpis = mergeDayKpis(
       day,
       calendar.timeZone,
       calendar.hoursOf(day),
-      orders.flatMap((r) => r.parts),
+      orders.flatMap((r) => (r.part ? [r.part] : [])),
       { valid, duplicate_events: valid - sum(dedups, (r) => r.distinct), duplicate_orders: 0 },
     );
-    const fingerprint = { lo: 0, hi: 0 };
-    for (const r of dedups) {
-      fingerprint.lo = (fingerprint.lo + r.fingerprint.lo) % 0x1_0000_0000;
-      fingerprint.hi = (fingerprint.hi + r.fingerprint.hi) % 0x1_0000_0000;
-    }
+    const sums = (list: readonly { fingerprint: FingerprintSums }[]) => {
+      const total = { lo: 0, hi: 0 };
+      for (const { fingerprint } of list) {
+        total.lo = (total.lo + fingerprint.lo) % 0x1_0000_0000;
+        total.hi = (total.hi + fingerprint.hi) % 0x1_0000_0000;
+      }
+      return total;
+    };
     return {
       kpis,
       earlier,
@@ -153,14 +173,17 @@ export async function readDay(
       index: {
         eventParts: dedups.flatMap((r) => r.indexKeys),
         events: sum(dedups, (r) => r.indexEvents),
-        eventsFingerprint: fingerprint,
-        orders: orders.flatMap((r) => r.orders),
+        eventsFingerprint: sums(dedups),
+        orderParts: orders.flatMap((r) => r.indexKeys),
+        orders: sum(orders, (r) => r.indexOrders),
+        ordersFingerprint: sums(orders),
       },
       repeatedEvents: sum(dedups, (r) => r.repeats),
       crossDayDuplicateOrders: sum(orders, (r) => r.crossDayDuplicateOrders),
       crossShareDuplicates: sum(dedups, (r) => r.crossShare),
       buckets: spill.buckets,
       spiltBytes: sum(scans, (r) => r.spiltBytes),
+      passSeconds,
     };
   } finally {
     await runner.close();

@@ -184,6 +184,7 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
         curated: read.curatedKeys.length + read.orderItemKeys.length,
         spill_buckets: read.buckets,
         spill_bytes: read.spiltBytes,
+        pass_seconds: read.passSeconds,
         lateness_hours: options.latenessHours,
         cross_share_duplicates: read.crossShareDuplicates,
         lookback_hours: lookbackHours,
@@ -199,7 +200,10 @@ export async function runDay(deps: RunDayDeps, options: RunDayOptions): Promise<
       run = { ...run, status: 'succeeded', finished_at: new Date(now()) };
       await finishRun(deps.db, run);
     }
-    log.info({ ...report, kpis: undefined }, 'day done');
+    log.info(
+      { ...report, kpis: undefined, buckets: read.buckets, passSeconds: read.passSeconds },
+      'day done',
+    );
     return report;
   } catch (err) {
     if (deps.db) {

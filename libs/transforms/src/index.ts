@@ -14,7 +14,7 @@ export {
 } from './dedupe/day-index-tables.js';
 export type { DayIndexSummary, IndexedOrder } from './dedupe/day-index-tables.js';
 export { FUNNEL_STEP, KpiAccumulator, stepOf } from './kpi/kpi-accumulator.js';
-export { mergeDayKpis } from './kpi/kpi-parts.js';
+export { mergeDayKpis, mergeDayKpisParts } from './kpi/kpi-parts.js';
 export type { DayKpisPart, NamedLine } from './kpi/kpi-parts.js';
 export {
   DAILY_ACTIVE_USERS,

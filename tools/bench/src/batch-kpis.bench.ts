@@ -5,7 +5,7 @@
  * (validate, dedup events and orders, the six KPI tables as Parquet), then with the
  * curated zone (events and order items as Parquet) too. Fails when a side's checksum
  * differs from DuckDB's. Sizes: BENCH_SIZES (default 1000000,5000000,10000000);
- * BENCH_SPARK=0 leaves PySpark out.
+ * rows: BENCH_MODES (default kpis,full); BENCH_SPARK=0 leaves PySpark out.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,6 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 const sizes = (process.env['BENCH_SIZES'] ?? '1000000,5000000,10000000').split(',').map(Number);
 const withSpark = process.env['BENCH_SPARK'] !== '0';
+const modes = (process.env['BENCH_MODES'] ?? 'kpis,full').split(',');
 const PYSPARK = 'pyspark==4.0.1';
 const venv = join(root, '.cache/bench/venv');
 const python = join(venv, 'bin/python');
@@ -93,10 +94,12 @@ for (const events of sizes) {
   console.log(
     `  ${'work'.padEnd(12)} ${'DuckDB'.padEnd(37)} ${'shoplens batch CLI'.padEnd(37)} ${withSpark ? 'PySpark local[*]' : ''}`,
   );
-  for (const [label, mode] of [
-    ['KPIs', 'kpis'],
-    ['+ curated', 'full'],
-  ] as const) {
+  for (const [label, mode] of (
+    [
+      ['KPIs', 'kpis'],
+      ['+ curated', 'full'],
+    ] as const
+  ).filter(([, m]) => modes.includes(m))) {
     const duck = node('batch-kpis-duckdb.ts', dir, mode);
     const ours = node('batch-kpis-cli.ts', dir, mode);
     const py = withSpark ? spark(dir, mode) : undefined;

@@ -85,10 +85,16 @@ export function readBucket(dir: string, names: readonly string[], bucket: number
   return out;
 }
 
-/** The bucket (of `buckets`) of a string key: FNV-1a over its UTF-16 units. */
-export function stringBucket(s: string, buckets: number): number {
+/** The bucket (of `buckets`) of a string key by its UTF-8 bytes `src[start, end)` (FNV-1a). */
+export function bytesBucket(src: Buffer, start: number, end: number, buckets: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
   h ^= h >>> 15;
   return (h >>> 0) % buckets;
+}
+
+/** {@link bytesBucket} of a string: the same bucket as its UTF-8 bytes. */
+export function stringBucket(s: string, buckets: number): number {
+  const bytes = Buffer.from(s, 'utf8');
+  return bytesBucket(bytes, 0, bytes.length, buckets);
 }

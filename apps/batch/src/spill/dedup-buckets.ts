@@ -2,7 +2,7 @@ import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
 import { eventIdsTable, stepOf, UuidSet } from '@shoplens/transforms';
 import { CuratedWriter } from '../curated-writer.js';
 import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
-import { BucketWriter, readBucket, stringBucket } from './bucket-files.js';
+import { BucketWriter, bytesBucket, readBucket, stringBucket } from './bucket-files.js';
 import {
   decodeEvent,
   recordKey,
@@ -11,7 +11,7 @@ import {
   recordType,
   recordUserSession,
 } from './event-record.js';
-import { KeyedRecords } from './keyed-record.js';
+import { writePurchase, writeRefund, writeSession, writeUser } from './keyed-record.js';
 import type { SpillPlan } from './spill-plan.js';
 
 export interface DedupOptions {
@@ -50,8 +50,7 @@ export interface DedupResult {
  * The second pass, over some buckets of the first's spill: each bucket holds every copy
  * of its events, so deduplicating it alone is exact. Per bucket, the first copy of each
  * event of the day is kept: into the curated zone, and its user, session, refund or
- * purchase into the keyed spill (by user_id, session_id, order_id), each user and
- * session once a bucket. Copies of events an earlier day counted (the look-back's ids,
+ * purchase into the keyed spill (by user_id, session_id, order_id). Copies of events an earlier day counted (the look-back's ids,
  * spilt to the same buckets as `earlier-<bucket>`) are repeats, counted nowhere else.
  * Writes the bucket's part of the day's event id index.
  */
@@ -62,9 +61,9 @@ export async function dedupBuckets(
 ): Promise<DedupResult> {
   const { day, tz, startMs, endMs, spill } = options;
   const keyed = new BucketWriter(spill.dir, options.writer, spill.buckets);
-  const records = new KeyedRecords();
   const curated = new CuratedWriter(store, { day, tz }, { prefix: options.partPrefix });
   const key = new Int32Array(4);
+  const span = new Int32Array(4);
   const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
   const indexKeys: string[] = [];
   let valid = 0;
@@ -72,7 +71,6 @@ export async function dedupBuckets(
   let repeatCount = 0;
   let crossShare = 0;
   let indexEvents = 0;
-  const emit = (bucket: number, n: number) => keyed.append(bucket, records.out.buf, 0, n);
   try {
     for (const bucket of buckets) {
       const earlier = new UuidSet(16);
@@ -81,8 +79,6 @@ export async function dedupBuckets(
       const ids = new UuidSet(chunks.reduce((n, c) => n + c.length, 0) / 160);
       const repeats = new UuidSet(16);
       const otherDays = new UuidSet(16);
-      const users = new Set<string>();
-      const sessions = new Map<string, number>();
       for (const [share, chunk] of chunks.entries()) {
         // What this share read itself, to tell its own copies from another share's.
         const own = share > 0 ? new UuidSet(chunk.length / 160) : undefined;
@@ -94,11 +90,11 @@ export async function dedupBuckets(
             // A purchase of the hours around the day: for order dedup only.
             if (otherDays.addKey(key)) {
               const event = decodeEvent(chunk, at);
-              if (event.event_type === 'purchase')
-                emit(
-                  stringBucket(event.order_id, spill.buckets),
-                  records.purchase(chunk, at, recordLength(chunk, at)),
-                );
+              if (event.event_type === 'purchase') {
+                const b = stringBucket(event.order_id, spill.buckets);
+                writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
+                keyed.written(b);
+              }
             }
             continue;
           }
@@ -110,20 +106,26 @@ export async function dedupBuckets(
           const first = ids.addKey(key);
           if (own !== undefined && own.addKey(key) && !first) crossShare++;
           if (!first) continue;
-          const { user, session } = recordUserSession(chunk, at);
-          users.add(user);
-          sessions.set(session, (sessions.get(session) ?? 0) | stepOf(type));
+          // Users and sessions counted by bucket of their own key in the last pass.
+          recordUserSession(chunk, at, span);
+          const ub = bytesBucket(chunk, span[0]!, span[1]!, spill.buckets);
+          writeUser(keyed.target(ub), chunk, span[0]!, span[1]!);
+          keyed.written(ub);
+          const sb = bytesBucket(chunk, span[2]!, span[3]!, spill.buckets);
+          writeSession(keyed.target(sb), chunk, span[2]!, span[3]!, stepOf(type));
+          keyed.written(sb);
           if (type === 'purchase' || type === 'refund' || options.writeCurated) {
             const event = decodeEvent(chunk, at);
             if (event.event_type === 'purchase') {
-              emit(
-                stringBucket(event.order_id, spill.buckets),
-                records.purchase(chunk, at, recordLength(chunk, at)),
-              );
+              const b = stringBucket(event.order_id, spill.buckets);
+              writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
+              keyed.written(b);
               continue;
             }
-            if (event.event_type === 'refund')
-              emit(bucket, records.refund(event.event_id, event.currency, event.amount_cents));
+            if (event.event_type === 'refund') {
+              writeRefund(keyed.target(bucket), event.event_id, event.currency, event.amount_cents);
+              keyed.written(bucket);
+            }
             if (options.writeCurated) {
               const written = curated.append({ event, eventTimeMs: t });
               if (written !== undefined) await written;
@@ -131,9 +133,6 @@ export async function dedupBuckets(
           }
         }
       }
-      for (const user of users) emit(stringBucket(user, spill.buckets), records.user(user));
-      for (const [session, steps] of sessions)
-        emit(stringBucket(session, spill.buckets), records.session(session, steps));
       distinct += ids.size;
       repeatCount += repeats.size;
       const dayIds = Buffer.concat([ids.toBytes(), repeats.toBytes()]);

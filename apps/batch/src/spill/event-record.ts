@@ -156,11 +156,6 @@ class Cursor {
     return s;
   }
 
-  skip(): void {
-    const n = this.buf.readUInt32LE(this.at);
-    this.at += 4 + (n === ABSENT ? 0 : n);
-  }
-
   f64(): number | undefined {
     const v = this.buf.readDoubleLE(this.at);
     this.at += 8;
@@ -168,11 +163,20 @@ class Cursor {
   }
 }
 
-/** The user_id and session_id of a record, the strings every counted event needs. */
-export function recordUserSession(buf: Buffer, at: number): { user: string; session: string } {
-  const c = new Cursor(buf, at + HEADER_BYTES);
-  c.skip();
-  return { user: c.str()!, session: c.str()! };
+/**
+ * Where the user_id (`span[0]`, `span[1]`) and session_id (`span[2]`, `span[3]`) of a
+ * record are, as UTF-8 byte ranges: what every counted event passes on, without
+ * making strings of them.
+ */
+export function recordUserSession(buf: Buffer, at: number, span: Int32Array): void {
+  let p = at + HEADER_BYTES;
+  p += 4 + buf.readUInt32LE(p);
+  const user = buf.readUInt32LE(p);
+  span[0] = p + 4;
+  span[1] = p + 4 + user;
+  p += 4 + user;
+  span[2] = p + 4;
+  span[3] = p + 4 + buf.readUInt32LE(p);
 }
 
 /**

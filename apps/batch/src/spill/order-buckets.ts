@@ -1,12 +1,14 @@
-import type { ObjectStore } from '@shoplens/storage';
+import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
 import {
   KpiAccumulator,
+  mergeDayKpisParts,
+  orderIndexTable,
   type DayKpisPart,
   type EarlierCounted,
-  type IndexedOrder,
   type ZoneCalendar,
 } from '@shoplens/transforms';
 import { CuratedWriter, OrderItemsWriter } from '../curated-writer.js';
+import { addStringsFingerprint, type FingerprintSums } from '../day-index.js';
 import { readBucket } from './bucket-files.js';
 import { decodePurchase } from './event-record.js';
 import { KEYED, KEYED_HEADER, keyedString } from './keyed-record.js';
@@ -24,10 +26,15 @@ export interface OrderOptions {
 }
 
 export interface OrderResult {
-  /** The KPIs of each bucket: users, sessions and orders of one bucket are no other's. */
-  readonly parts: DayKpisPart[];
-  /** Every order with a purchase of the day, for the day's index. */
-  readonly orders: IndexedOrder[];
+  /**
+   * The KPIs of these buckets, merged (users, sessions and orders of one bucket are no
+   * other's); undefined without buckets.
+   */
+  readonly part: DayKpisPart | undefined;
+  /** The day's order index: parts written (one a bucket), orders, their fingerprint's sums. */
+  readonly indexKeys: string[];
+  readonly indexOrders: number;
+  readonly fingerprint: FingerprintSums;
   /** Of those, orders an earlier day counted. */
   readonly crossDayDuplicateOrders: number;
   readonly curatedKeys: string[];
@@ -50,8 +57,12 @@ export async function orderBuckets(
   const where = { day, tz: calendar.timeZone };
   const curated = new CuratedWriter(store, where, { prefix: options.partPrefix });
   const items = new OrderItemsWriter(store, where, { prefix: options.partPrefix });
-  const parts: DayKpisPart[] = [];
-  const orders: IndexedOrder[] = [];
+  const tz = calendar.timeZone;
+  const hours = calendar.hoursOf(day);
+  let part: DayKpisPart | undefined;
+  const indexKeys: string[] = [];
+  const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
+  let indexOrders = 0;
   let crossDayDuplicateOrders = 0;
   for (const bucket of buckets) {
     const acc = new KpiAccumulator(calendar);
@@ -80,10 +91,19 @@ export async function orderBuckets(
         }
       }
     }
-    parts.push(acc.kpisPart(day, earlier));
-    for (const o of acc.ordersOf(day)) {
-      orders.push(o);
-      if (earlier.orders.has(o.orderId)) crossDayDuplicateOrders++;
+    const own = acc.kpisPart(day, earlier);
+    part = part === undefined ? own : mergeDayKpisParts(day, tz, hours, [part, own]);
+    const orders = acc.ordersOf(day);
+    for (const o of orders) if (earlier.orders.has(o.orderId)) crossDayDuplicateOrders++;
+    if (orders.length > 0) {
+      const key = parquetKey({ zone: 'index', dataset: 'orders', day, tz }, bucket);
+      await writeParquet(store, key, orderIndexTable(orders));
+      indexKeys.push(key);
+      indexOrders += orders.length;
+      addStringsFingerprint(
+        orders.map((o) => o.orderId),
+        fingerprint,
+      );
     }
     if (options.writeCurated) {
       for (const p of acc.keptOrders(day, earlier)) {
@@ -94,23 +114,10 @@ export async function orderBuckets(
       }
     }
   }
+  const index = { part, indexKeys, indexOrders, fingerprint, crossDayDuplicateOrders };
   if (!options.writeCurated)
-    return {
-      parts,
-      orders,
-      crossDayDuplicateOrders,
-      curatedKeys: [],
-      orderItemKeys: [],
-      curatedRows: 0,
-    };
+    return { ...index, curatedKeys: [], orderItemKeys: [], curatedRows: 0 };
   const curatedKeys = await curated.close();
   const orderItemKeys = await items.close();
-  return {
-    parts,
-    orders,
-    crossDayDuplicateOrders,
-    curatedKeys,
-    orderItemKeys,
-    curatedRows: curated.rows,
-  };
+  return { ...index, curatedKeys, orderItemKeys, curatedRows: curated.rows };
 }

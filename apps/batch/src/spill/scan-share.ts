@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { parseEventLine } from '@shoplens/schemas';
 import {
   writeQuarantineFile,
@@ -13,7 +12,6 @@ import { encodeEvent } from './event-record.js';
 import { LineScanner } from './scan-line.js';
 import type { SpillPlan } from './spill-plan.js';
 
-const gunzipAsync = promisify(gunzip);
 const HOUR = 3_600_000;
 const NEWLINE = 0x0a;
 
@@ -39,10 +37,29 @@ export interface ScanResult {
   readonly spiltBytes: number;
 }
 
-/** A raw file's lines: the whole file decompressed (off this thread) into one buffer. */
-async function rawBytes(store: ObjectStore, key: string): Promise<Buffer> {
-  const chunks = (await (await store.get(key)).toArray()) as Buffer[];
-  return gunzipAsync(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+/** Decompressed bytes of a raw file, in chunks of about this size. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A raw file's bytes, decompressed (off this thread) in chunks of about a megabyte, each
+ * cut after its last line break (the rest is carried into the next): whole lines only.
+ */
+async function* rawLines(store: ObjectStore, key: string): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const source = await store.get(key);
+  source.on('error', (err) => gunzip.destroy(err));
+  let rest: Buffer | undefined;
+  for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) {
+    const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+    const last = data.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      rest = data;
+      continue;
+    }
+    rest = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : undefined;
+    yield data.subarray(0, last);
+  }
+  if (rest !== undefined) yield rest;
 }
 
 /**
@@ -50,7 +67,7 @@ async function rawBytes(store: ObjectStore, key: string): Promise<Buffer> {
  * quarantined (by the run whose hours hold them), each valid event of the day (and each
  * purchase of the hours around it) written as a binary record to the spill bucket of its
  * event_id, so that every copy of an event lands in one bucket. Nothing of the day is
- * kept in memory: one raw file at a time (the next one is decompressed meanwhile).
+ * kept in memory: a megabyte of one raw file at a time, decompressed off this thread.
  */
 export async function scanShare(
   store: ObjectStore,
@@ -65,59 +82,56 @@ export async function scanShare(
   const buckets = options.spill.buckets;
   let lines = 0;
   let quarantined = 0;
-  let next = files.length > 0 ? rawBytes(store, files[0]!.key) : undefined;
   try {
-    for (let f = 0; f < files.length; f++) {
-      const file = files[f]!;
-      const data = await next!;
-      next = f + 1 < files.length ? rawBytes(store, files[f + 1]!.key) : undefined;
+    for (const file of files) {
       const invalid: QuarantineRecord[] = [];
       let offset = 0;
-      for (let start = 0; start < data.length;) {
-        let end = data.indexOf(NEWLINE, start);
-        if (end < 0) end = data.length;
-        if (end === start) {
+      for await (const data of rawLines(store, file.key)) {
+        for (let start = 0; start < data.length;) {
+          let end = data.indexOf(NEWLINE, start);
+          if (end < 0) end = data.length;
+          if (end === start) {
+            start = end + 1;
+            continue;
+          }
+          const lineStart = start;
           start = end + 1;
-          continue;
-        }
-        const lineStart = start;
-        start = end + 1;
-        lines++;
-        const code = scanner.scan(data, lineStart, end);
-        if (code >= 0) {
-          const t = scanner.timeMs;
-          if ((t >= startMs && t < endMs) || scanner.isPurchase) {
-            const bucket = uuidBucket(scanner.key, buckets);
-            scanner.encode(writer.target(bucket), data, code, options.writeCurated);
-            writer.written(bucket);
+          lines++;
+          const code = scanner.scan(data, lineStart, end);
+          if (code >= 0) {
+            const t = scanner.timeMs;
+            if ((t >= startMs && t < endMs) || scanner.isPurchase) {
+              const bucket = uuidBucket(scanner.key, buckets);
+              scanner.encode(writer.target(bucket), data, code, options.writeCurated);
+              writer.written(bucket);
+            }
+            offset++;
+            continue;
+          }
+          const line = data.subarray(lineStart, end);
+          const result = parseEventLine(line);
+          if (!result.ok) {
+            invalid.push({
+              topic: file.topic,
+              partition: file.partition,
+              offset: `${file.startOffset}+${offset}`,
+              arrivalMs: file.hourStartMs,
+              reason: result.reason,
+              issues: result.issues,
+              key: null,
+              value: Buffer.from(line),
+            });
+          } else {
+            const t = result.eventTimeMs;
+            if ((t >= startMs && t < endMs) || result.event.event_type === 'purchase') {
+              parseUuid(result.event.event_id, key);
+              const bucket = uuidBucket(key, buckets);
+              encodeEvent(writer.target(bucket), key, result.event, t, options.writeCurated);
+              writer.written(bucket);
+            }
           }
           offset++;
-          continue;
         }
-        const line = data.subarray(lineStart, end);
-        const result = parseEventLine(line);
-        if (!result.ok) {
-          invalid.push({
-            topic: file.topic,
-            partition: file.partition,
-            offset: `${file.startOffset}+${offset}`,
-            arrivalMs: file.hourStartMs,
-            reason: result.reason,
-            issues: result.issues,
-            key: null,
-            value: Buffer.from(line),
-          });
-        } else {
-          const t = result.eventTimeMs;
-          const ofDay = t >= startMs && t < endMs;
-          if (ofDay || result.event.event_type === 'purchase') {
-            parseUuid(result.event.event_id, key);
-            const bucket = uuidBucket(key, buckets);
-            encodeEvent(writer.target(bucket), key, result.event, t, options.writeCurated);
-            writer.written(bucket);
-          }
-        }
-        offset++;
       }
       if (invalid.length > 0 && ownHour(file)) {
         // Keyed by the raw file, so a re-run rewrites the same quarantine object.
@@ -136,8 +150,6 @@ export async function scanShare(
     }
   } finally {
     writer.close();
-    // A failed read leaves no decompression running into a removed spill directory.
-    await next?.catch(() => undefined);
   }
   return { lines, quarantined, spiltBytes: writer.bytes };
 }

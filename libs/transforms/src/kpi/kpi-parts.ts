@@ -87,6 +87,22 @@ export function mergeDayKpis(
   parts: readonly DayKpisPart[],
   counts: DayCounts,
 ): DayKpis {
+  const { kpis } = mergeDayKpisParts(day, tz, hours, parts, counts);
+  checkSums(kpis);
+  return kpis;
+}
+
+/**
+ * {@link mergeDayKpis} as a part itself, to be merged again (e.g. bucket by bucket, so
+ * what is held does not grow with the number of buckets); sums not yet checked.
+ */
+export function mergeDayKpisParts(
+  day: string,
+  tz: string,
+  hours: readonly number[],
+  parts: readonly DayKpisPart[],
+  counts: DayCounts = { valid: 0, duplicate_events: 0, duplicate_orders: 0 },
+): DayKpisPart {
   const categories = new Map<string, RevenueByCategoryRow>();
   const products = new Map<string, ProductSalesRow>();
   const namedAt = new Map<string, NamedLine>();
@@ -160,6 +176,5 @@ export function mergeDayKpis(
     revenueDaily: [...revenue.values()].sort(byKeys('currency')),
     funnelDaily: [funnel],
   };
-  checkSums(kpis);
-  return kpis;
+  return { kpis, names: namedAt };
 }
