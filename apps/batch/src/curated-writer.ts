@@ -40,8 +40,9 @@ class PartWriter<Row> {
     this.#where = { zone: 'curated', ...where };
     this.#table = table;
     this.#prefix = options.prefix ?? '';
-    // Parts of 100k rows keep the events waiting for encoding, and the encoder's memory, small.
-    this.#rowsPerPart = options.rowsPerPart ?? 100_000;
+    // Parts of 25k rows keep the events waiting for encoding, and the encoder's memory (a
+    // WebAssembly heap, which never shrinks), small: two threads encode at once.
+    this.#rowsPerPart = options.rowsPerPart ?? 25_000;
   }
 
   /** Adds a row; a part it completed is returned as a promise, to wait for before the next. */
@@ -88,9 +89,9 @@ export class OrderItemsWriter extends PartWriter<Purchase> {
     day: { readonly day: string; readonly tz: string },
     options: { prefix?: string; rowsPerPart?: number } = {},
   ) {
-    // A purchase has a few lines: parts of 30k orders hold about 100k rows.
+    // A purchase has a few lines: parts of 8k orders hold about 25k rows.
     super(store, { dataset: 'order_items', ...day }, orderItemsTable, {
-      rowsPerPart: 30_000,
+      rowsPerPart: 8_000,
       ...options,
     });
   }

@@ -12,7 +12,7 @@ import {
 import { runPass, type PassResults } from './day-passes.js';
 import { failWith } from './fail-with.js';
 import { DayWorkers, sharesByPartition, type ParallelOptions } from './read-in-workers.js';
-import { bucketCount } from './spill/spill-plan.js';
+import { BUCKET_RAW_BYTES, bucketCount } from './spill/spill-plan.js';
 import { spillNames, type DayWork, type WorkerTask } from './worker-protocol.js';
 
 export interface ReadDayOptions {
@@ -105,7 +105,9 @@ export async function readDay(
   const dir = await mkdtemp(join(options.spillDir ?? tmpdir(), 'shoplens-batch-')).catch(
     failWith('lake_failed', 'cannot make the spill directory'),
   );
-  const spill = { dir, buckets: bucketCount(files, n, options.bucketBytes) };
+  // A curated run's records carry every column: twice the bytes, so half the bucket.
+  const bucketBytes = options.bucketBytes ?? BUCKET_RAW_BYTES / (writeCurated ? 2 : 1);
+  const spill = { dir, buckets: bucketCount(files, n, bucketBytes) };
   const work: DayWork = { day, tz: calendar.timeZone, startMs, endMs, writeCurated, spill };
   const runner: PassRunner = parallel
     ? new DayWorkers(parallel, work, n)

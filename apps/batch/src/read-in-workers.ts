@@ -65,6 +65,7 @@ export class DayWorkers {
     this.#workers = Array.from({ length: count }, (_, index) => {
       const worker = new Worker(parallel.script, {
         workerData: { lake: parallel.lake, work, index },
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
       });
       const fail = (err: Error) => {
         const p = this.#pending[index];
