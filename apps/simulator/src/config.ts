@@ -24,6 +24,8 @@ export interface CliConfig {
   readonly topicPrefix: string;
   readonly compression: KafkaCompression;
   readonly batchSize: number;
+  /** Producer threads for --kafka. */
+  readonly producers: number;
   readonly progress: 'bar' | 'log';
   readonly logLevel: LogLevel;
 }
@@ -50,7 +52,9 @@ Where:
                            key = user_id, record timestamp = emission time
   --topic-prefix P         prepend P to every topic name (default none)
   --compression C          lz4 (default), zstd, snappy, gzip or none
-  --batch-size N           records per produce request (default 5000)
+  --batch-size N           records per produce request of one producer thread (default 5000)
+  --producers N            producer threads, each sending its share of the partitions
+                           (default 2)
   --truth FILE             write the ground truth (JSON) to FILE
 Shop:
   --users N                shopper population (default events/40)
@@ -89,6 +93,7 @@ const flags = {
   'topic-prefix': { type: 'string' },
   compression: { type: 'string' },
   'batch-size': { type: 'string' },
+  producers: { type: 'string' },
   truth: { type: 'string' },
   users: { type: 'string' },
   products: { type: 'string' },
@@ -184,6 +189,7 @@ export function loadConfig(
     topicPrefix: '',
     compression: 'lz4',
     batchSize: 5_000,
+    producers: 2,
     progress,
     logLevel,
   } as const;
@@ -225,6 +231,8 @@ export function loadConfig(
     throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}`);
   const batchSize = number('batch-size', values['batch-size'], true) ?? 5_000;
   if (batchSize < 1) throw bad('--batch-size must be at least 1');
+  const producers = number('producers', values.producers, true) ?? 2;
+  if (producers < 1 || producers > 64) throw bad('--producers must be from 1 to 64');
 
   const faults: { -readonly [K in keyof FaultRates]?: number } = {};
   const set = (key: keyof FaultRates, flag: keyof typeof flags) => {
@@ -275,5 +283,6 @@ export function loadConfig(
     topicPrefix: values['topic-prefix'] ?? '',
     compression,
     batchSize,
+    producers,
   });
 }

@@ -21,7 +21,8 @@ interface Exit {
 function cli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  onStart?: (kill: (signal: NodeJS.Signals) => void) => void,
+  /** Called with everything on stderr so far, each time more arrives. */
+  onStderr?: (stderr: string, kill: (signal: NodeJS.Signals) => void) => void,
 ): Promise<Exit> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--conditions=@shoplens/source', tsx, main, ...args], {
@@ -32,10 +33,10 @@ function cli(
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      onStderr?.(stderr, (signal) => child.kill(signal));
     });
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stderr }));
-    onStart?.((signal) => child.kill(signal));
   });
 }
 
@@ -177,6 +178,7 @@ describe('simulator → Kafka', () => {
     const drop = await createTopics(prefix);
     try {
       const truthPath = join(dir, 'stopped.json');
+      let killTimer: NodeJS.Timeout | undefined;
       const exit = await cli(
         [
           '--kafka',
@@ -192,7 +194,11 @@ describe('simulator → Kafka', () => {
           truthPath,
         ],
         { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] },
-        (kill) => setTimeout(() => kill('SIGINT'), 4000),
+        // Two seconds into producing, however long start-up took on a loaded machine.
+        (stderr, kill) => {
+          if (!killTimer && stderr.includes('"msg":"simulating"'))
+            killTimer = setTimeout(() => kill('SIGINT'), 2000);
+        },
       );
       expect(exit.code).toBe(0);
       expect(exit.stderr).toContain('stopped by SIGINT');

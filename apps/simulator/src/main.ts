@@ -32,7 +32,9 @@ async function openSink(config: CliConfig, logger: Logger): Promise<RecordSink> 
       topicPrefix: config.topicPrefix,
       compression,
       batchSize: config.batchSize,
+      producers: config.producers,
       sendTimeoutMs: 60_000,
+      logLevel: config.logLevel,
       logger: logger.child({ component: 'kafka' }),
     },
     TOPIC_NAMES,
@@ -41,7 +43,7 @@ async function openSink(config: CliConfig, logger: Logger): Promise<RecordSink> 
 
 async function run(config: CliConfig, logger: Logger): Promise<number> {
   const simulation = new Simulation(config.simulation);
-  const sink = await openSink(config, logger);
+  // Listening before connecting: a signal while the producers start stops the run cleanly.
   let signal: string | undefined;
   const stop = (name: string) => () => {
     if (signal !== undefined) return;
@@ -52,6 +54,14 @@ async function run(config: CliConfig, logger: Logger): Promise<number> {
   const onTerm = stop('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  let sink: RecordSink;
+  try {
+    sink = await openSink(config, logger);
+  } catch (err) {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    throw err;
+  }
   const started = performance.now();
   const o = config.simulation;
   logger.info(

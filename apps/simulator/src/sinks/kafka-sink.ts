@@ -1,15 +1,15 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import kafkajs from 'kafkajs';
-import {
-  compressionType,
-  kafkaLogCreator,
-  registerKafkaCodecs,
-  type KafkaCompression,
-} from '@shoplens/runtime';
+import { kafkaLogCreator, type KafkaCompression, type LogLevel } from '@shoplens/runtime';
 import { SimulatorError } from '../errors.js';
 import type { EmittedRecord } from '../lib/generator/simulation.js';
 import type { RecordSink } from './record-sink.js';
+import type { FromProducer, ProducerSettings, ToProducer } from './producer-protocol.js';
+import { BatchPacker } from './producer-protocol.js';
+import { partitionOf } from './murmur2.js';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
@@ -18,45 +18,58 @@ export interface KafkaSinkOptions {
   readonly topicPrefix: string;
   readonly compression: KafkaCompression;
   /**
-   * Records per produce call. kafkajs groups a call's records by partition by copying the
-   * partition's array for each record (quadratic), so past a few thousand records a call
-   * costs more per record than the round trip it saves: 5,000 by default.
+   * Records per produce call of one producer thread. kafkajs groups a call's records by
+   * partition by copying the partition's array for each record (quadratic), so past a few
+   * thousand records a call costs more per record than the round trip it saves.
    */
   readonly batchSize: number;
+  /** Producer threads; each owns a share of the topic-partitions. */
+  readonly producers: number;
   /** A produce call taking longer than this fails the run. */
   readonly sendTimeoutMs: number;
+  readonly logLevel: LogLevel;
   readonly logger: Logger;
 }
 
+/** How long a partly filled batch waits for more records while its thread is idle. */
+const LINGER_MS = 5;
+
+/** One producer thread and the batch it fills next. */
+interface Lane {
+  readonly worker: Worker;
+  readonly packer: BatchPacker;
+  busy: boolean;
+  linger: NodeJS.Timeout | undefined;
+  closed: Promise<void>;
+}
+
 /**
- * Produces to Kafka with an idempotent producer (acks=all, one request in flight so the
- * broker's sequence checks hold), in compressed batches of `batchSize` records. Memory
- * stays bounded: one batch is being sent while the next fills; a full next batch makes
- * `accept` return false until the send in flight is done.
+ * Produces to Kafka from producer threads: the generating thread computes each record's
+ * partition (the default partitioner's: murmur2 of the key, as the Java client and kafkajs),
+ * packs it into the batch of the thread that owns that partition, and hands the batch over
+ * whole. Each thread runs one idempotent producer (acks=all, one request in flight, so the
+ * broker's sequence checks hold) and sends one batch at a time; a partition is only ever
+ * written by one thread, so its records keep their order. Encoding and sending run beside
+ * generation and beside each other. Memory stays bounded: per thread one batch in flight
+ * and one filling; a full one makes `accept` return false until its thread is free.
  */
 export class KafkaSink implements RecordSink {
-  private readonly producer: Producer;
-  private batch = new Map<string, Message[]>();
-  private batchCount = 0;
-  private inFlight: Promise<void> | undefined;
   private failure: SimulatorError | undefined;
+  private readonly waiting: (() => void)[] = [];
+  private nextBatchId = 0;
+  private closing = false;
   /** Records the broker acknowledged. */
   delivered = 0;
 
   private constructor(
-    kafka: Kafka,
     private readonly options: KafkaSinkOptions,
-  ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-  }
+    private readonly lanes: readonly Lane[],
+    /** Per topic (prefixed), per partition: the lane of the thread that sends it. */
+    private readonly topics: ReadonlyMap<string, { readonly lanes: readonly Lane[] }>,
+  ) {}
 
   /** Connects and checks that the topics exist; fails fast with a clear message otherwise. */
   static async connect(options: KafkaSinkOptions, topics: readonly string[]): Promise<KafkaSink> {
-    registerKafkaCodecs();
     const kafka = new kafkajs.Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
@@ -76,104 +89,185 @@ export class KafkaSink implements RecordSink {
         { cause: err, retriable: true },
       );
     }
+    const names = topics.map((t) => options.topicPrefix + t);
+    let metadata: Awaited<ReturnType<typeof admin.fetchTopicMetadata>>;
     try {
       const existing = new Set(await admin.listTopics());
-      const missing = topics.map((t) => options.topicPrefix + t).filter((t) => !existing.has(t));
+      const missing = names.filter((t) => !existing.has(t));
       if (missing.length > 0) {
         throw new SimulatorError(
           'KAFKA_UNREACHABLE',
           `topics missing on ${where}: ${missing.join(', ')} (create them, e.g. with npm run stack -- up)`,
         );
       }
+      metadata = await admin.fetchTopicMetadata({ topics: names });
     } finally {
       await admin.disconnect();
     }
-    const sink = new KafkaSink(kafka, options);
+    const settings: ProducerSettings = {
+      brokers: options.brokers,
+      clientId: options.clientId,
+      compression: options.compression,
+      sendTimeoutMs: options.sendTimeoutMs,
+      logLevel: options.logLevel,
+    };
+    const started = Array.from({ length: Math.max(1, options.producers) }, () =>
+      startProducer(settings),
+    );
+    const lanes = started.map(({ lane }) => lane);
     try {
-      await sink.producer.connect();
+      await Promise.all(started.map(({ ready }) => ready));
     } catch (err) {
+      await Promise.all(lanes.map((l) => l.worker.terminate()));
       throw new SimulatorError(
         'KAFKA_UNREACHABLE',
         `cannot connect a producer to ${where}: ${(err as Error).message}`,
         { cause: err, retriable: true },
       );
     }
+    // Partitions go to the threads in turn, topic after topic.
+    let next = 0;
+    const byTopic = new Map(
+      metadata.topics.map(({ name, partitions }) => {
+        return [name, { lanes: partitions.map(() => lanes[next++ % lanes.length]!) }] as const;
+      }),
+    );
+    const sink = new KafkaSink(options, lanes, byTopic);
+    for (const lane of lanes) sink.listen(lane);
     return sink;
   }
 
   accept(record: EmittedRecord): boolean {
     const topic = this.options.topicPrefix + record.topic;
-    let messages = this.batch.get(topic);
-    if (messages === undefined) {
-      messages = [];
-      this.batch.set(topic, messages);
+    const target = this.topics.get(topic)!;
+    const partition = partitionOf(record.key, target.lanes.length);
+    const lane = target.lanes[partition]!;
+    lane.packer.add(topic, partition, record.key, record.value, record.emittedAtMs);
+    if (!lane.busy) {
+      if (lane.packer.count >= this.options.batchSize) this.send(lane);
+      else lane.linger ??= setTimeout(() => this.send(lane), LINGER_MS);
     }
-    messages.push({ key: record.key, value: record.value, timestamp: String(record.emittedAtMs) });
-    if (++this.batchCount < this.options.batchSize) return true;
-    if (this.inFlight === undefined) {
-      this.send();
-      return this.failure === undefined;
-    }
-    return false;
+    return this.failure === undefined && this.hasRoom();
   }
 
   async drain(): Promise<void> {
-    if (this.inFlight !== undefined) await this.inFlight;
+    while (this.failure === undefined && !this.hasRoom())
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
-    if (this.batchCount >= this.options.batchSize) this.send();
   }
 
   async close(): Promise<void> {
     try {
-      if (this.inFlight !== undefined) await this.inFlight;
-      if (this.failure === undefined && this.batchCount > 0) {
-        this.send();
-        await this.inFlight;
+      for (const lane of this.lanes) {
+        while (this.failure === undefined && (lane.busy || lane.packer.count > 0)) {
+          if (!lane.busy) this.send(lane);
+          await new Promise<void>((resolve) => this.waiting.push(resolve));
+        }
       }
     } finally {
-      await this.producer.disconnect();
+      this.closing = true;
+      for (const lane of this.lanes) {
+        clearTimeout(lane.linger);
+        lane.worker.postMessage({ type: 'close' } satisfies ToProducer);
+      }
+      // A thread that cannot disconnect within the timeout is stopped.
+      await Promise.all(
+        this.lanes.map((l) =>
+          Promise.race([
+            l.closed,
+            new Promise<void>((resolve) => setTimeout(resolve, this.options.sendTimeoutMs).unref()),
+          ]).then(() => l.worker.terminate()),
+        ),
+      );
     }
     if (this.failure) throw this.failure;
   }
 
-  private send(): void {
-    const topicMessages: TopicMessages[] = [...this.batch].map(([topic, messages]) => ({
-      topic,
-      messages,
-    }));
-    const count = this.batchCount;
-    this.batch = new Map();
-    this.batchCount = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no acknowledgement within ${this.options.sendTimeoutMs} ms`)),
-        this.options.sendTimeoutMs,
-      );
-    });
-    this.inFlight = Promise.race([
-      this.producer.sendBatch({
-        topicMessages,
-        acks: -1,
-        compression: compressionType(this.options.compression),
-      }),
-      timeout,
-    ])
-      .then(
-        () => {
-          this.delivered += count;
-        },
-        (err: unknown) => {
-          this.failure ??= new SimulatorError(
-            'KAFKA_SEND',
-            `producing to Kafka failed: ${(err as Error).message}`,
-            { cause: err, retriable: true },
-          );
-        },
-      )
-      .finally(() => {
-        clearTimeout(timer);
-        this.inFlight = undefined;
-      });
+  /** No thread has a full batch waiting behind the one it is sending. */
+  private hasRoom(): boolean {
+    for (const lane of this.lanes)
+      if (lane.busy && lane.packer.count >= this.options.batchSize) return false;
+    return true;
   }
+
+  private send(lane: Lane): void {
+    clearTimeout(lane.linger);
+    lane.linger = undefined;
+    if (lane.busy || lane.packer.count === 0 || this.failure !== undefined) return;
+    lane.busy = true;
+    const batch = lane.packer.take(this.nextBatchId++);
+    lane.worker.postMessage({ type: 'send', batch } satisfies ToProducer);
+  }
+
+  private listen(lane: Lane): void {
+    lane.worker.on('message', (message: FromProducer) => {
+      if (message.type === 'sent') {
+        this.delivered += message.count;
+        lane.busy = false;
+        // What came in while that batch was on its way goes at once.
+        this.send(lane);
+      } else if (message.type === 'failed') {
+        lane.busy = false;
+        this.fail(new Error(message.message));
+      }
+      this.wake();
+    });
+    lane.worker.on('error', (err) => {
+      this.fail(err);
+      this.wake();
+    });
+    lane.worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`a producer thread exited with ${code}`));
+      this.wake();
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= new SimulatorError(
+      'KAFKA_SEND',
+      `producing to Kafka failed: ${err.message}`,
+      { cause: err, retriable: true },
+    );
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+/**
+ * The producer thread's module: next to the bundled CLI (dist/apps/simulator/sinks/), next
+ * to this file when compiled, or the TypeScript source when run from source (through tsx,
+ * which a worker must register itself).
+ */
+function startProducer(settings: ProducerSettings): { lane: Lane; ready: Promise<void> } {
+  const candidates = [
+    new URL('./sinks/producer-worker.js', import.meta.url),
+    new URL('./producer-worker.js', import.meta.url),
+  ];
+  const built = candidates.find((url) => existsSync(fileURLToPath(url)));
+  const source = new URL('./producer-worker.ts', import.meta.url).href;
+  const worker =
+    built !== undefined
+      ? new Worker(built, { workerData: settings })
+      : new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
+          { eval: true, workerData: settings },
+        );
+  const ready = new Promise<void>((resolve, reject) => {
+    const onMessage = (message: FromProducer) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'failed') reject(new Error(message.message));
+      else return;
+      worker.off('message', onMessage);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`producer thread exited with ${code}`)));
+  });
+  const closed = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    lane: { worker, packer: new BatchPacker(), busy: false, linger: undefined, closed },
+    ready,
+  };
 }
