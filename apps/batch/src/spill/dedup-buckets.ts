@@ -12,15 +12,9 @@ import {
   recordUserSession,
 } from './event-record.js';
 import { writePurchase, writeRefund, writeSession, writeUser } from './keyed-record.js';
-import type { SpillPlan } from './spill-plan.js';
+import type { DayWork } from '../worker-protocol.js';
 
-export interface DedupOptions {
-  readonly day: string;
-  readonly tz: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly writeCurated: boolean;
-  readonly spill: SpillPlan;
+export interface DedupOptions extends DayWork {
   /** The first pass's writers, in share order: the first copy of an event is kept. */
   readonly scanWriters: readonly string[];
   /** This pass's keyed spill files: `<dir>/<writer>-<bucket>`. */
@@ -71,6 +65,12 @@ export async function dedupBuckets(
   let repeatCount = 0;
   let crossShare = 0;
   let indexEvents = 0;
+  /** A purchase record on to the keyed bucket of its order, whole. */
+  const passPurchase = (orderId: string, chunk: Buffer, at: number) => {
+    const b = stringBucket(orderId, spill.buckets);
+    writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
+    keyed.written(b);
+  };
   try {
     for (const bucket of buckets) {
       const earlier = new UuidSet(16);
@@ -90,11 +90,7 @@ export async function dedupBuckets(
             // A purchase of the hours around the day: for order dedup only.
             if (otherDays.addKey(key)) {
               const event = decodeEvent(chunk, at);
-              if (event.event_type === 'purchase') {
-                const b = stringBucket(event.order_id, spill.buckets);
-                writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
-                keyed.written(b);
-              }
+              if (event.event_type === 'purchase') passPurchase(event.order_id, chunk, at);
             }
             continue;
           }
@@ -117,9 +113,7 @@ export async function dedupBuckets(
           if (type === 'purchase' || type === 'refund' || options.writeCurated) {
             const event = decodeEvent(chunk, at);
             if (event.event_type === 'purchase') {
-              const b = stringBucket(event.order_id, spill.buckets);
-              writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
-              keyed.written(b);
+              passPurchase(event.order_id, chunk, at);
               continue;
             }
             if (event.event_type === 'refund') {

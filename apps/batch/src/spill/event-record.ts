@@ -10,7 +10,7 @@ import type { Purchase } from '@shoplens/transforms';
  *     13 strings (u32 UTF-8 length, 0xffffffff when absent) · 3 × f64 (NaN when absent)
  *     u32 items · per item 3 strings and 2 × f64
  */
-const STRINGS = [
+export const RECORD_STRINGS = [
   'event_id',
   'user_id',
   'session_id',
@@ -26,7 +26,7 @@ const STRINGS = [
   'cart_id',
 ] as const;
 /** Strings a KPI-only run needs: the rest is written only for the curated zone. */
-const KPI_STRINGS = 5;
+export const KPI_STRINGS = 5;
 const NUMBERS = ['price_cents', 'quantity', 'amount_cents'] as const;
 const ABSENT = 0xffffffff;
 const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
@@ -102,8 +102,9 @@ export function encodeEvent(
   b[start + 28] = TYPE_CODE.get(event.event_type)!;
   out.at = start + HEADER_BYTES;
   const e = event as unknown as Record<string, unknown>;
-  const strings = curated ? STRINGS.length : KPI_STRINGS;
-  for (let i = 0; i < STRINGS.length; i++) out.str(i < strings ? e[STRINGS[i]!] : undefined);
+  const strings = curated ? RECORD_STRINGS.length : KPI_STRINGS;
+  for (let i = 0; i < RECORD_STRINGS.length; i++)
+    out.str(i < strings ? e[RECORD_STRINGS[i]!] : undefined);
   for (const name of NUMBERS) {
     const v = e[name];
     out.f64(typeof v === 'number' ? v : Number.NaN);
@@ -186,7 +187,7 @@ export function recordUserSession(buf: Buffer, at: number, span: Int32Array): vo
 export function decodeEvent(buf: Buffer, at: number): ShopEvent {
   const c = new Cursor(buf, at + HEADER_BYTES);
   const e: Record<string, unknown> = { event_type: recordType(buf, at) };
-  for (const name of STRINGS) {
+  for (const name of RECORD_STRINGS) {
     const v = c.str();
     if (v !== undefined) e[name] = v;
   }

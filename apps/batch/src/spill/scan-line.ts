@@ -6,7 +6,7 @@ import {
   SCHEMA_VERSION,
   parseEventTime,
 } from '@shoplens/schemas';
-import { HEADER_BYTES, type RecordBuffer } from './event-record.js';
+import { HEADER_BYTES, KPI_STRINGS, RECORD_STRINGS, type RecordBuffer } from './event-record.js';
 
 /**
  * A fast path for the common line: compact JSON of known fields, ASCII strings without
@@ -18,35 +18,24 @@ import { HEADER_BYTES, type RecordBuffer } from './event-record.js';
  * parseEventLine accepts, and writes for them the record encodeEvent would.
  */
 
-// Field numbers: the 13 record strings first, in the record's order (event-record.ts).
-const F = {
-  event_id: 0,
-  user_id: 1,
-  session_id: 2,
-  currency: 3,
-  order_id: 4,
-  device: 5,
-  country: 6,
-  page_url: 7,
-  referrer: 8,
-  product_id: 9,
-  category: 10,
-  product_name: 11,
-  cart_id: 12,
-  price_cents: 13,
-  quantity: 14,
-  amount_cents: 15,
-  event_type: 16,
-  event_time: 17,
-  schema_version: 18,
-  items: 19,
-} as const;
-const FIELDS = 20;
-const RECORD_STRINGS = 13;
-const KPI_STRINGS = 5;
+// Field numbers: the record's strings first, in its order (event-record.ts), then the rest.
+const OTHER_FIELDS = [
+  'price_cents',
+  'quantity',
+  'amount_cents',
+  'event_type',
+  'event_time',
+  'schema_version',
+  'items',
+] as const;
+type FieldName = (typeof RECORD_STRINGS)[number] | (typeof OTHER_FIELDS)[number];
+const F = Object.fromEntries(
+  [...RECORD_STRINGS, ...OTHER_FIELDS].map((name, i) => [name, i]),
+) as Record<FieldName, number>;
+const FIELDS = RECORD_STRINGS.length + OTHER_FIELDS.length;
 const ABSENT = 0xffffffff;
 
-const bit = (...names: (keyof typeof F)[]) => names.reduce((m, n) => m | (1 << F[n]), 0);
+const bit = (...names: FieldName[]) => names.reduce((m, n) => m | (1 << F[n]), 0);
 const BASE = bit('event_id', 'event_type', 'event_time', 'user_id', 'session_id', 'schema_version');
 const OPTIONAL_BASE = bit('device', 'country');
 const PRODUCT = bit('product_id', 'category', 'price_cents', 'currency', 'quantity');
@@ -99,23 +88,7 @@ MIN_INT[F.amount_cents] = 1;
 MAX_INT[F.amount_cents] = L.amountCents;
 MIN_INT[F.schema_version] = SCHEMA_VERSION;
 MAX_INT[F.schema_version] = SCHEMA_VERSION;
-const STRING_FIELDS = bit(
-  'event_id',
-  'user_id',
-  'session_id',
-  'currency',
-  'order_id',
-  'device',
-  'country',
-  'page_url',
-  'referrer',
-  'product_id',
-  'category',
-  'product_name',
-  'cart_id',
-  'event_type',
-  'event_time',
-);
+const STRING_FIELDS = bit(...RECORD_STRINGS, 'event_type', 'event_time');
 const INT_FIELDS = bit('price_cents', 'quantity', 'amount_cents', 'schema_version');
 
 const COUNTRIES = new Set(COUNTRY_CODES.map((c) => (c.charCodeAt(0) << 8) | c.charCodeAt(1)));
@@ -379,9 +352,9 @@ export class LineScanner {
     b.writeDoubleLE(this.timeMs, start + 20);
     b[start + 28] = typeCode;
     out.at = start + HEADER_BYTES;
-    const strings = curated ? RECORD_STRINGS : KPI_STRINGS;
+    const strings = curated ? RECORD_STRINGS.length : KPI_STRINGS;
     const seen = this.#seen;
-    for (let f = 0; f < RECORD_STRINGS; f++) {
+    for (let f = 0; f < RECORD_STRINGS.length; f++) {
       if (f >= strings || (seen & (1 << f)) === 0) out.u32(ABSENT);
       else this.#bytes(out, line, this.#start[f]!, this.#end[f]!);
     }
