@@ -1,62 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { integrationEnv } from '@shoplens/stack/testing';
+import {
+  runApp as runBundledApp,
+  startApp as startBundledApp,
+  type AppRun,
+} from '@shoplens/stack/testing';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export { killAll, repoRoot, serviceEnv, waitFor, type AppRun } from '@shoplens/stack/testing';
 
 export type AppName = 'simulator' | 'ingestor' | 'streamer' | 'batch' | 'api';
 
-export interface AppRun {
-  readonly name: string;
-  readonly child: ChildProcess;
-  /** Everything written so far. */
-  stdout(): string;
-  stderr(): string;
-  /** pino lines (JSON objects) the app logged so far, on stdout and stderr. */
-  logs(): Record<string, unknown>[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
-const logDir = join(repoRoot, 'test-output', 'e2e');
-
-/** Kills whatever a failed test left running. */
-export function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-/**
- * The environment a user sets to point the apps at the stack's services, and nothing
- * else: every other setting stays at the app's default unless a test names it.
- */
-export function serviceEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const env = integrationEnv();
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    S3_ENDPOINT: env.s3Endpoint,
-    AWS_REGION: env.s3Region,
-    AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'],
-    AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'],
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...overrides,
-  };
-}
-
-function parseLines(text: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // A partial line or a non-JSON line (a summary); not a log entry.
-    }
-  }
-  return out;
-}
+const logDir = 'test-output/e2e';
 
 /** Starts `node dist/apps/<app>/main.js args…` as a user does; its output goes to test-output/e2e too. */
 export function startApp(
@@ -65,85 +17,15 @@ export function startApp(
   env: NodeJS.ProcessEnv,
   label: string = app,
 ): AppRun {
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${label}.log`);
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'apps', app, 'main.js'), ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    appendFileSync(logFile, chunk);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    appendFileSync(logFile, chunk);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      done({ code, signal });
-    }),
-  );
-  return {
-    name: label,
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    logs: () => [...parseLines(stdout), ...parseLines(stderr)],
-    exited,
-  };
+  return startBundledApp(app, args, env, { label, logDir });
 }
 
 /** Runs an app to its end; fails with its output when it exits otherwise than `expectCode`. */
-export async function runApp(
+export function runApp(
   app: AppName,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   options: { label?: string; expectCode?: number; timeoutMs?: number } = {},
 ): Promise<AppRun> {
-  const run = startApp(app, args, env, options.label);
-  const timeoutMs = options.timeoutMs ?? 300_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>(
-    (done) => (timer = setTimeout(() => done('timeout'), timeoutMs)),
-  );
-  const result = await Promise.race([run.exited, timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    run.child.kill('SIGKILL');
-    throw new Error(
-      `${run.name} did not finish within ${timeoutMs} ms\n${run.stderr().slice(-4000)}`,
-    );
-  }
-  const expected = options.expectCode ?? 0;
-  if (result.code !== expected) {
-    throw new Error(
-      `${run.name} exited with ${result.code ?? result.signal}, expected ${expected}\n` +
-        `stderr: ${run.stderr().slice(-4000)}\nstdout: ${run.stdout().slice(-2000)}`,
-    );
-  }
-  return run;
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls `check` until it is true, or fails after `timeoutMs` with `what`. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 120_000,
-  everyMs = 500,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+  return runBundledApp(app, args, env, { ...options, logDir });
 }

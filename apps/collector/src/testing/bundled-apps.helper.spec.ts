@@ -1,129 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { integrationEnv, testKafka, uniqueGroupId } from '@shoplens/stack/testing';
+import {
+  runApp as runBundledApp,
+  startApp as startBundledApp,
+  testKafka,
+  uniqueGroupId,
+  waitFor,
+  type AppRun,
+} from '@shoplens/stack/testing';
 
 // The bundled apps as a user runs them (node dist/apps/<app>/main.js), for the collector's
 // integration tests; their output also goes to test-output/collector/<label>.log.
 
-export const repoRoot = resolve(__dirname, '../../../..');
-const logDir = join(repoRoot, 'test-output', 'collector');
-const running = new Set<ChildProcess>();
+export { killAll, repoRoot, serviceEnv, waitFor, type AppRun } from '@shoplens/stack/testing';
 
-export interface AppRun {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** The pino lines logged so far. */
-  logs(): Record<string, unknown>[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Kills whatever a test left running. */
-export function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-/** Only what a user sets to point the apps at the stack's services, plus `overrides`. */
-export function serviceEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = integrationEnv();
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    S3_ENDPOINT: env.s3Endpoint,
-    AWS_REGION: env.s3Region,
-    AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'],
-    AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'],
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...overrides,
-  };
-}
-
-function parseLines(text: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // A partial line.
-    }
-  }
-  return out;
-}
+type CollectorTestApp = 'collector' | 'ingestor' | 'batch';
+const logDir = 'test-output/collector';
 
 export function startApp(
-  app: 'collector' | 'ingestor' | 'batch',
+  app: CollectorTestApp,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   label: string,
 ): AppRun {
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${label}.log`);
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'apps', app, 'main.js'), ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    appendFileSync(logFile, chunk);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    appendFileSync(logFile, chunk);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      done({ code, signal });
-    }),
-  );
-  return {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    logs: () => [...parseLines(stdout), ...parseLines(stderr)],
-    exited,
-  };
+  return startBundledApp(app, args, env, { label, logDir });
 }
 
 /** Runs an app to its end; fails with its output unless it exits with `expectCode`. */
-export async function runApp(
-  app: 'collector' | 'ingestor' | 'batch',
+export function runApp(
+  app: CollectorTestApp,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   label: string,
   expectCode = 0,
 ): Promise<AppRun> {
-  const run = startApp(app, args, env, label);
-  const { code, signal } = await run.exited;
-  if (code !== expectCode)
-    throw new Error(
-      `${label} exited with ${code ?? signal}, expected ${expectCode}\nstderr: ${run.stderr().slice(-4000)}\nstdout: ${run.stdout().slice(-4000)}`,
-    );
-  return run;
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 120_000,
-  everyMs = 200,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+  return runBundledApp(app, args, env, { label, logDir, expectCode });
 }
 
 /** A bundled collector on a free port; resolves once it listens (and, unless told, has Kafka). */
@@ -182,7 +91,7 @@ export async function readTopics(
       60_000,
     );
     // Anything beyond `expected` that was already on its way.
-    await sleep(500);
+    await new Promise((done) => setTimeout(done, 500));
   } finally {
     await consumer.disconnect();
   }

@@ -19,3 +19,5 @@ export type {
 } from './realtime-oracle.js';
 export { recomputeRealtime } from './realtime-oracle.js';
 export { CHROMIUM_TEST_ARGS } from './chromium-args.js';
+export type { AppRun, AppRunOptions } from './bundled-app.js';
+export { killAll, repoRoot, runApp, serviceEnv, startApp, waitFor } from './bundled-app.js';
