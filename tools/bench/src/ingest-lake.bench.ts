@@ -118,7 +118,7 @@ function startMember(lakeUrl: string, groupId: string): Member {
       LAKE_URL: lakeUrl,
       INGESTOR_TOPICS: topic,
       INGESTOR_GROUP_ID: groupId,
-      INGESTOR_EXIT_WHEN_IDLE_MS: '1000',
+      INGESTOR_EXIT_WHEN_IDLE_MS: '300',
       INGESTOR_STATS_INTERVAL_MS: '60000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
