@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { formatRate } from './harness.js';
-import { kafkaClass, root } from './simulator-process.js';
+import { kafkaClass, producerPerformance, root } from './simulator-process.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? availableParallelism());
@@ -199,46 +199,32 @@ try {
     }
   }, 200);
   const {
-    result: perf,
+    result: reference,
     cores: perfCores,
     seconds: perfSeconds,
   } = await cpuDuring({ broker: () => broker }, () =>
-    kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
-      '--topic',
-      topics[0]!,
-      '--num-records',
-      '500000',
-      '--record-size',
-      String(recordSize),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${brokers}`,
-      'acks=all',
-      'enable.idempotence=true',
-      'compression.type=lz4',
-    ]),
+    producerPerformance({
+      brokers: brokers!,
+      topic: topics[0]!,
+      records: 500_000,
+      recordSize,
+      compression: 'lz4',
+    }),
   );
   clearInterval(sampler);
   clearInterval(cpuSampler);
   delete perfCores['load generator'];
-  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
-    perf.stdout.trim().split('\n').at(-1) ?? '',
-  );
-  if (perf.code !== 0 || summary === null)
-    throw new Error(`ProducerPerformance failed:\n${perf.stderr}${perf.stdout}`);
-  const reference = Number(summary[2]);
   const ours = full.rps * 100;
   console.log(
     `collector, ${WORKERS} workers, ${CONNECTIONS} connections, batches of 100 (~${recordSize} B/event), ${SECONDS} s, lz4, acks=all`,
   );
   console.log(
-    `  full load     ${formatRate(ours).padStart(14)} events/s  p99 ${full.p99} ms  non-2xx ${full.non2xx}  ${(ours / reference).toFixed(2)}x reference`,
+    `  full load     ${formatRate(ours).padStart(14)}   p99 ${full.p99} ms  non-2xx ${full.non2xx}  ${(ours / reference).toFixed(2)}x reference`,
   );
   console.log(
-    `  half load     ${formatRate(half.rps * 100).padStart(14)} events/s  p99 ${half.p99} ms  non-2xx ${half.non2xx}`,
+    `  half load     ${formatRate(half.rps * 100).padStart(14)}   p99 ${half.p99} ms  non-2xx ${half.non2xx}`,
   );
-  console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)} records/s`);
+  console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)}`);
   console.log(`  collector peak RSS (all processes)  ${peakMb.toFixed(0)} MB`);
   const referenceCores = [...referenceCpu.values()].reduce((a, b) => a + b, 0) / perfSeconds;
   console.log('  CPU in cores (of ' + availableParallelism() + '):');

@@ -6,7 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { formatRate } from './harness.js';
-import { kafkaClass, median, runSimulator, simulatorMain } from './simulator-process.js';
+import {
+  kafkaClass,
+  median,
+  producerPerformance,
+  runSimulator,
+  simulatorMain,
+} from './simulator-process.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 500_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -69,27 +75,15 @@ try {
       COMPRESSION,
     ]);
     ours.push(report.perSecond);
-    const perf = await kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
-      '--topic',
-      topics[0]!,
-      '--num-records',
-      String(EVENTS),
-      '--record-size',
-      String(recordSize),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${brokers}`,
-      'acks=all',
-      'enable.idempotence=true',
-      `compression.type=${COMPRESSION}`,
-    ]);
-    const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
-      perf.stdout.trim().split('\n').at(-1) ?? '',
+    theirs.push(
+      await producerPerformance({
+        brokers,
+        topic: topics[0]!,
+        records: EVENTS,
+        recordSize,
+        compression: COMPRESSION,
+      }),
     );
-    if (perf.code !== 0 || summary === null)
-      throw new Error(`ProducerPerformance failed:\n${perf.stderr}${perf.stdout}`);
-    theirs.push(Number(summary[2]));
   }
   const a = median(ours);
   const b = median(theirs);

@@ -83,3 +83,37 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
+
+/**
+ * Kafka's ProducerPerformance (acks=all, idempotent, as fast as it goes): `records` of
+ * `recordSize` bytes to `topic`; resolves with its records/s from its summary line.
+ */
+export async function producerPerformance(options: {
+  readonly brokers: string;
+  readonly topic: string;
+  readonly records: number;
+  readonly recordSize: number;
+  readonly compression: string;
+}): Promise<number> {
+  const perf = await kafkaClass('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic',
+    options.topic,
+    '--num-records',
+    String(options.records),
+    '--record-size',
+    String(options.recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${options.brokers}`,
+    'acks=all',
+    'enable.idempotence=true',
+    `compression.type=${options.compression}`,
+  ]);
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+    perf.stdout.trim().split('\n').at(-1) ?? '',
+  );
+  if (perf.code !== 0 || summary === null)
+    throw new Error(`ProducerPerformance failed:\n${perf.stderr}${perf.stdout}`);
+  return Number(summary[2]);
+}
