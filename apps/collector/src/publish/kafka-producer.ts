@@ -17,6 +17,7 @@ const RESET_PRODUCER = new Set([45, 47, 59, 90]);
 /** Kafka's retriable errors a produce can meet (leadership moving, replicas catching up…). */
 const RETRIABLE = new Set([3, 5, 6, 7, 13, 14, 15, 16, 19, 20, 56, 74, 75]);
 const UNKNOWN_TOPIC = 3;
+const METADATA_MAX_AGE_MS = 300_000;
 
 /** A record for a topic: key (partition by murmur2 of its UTF-8) and value. */
 export interface TopicRecord extends WireRecord {
@@ -71,6 +72,7 @@ export class KafkaProducer {
   private readonly topics = new Map<string, TopicMeta>();
   private readonly sequences = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
+  private metadataAtMs = 0;
   private producerId = -1n;
   private producerEpoch = -1;
   private closed = false;
@@ -98,6 +100,11 @@ export class KafkaProducer {
   }
 
   async produce(records: readonly TopicRecord[]): Promise<void> {
+    // Partitions added to a topic are seen within METADATA_MAX_AGE_MS, as by kafkajs.
+    if (Date.now() - this.metadataAtMs > METADATA_MAX_AGE_MS)
+      await this.refreshMetadata([...this.topics.keys()]).catch((err: unknown) =>
+        this.options.logger.warn({ err }, 'cannot refresh the metadata; using what is known'),
+      );
     const groups = new Map<string, { topic: string; partition: number; records: WireRecord[] }>();
     for (const r of records) {
       const partition = this.partitionOf(r);
@@ -317,6 +324,7 @@ export class KafkaProducer {
     r.int32(); // controller id
     const missing: string[] = [];
     r.array((t) => readTopic(t, this.topics, missing));
+    this.metadataAtMs = Date.now();
     for (const n of nodes) {
       const old = this.nodes.get(n.id);
       if (old && (old.host !== n.host || old.port !== n.port))
