@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { TOPIC_NAMES, validateEvent } from '@shoplens/schemas';
-import { createTopicsAndWait, testKafka, uniqueId } from '@shoplens/stack/testing';
+import { createTopicsAndWait, uniqueId } from '@shoplens/stack/testing';
 import {
   killAll,
   readTopics,
@@ -11,6 +11,7 @@ import {
   startCollector,
   waitFor,
   type AppRun,
+  deleteTopics,
 } from './testing/bundled-apps.helper.spec.js';
 
 // The bundled collector as a process, on its defaults but for the broker, a topic prefix
@@ -56,10 +57,7 @@ describe('the bundled collector over HTTP', () => {
 
   afterAll(async () => {
     killAll();
-    const admin = testKafka().admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(topics);
   });
 
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { TOPIC_NAMES } from '@shoplens/schemas';
-import { createTopicsAndWait, testKafka, uniqueId } from '@shoplens/stack/testing';
+import { createTopicsAndWait, uniqueId } from '@shoplens/stack/testing';
 import {
   killAll,
   readTopics,
   serviceEnv,
   startCollector,
+  deleteTopics,
 } from './testing/bundled-apps.helper.spec.js';
 
 // The collector writes its own record batches: with every codec Kafka defines, many
@@ -42,10 +43,7 @@ describe.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])('records produced with 
 
   afterAll(async () => {
     killAll();
-    const admin = testKafka().admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(topics);
   });
 
   it('reach the broker once each, keyed and partitioned by user, in order', async () => {

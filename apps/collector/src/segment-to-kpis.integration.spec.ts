@@ -5,7 +5,6 @@ import {
   createTestPrefix,
   createTestSchema,
   createTopicsAndWait,
-  testKafka,
   uniqueId,
   type TestPrefix,
   type TestSchema,
@@ -19,6 +18,7 @@ import {
   serviceEnv,
   startCollector,
   type AppRun,
+  deleteTopics,
 } from './testing/bundled-apps.helper.spec.js';
 
 // A shop that already speaks the Segment e-commerce spec, with a browser clock an hour
@@ -224,10 +224,7 @@ describe('a Segment batch through the bundled collector, ingestor and batch', ()
     await db?.destroy();
     await schema?.drop();
     await prefix?.clear();
-    const admin = testKafka().admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(topics);
   });
 
   let first: Awaited<ReturnType<typeof kpis>>;

@@ -111,3 +111,14 @@ export async function recordCount(topics: readonly string[]): Promise<number> {
     await admin.disconnect();
   }
 }
+
+/** Deletes a test's topics; one already gone is no failure. */
+export async function deleteTopics(topics: readonly string[]): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [...topics] }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -8,7 +8,6 @@ import {
   createTestPrefix,
   createTopicsAndWait,
   integrationEnv,
-  testKafka,
   uniqueId,
   type TestPrefix,
   CHROMIUM_TEST_ARGS,
@@ -22,6 +21,7 @@ import {
   startCollector,
   waitFor,
   type AppRun,
+  deleteTopics,
 } from '../testing/bundled-apps.helper.spec.js';
 
 // A shop page on its own origin loads /shoplens.js from the bundled collector in Chromium,
@@ -82,10 +82,7 @@ shoplens.track('Order Completed', { order_id: 'o-browser', currency: 'EUR',
     shop?.close();
     killAll();
     await prefix?.clear();
-    const admin = testKafka().admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(topics);
   });
 
   it('tracks a view and an order that reach the raw zone, retried with the same ids', async () => {
