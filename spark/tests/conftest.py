@@ -37,3 +37,16 @@ def require_built(*apps: str) -> None:
         main = REPO / "dist" / "apps" / app / "main.js"
         if not main.is_file():
             raise RuntimeError(f"{main} is missing: run npx nx run @shoplens/{app}:{'bundle' if app == 'batch' else 'build'}")
+
+
+def typescript_fixture(name: str, stdin: str, timeout: int = 300) -> list:
+    """The JSON lines a TypeScript fixture of spark/tests/fixtures writes for `stdin`, run
+    from the workspace's own source (the batch's code, not a copy)."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        ["node", "--conditions=@shoplens/source", "--import", "tsx", str(HERE / "fixtures" / name)],
+        input=stdin, capture_output=True, text=True, cwd=REPO, timeout=timeout, check=True,
+    )
+    return [json.loads(x) for x in done.stdout.splitlines() if x]

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 from collections import Counter
 
 import pytest
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from conftest import REPO
+from conftest import typescript_fixture
 from contract_corpus import corpus
 
 
@@ -26,16 +25,7 @@ def lines() -> list[bytes]:
 def typescript(lines):
     """The TypeScript contract's verdicts, from the workspace's own source."""
     payload = "\n".join(base64.b64encode(line).decode() for line in lines) + "\n"
-    done = subprocess.run(
-        ["node", "--conditions=@shoplens/source", "--import", "tsx", str(REPO / "spark/tests/fixtures/verdicts.ts")],
-        input=payload,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-        check=True,
-    )
-    verdicts = [json.loads(x) for x in done.stdout.splitlines() if x]
+    verdicts = typescript_fixture("verdicts.ts", payload)
     assert len(verdicts) == len(lines)
     return verdicts
 

@@ -3,12 +3,9 @@ and east of UTC, with half-hour and 45-minute offsets, on their DST days and the
 around them: the same bounds, the same hours, the same local day for every 15-minute bucket."""
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
-from conftest import REPO
+from conftest import typescript_fixture
 from shoplens_spark.zones import day_of, plan_day
 
 DAYS = {
@@ -32,16 +29,7 @@ DAYS = {
 @pytest.fixture(scope="module")
 def batch_plans() -> list[dict]:
     pairs = [f"{zone} {day}" for zone, days in DAYS.items() for day in days]
-    done = subprocess.run(
-        ["node", "--conditions=@shoplens/source", "--import", "tsx", str(REPO / "spark/tests/fixtures/day-plans.ts")],
-        input="\n".join(pairs) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=True,
-    )
-    plans = [json.loads(x) for x in done.stdout.splitlines() if x]
+    plans = typescript_fixture("day-plans.ts", "\n".join(pairs) + "\n", timeout=120)
     assert len(plans) == len(pairs)
     return plans
 
