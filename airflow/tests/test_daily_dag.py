@@ -20,6 +20,21 @@ def rows(url: str, query: str, *params) -> list[tuple]:
         return conn.execute(query, params).fetchall()
 
 
+def assert_revenue_equals_the_truth(url: str, truth: dict) -> None:
+    categories = rows(
+        url,
+        "select category, currency, gross_cents, units from kpi_revenue_by_category where day = %s and tz = %s "
+        "order by category, currency",
+        DAY,
+        TZ,
+    )
+    assert categories == [
+        (r["category"], r["currency"], r["gross_cents"], r["units"])
+        for r in truth["revenue_by_category"]
+        if r["date"] == DAY
+    ]
+
+
 def test_a_day_runs_end_to_end_and_equals_the_truth(dagbag, simulated, filled_lake, warehouse):
     _, truth = simulated
     dr = run_dag(dagbag, "shoplens_daily", AFTER_DAY)
@@ -34,18 +49,7 @@ def test_a_day_runs_end_to_end_and_equals_the_truth(dagbag, simulated, filled_la
 
     dau = rows(warehouse, "select day::text, users from kpi_daily_active_users where tz = %s", TZ)
     assert dau == [(DAY, next(r["users"] for r in truth["daily_active_users"] if r["date"] == DAY))]
-    categories = rows(
-        warehouse,
-        "select category, currency, gross_cents, units from kpi_revenue_by_category where day = %s and tz = %s "
-        "order by category, currency",
-        DAY,
-        TZ,
-    )
-    assert categories == [
-        (r["category"], r["currency"], r["gross_cents"], r["units"])
-        for r in truth["revenue_by_category"]
-        if r["date"] == DAY
-    ]
+    assert_revenue_equals_the_truth(warehouse, truth)
     hours = rows(warehouse, "select count(*), sum(orders) from kpi_orders_per_hour where day = %s and tz = %s", DAY, TZ)
     truth_hours = [r for r in truth["orders_per_hour"] if r["date"] == DAY]
     assert len(truth_hours) == 23
@@ -160,18 +164,7 @@ def test_the_spark_engine_runs_the_day_through_the_same_gates(dagbag, simulated,
     }
     dau = rows(warehouse, "select day::text, users from kpi_daily_active_users where tz = %s", TZ)
     assert dau == [(DAY, next(r["users"] for r in truth["daily_active_users"] if r["date"] == DAY))]
-    categories = rows(
-        warehouse,
-        "select category, currency, gross_cents, units from kpi_revenue_by_category where day = %s and tz = %s "
-        "order by category, currency",
-        DAY,
-        TZ,
-    )
-    assert categories == [
-        (r["category"], r["currency"], r["gross_cents"], r["units"])
-        for r in truth["revenue_by_category"]
-        if r["date"] == DAY
-    ]
+    assert_revenue_equals_the_truth(warehouse, truth)
     hours = rows(warehouse, "select count(*), sum(orders) from kpi_orders_per_hour where day = %s and tz = %s", DAY, TZ)
     truth_hours = [r for r in truth["orders_per_hour"] if r["date"] == DAY]
     assert hours[0] == (23, sum(r["orders"] for r in truth_hours))
