@@ -148,7 +148,7 @@ def index_of(lake, day: str, tz: str) -> dict:
 
     return {
         "event_ids": sorted(r["event_id"] for r in read("event_ids")),
-        "orders": read("orders"),
+        "orders": sorted(read("orders"), key=lambda r: r["order_id"]),
         "days": read("days"),
     }
 
