@@ -5,12 +5,12 @@ import { TOPIC_NAMES } from '@shoplens/schemas';
 import {
   compressionType,
   createAppLogger,
+  KafkaProducer,
   readCommandLine,
   registerKafkaCodecs,
 } from '@shoplens/runtime';
 import { CONFIG_HELP, loadConfig, type CollectorConfig } from './config.js';
 import { createCollectorServer } from './http/collector-server.js';
-import { KafkaProducer } from './publish/kafka-producer.js';
 import { Publisher } from './publish/publisher.js';
 import { CollectorStats } from './stats.js';
 

@@ -25,3 +25,12 @@ export {
   undecodableBatchOf,
   type UndecodableBatch,
 } from './kafka/undecodable-batch.js';
+export {
+  KafkaProducer,
+  ProduceError,
+  type KafkaProducerOptions,
+  type TopicRecord,
+} from './kafka/kafka-producer.js';
+export { ConnectionError } from './kafka/broker-connection.js';
+export { murmur2 } from './kafka/kafka-wire.js';
+export type { WireRecord } from './kafka/record-batch.js';

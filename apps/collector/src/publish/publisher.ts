@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { OutRecord } from '../intake/intake.js';
 import { CollectorError } from '../errors.js';
-import type { KafkaProducer, TopicRecord } from './kafka-producer.js';
+import type { KafkaProducer, TopicRecord } from '@shoplens/runtime';
 
 /** Value bytes of one round at most, so each partition's batch stays under the broker's 1 MB. */
 const ROUND_BYTES = 900 * 1024;
