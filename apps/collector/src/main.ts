@@ -1,13 +1,12 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import kafkajs from 'kafkajs';
 import { TOPIC_NAMES } from '@shoplens/schemas';
 import {
   compressionType,
   createAppLogger,
   KafkaProducer,
   readCommandLine,
-  registerKafkaCodecs,
+  recordsCompressor,
 } from '@shoplens/runtime';
 import { CONFIG_HELP, loadConfig, type CollectorConfig } from './config.js';
 import { createCollectorServer } from './http/collector-server.js';
@@ -74,7 +73,7 @@ async function runServer(config: CollectorConfig): Promise<number> {
   // as long as it takes: a request that waits too long is answered 503 by the publisher.
   // Several of them, so that one round trip to the broker does not hold up the next batch.
   const codec = compressionType(config.compression);
-  const compress = compressorOf(codec);
+  const compress = recordsCompressor(config.compression);
   const producers = Array.from(
     { length: config.producers },
     () =>
@@ -172,18 +171,6 @@ async function runServer(config: CollectorConfig): Promise<number> {
   void connected;
   logger.info({ produced: publisher.produced, ...stats.snapshot() }, 'collector stopped');
   return failed ? 1 : 0;
-}
-
-/** The records section's compressor: the codecs registered with kafkajs (every app's). */
-function compressorOf(codec: kafkajs.CompressionTypes): (records: Buffer) => Promise<Buffer> {
-  if (codec === kafkajs.CompressionTypes.None) return (records) => Promise.resolve(records);
-  registerKafkaCodecs();
-  const codecs = kafkajs.CompressionCodecs as unknown as Record<
-    number,
-    () => { compress(encoder: { buffer: Buffer }): Promise<Buffer> }
-  >;
-  const compressor = codecs[codec]!();
-  return (records) => compressor.compress({ buffer: records });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import kafkajs from 'kafkajs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,7 @@ function cli(
 
 interface Received {
   topic: string;
+  partition?: number;
   key: string;
   value: string;
   timestamp: string;
@@ -60,9 +62,10 @@ async function readAll(topics: readonly string[], expected: number): Promise<Rec
         60_000,
       );
       void consumer.run({
-        eachMessage: async ({ topic, message }) => {
+        eachMessage: async ({ topic, partition, message }) => {
           received.push({
             topic,
+            partition,
             key: message.key!.toString(),
             value: message.value!.toString(),
             timestamp: message.timestamp,
@@ -82,7 +85,7 @@ async function readAll(topics: readonly string[], expected: number): Promise<Rec
 
 async function createTopics(prefix: string): Promise<() => Promise<void>> {
   const topics = TOPIC_NAMES.map((t) => prefix + t);
-  await createTopicsAndWait(topics);
+  await createTopicsAndWait(topics, { partitions: PARTITIONS });
   return async () => {
     const admin = testKafka().admin();
     await admin.connect();
@@ -94,6 +97,32 @@ async function createTopics(prefix: string): Promise<() => Promise<void>> {
   };
 }
 
+const PARTITIONS = 3;
+const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+/** kafkajs's default partitioner (the Java client's) on a topic of PARTITIONS partitions. */
+const partitionOfKey = (key: string) =>
+  partitioner({
+    topic: 't',
+    partitionMetadata: Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key, value: null },
+  });
+
+/** Each topic-partition's records, in the order read (offsets) or produced. */
+const byPartition = (records: readonly Received[]) => {
+  const out = new Map<string, string[]>();
+  for (const r of records) {
+    const id = `${r.topic}[${r.partition}]`;
+    out.set(id, [...(out.get(id) ?? []), `${r.timestamp} ${r.key} ${r.value}`]);
+  }
+  return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)));
+};
+
 const sortKey = (r: Received) => `${r.topic}\u0000${r.timestamp}\u0000${r.key}\u0000${r.value}`;
 
 describe('simulator → Kafka', () => {
@@ -104,7 +133,7 @@ describe('simulator → Kafka', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('produces every record (key = user_id, timestamp = emission time) and writes the truth', async () => {
+  it('produces every record (key = user_id, timestamp = emission time) on the partition of its key, in order, and writes the truth', async () => {
     const prefix = `${uniqueId('sim')}.`;
     const drop = await createTopics(prefix);
     try {
@@ -160,12 +189,16 @@ describe('simulator → Kafka', () => {
       for (let r = sim.next(); r !== undefined; r = sim.next()) {
         expected.push({
           topic: prefix + r.topic,
+          partition: partitionOfKey(r.key),
           key: r.key,
           value: r.value,
           timestamp: String(r.emittedAtMs),
         });
       }
       expect(received.map(sortKey).sort()).toEqual(expected.map(sortKey).sort());
+      // Same partitions as kafkajs's and the Java client's default partitioner, and each
+      // partition in the order the records were emitted.
+      expect(byPartition(received)).toEqual(byPartition(expected));
       const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as SimulationTruth;
       expect(truth).toEqual(sim.truth());
     } finally {

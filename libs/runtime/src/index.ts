@@ -17,6 +17,7 @@ export {
   KAFKA_COMPRESSIONS,
   compressionType,
   isKafkaCompression,
+  recordsCompressor,
   registerKafkaCodecs,
   type KafkaCompression,
 } from './kafka/kafka-codecs.js';
@@ -29,8 +30,14 @@ export {
   KafkaProducer,
   ProduceError,
   type KafkaProducerOptions,
+  type PartitionBatch,
   type TopicRecord,
 } from './kafka/kafka-producer.js';
 export { ConnectionError } from './kafka/broker-connection.js';
-export { murmur2 } from './kafka/kafka-wire.js';
-export type { WireRecord } from './kafka/record-batch.js';
+export { murmur2, partitionOf } from './kafka/kafka-wire.js';
+export {
+  encodeRecordRun,
+  type EncodedRun,
+  type RecordRun,
+  type WireRecord,
+} from './kafka/record-batch.js';

@@ -3,13 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import kafkajs from 'kafkajs';
-import { kafkaLogCreator, type KafkaCompression, type LogLevel } from '@shoplens/runtime';
+import {
+  kafkaLogCreator,
+  partitionOf,
+  type KafkaCompression,
+  type LogLevel,
+} from '@shoplens/runtime';
 import { SimulatorError } from '../errors.js';
 import type { EmittedRecord } from '../lib/generator/simulation.js';
 import type { RecordSink } from './record-sink.js';
 import type { FromProducer, ProducerSettings, ToProducer } from './producer-protocol.js';
 import { BatchPacker } from './producer-protocol.js';
-import { partitionOf } from './murmur2.js';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
@@ -18,9 +22,9 @@ export interface KafkaSinkOptions {
   readonly topicPrefix: string;
   readonly compression: KafkaCompression;
   /**
-   * Records per produce call of one producer thread. kafkajs groups a call's records by
-   * partition by copying the partition's array for each record (quadratic), so past a few
-   * thousand records a call costs more per record than the round trip it saves.
+   * Records per round of one producer thread (one record batch per partition, one Produce
+   * request per leader). Bigger rounds save round trips; each partition's compressed batch
+   * must stay under the broker's message.max.bytes (1 MB by default).
    */
   readonly batchSize: number;
   /** Producer threads; each owns a share of the topic-partitions. */
@@ -45,13 +49,14 @@ interface Lane {
 
 /**
  * Produces to Kafka from producer threads: the generating thread computes each record's
- * partition (the default partitioner's: murmur2 of the key, as the Java client and kafkajs),
- * packs it into the batch of the thread that owns that partition, and hands the batch over
- * whole. Each thread runs one idempotent producer (acks=all, one request in flight, so the
- * broker's sequence checks hold) and sends one batch at a time; a partition is only ever
- * written by one thread, so its records keep their order. Encoding and sending run beside
- * generation and beside each other. Memory stays bounded: per thread one batch in flight
- * and one filling; a full one makes `accept` return false until its thread is free.
+ * partition (the default partitioner's: murmur2 of the key, as the Java client, kafkajs and
+ * the collector), packs it into the batch of the thread that owns that partition, and hands
+ * the batch over whole. Each thread runs one idempotent producer of our own (libs/runtime's
+ * KafkaProducer: acks=all, one round in flight, so the broker's sequence checks hold) and
+ * sends one batch at a time; a partition is only ever written by one thread, so its records
+ * keep their order. Encoding and sending run beside generation and beside each other.
+ * Memory stays bounded: per thread one batch in flight and one filling; a full one makes
+ * `accept` return false until its thread is free.
  */
 export class KafkaSink implements RecordSink {
   private failure: SimulatorError | undefined;
@@ -107,6 +112,7 @@ export class KafkaSink implements RecordSink {
     const settings: ProducerSettings = {
       brokers: options.brokers,
       clientId: options.clientId,
+      topics: names,
       compression: options.compression,
       sendTimeoutMs: options.sendTimeoutMs,
       logLevel: options.logLevel,
@@ -223,11 +229,10 @@ export class KafkaSink implements RecordSink {
   }
 
   private fail(err: Error): void {
-    this.failure ??= new SimulatorError(
-      'KAFKA_SEND',
-      `producing to Kafka failed: ${err.message}`,
-      { cause: err, retriable: true },
-    );
+    this.failure ??= new SimulatorError('KAFKA_SEND', `producing to Kafka failed: ${err.message}`, {
+      cause: err,
+      retriable: true,
+    });
   }
 
   private wake(): void {

@@ -1,5 +1,4 @@
-import type { Message, TopicMessages } from 'kafkajs';
-import type { KafkaCompression, LogLevel } from '@shoplens/runtime';
+import type { KafkaCompression, LogLevel, RecordRun } from '@shoplens/runtime';
 
 /**
  * What the Kafka sink and its producer threads say to each other. A batch travels as two
@@ -10,6 +9,8 @@ import type { KafkaCompression, LogLevel } from '@shoplens/runtime';
 export interface ProducerSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** The topics (prefixed) the thread produces to. */
+  readonly topics: readonly string[];
   readonly compression: KafkaCompression;
   /** A produce call taking longer than this fails the run. */
   readonly sendTimeoutMs: number;
@@ -37,8 +38,7 @@ export interface PackedBatch {
 }
 
 export type ToProducer =
-  | { readonly type: 'send'; readonly batch: PackedBatch }
-  | { readonly type: 'close' };
+  { readonly type: 'send'; readonly batch: PackedBatch } | { readonly type: 'close' };
 
 export type FromProducer =
   | { readonly type: 'ready' }
@@ -123,36 +123,34 @@ interface Run {
   readonly timestamps: number[];
 }
 
-/** The batch as kafkajs messages, in order per partition; keys and values are views of its bytes. */
-export function unpackBatch(batch: PackedBatch): TopicMessages[] {
-  const keys = Buffer.from(batch.keys.buffer, batch.keys.byteOffset, batch.keys.byteLength);
-  const values = Buffer.from(
-    batch.values.buffer,
-    batch.values.byteOffset,
-    batch.values.byteLength,
-  );
-  const byTopic = new Map<string, Message[]>();
-  let k = 0;
-  let v = 0;
-  let i = 0;
-  for (const run of batch.runs) {
-    let messages = byTopic.get(run.topic);
-    if (messages === undefined) {
-      messages = [];
-      byTopic.set(run.topic, messages);
+/** Each topic-partition's records of a batch, in order, as `encodeRecordRun` takes them. */
+export function recordRuns(
+  batch: PackedBatch,
+): { topic: string; partition: number; run: RecordRun }[] {
+  const out: { topic: string; partition: number; run: RecordRun }[] = [];
+  let first = 0;
+  let keyAt = 0;
+  let valueAt = 0;
+  for (const { topic, partition, count } of batch.runs) {
+    out.push({
+      topic,
+      partition,
+      run: {
+        keys: batch.keys,
+        values: batch.values,
+        lengths: batch.lengths,
+        timestamps: batch.timestamps,
+        first,
+        count,
+        keyAt,
+        valueAt,
+      },
+    });
+    for (let i = first; i < first + count; i++) {
+      keyAt += batch.lengths[2 * i]!;
+      valueAt += batch.lengths[2 * i + 1]!;
     }
-    for (let n = 0; n < run.count; n++, i++) {
-      const keyEnd = k + batch.lengths[2 * i]!;
-      const valueEnd = v + batch.lengths[2 * i + 1]!;
-      messages.push({
-        partition: run.partition,
-        key: keys.subarray(k, keyEnd),
-        value: values.subarray(v, valueEnd),
-        timestamp: String(batch.timestamps[i]),
-      });
-      k = keyEnd;
-      v = valueEnd;
-    }
+    first += count;
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  return out;
 }

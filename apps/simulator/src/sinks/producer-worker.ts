@@ -1,41 +1,58 @@
 /**
- * A producer thread of the Kafka sink: one idempotent kafkajs producer (acks=all, one
- * request in flight) for the topic-partitions the sink gives it, sending each packed batch
- * as one produce call. Started by KafkaSink; see producer-protocol.ts.
+ * A producer thread of the Kafka sink: one idempotent producer of our own (acks=all, one
+ * request in flight; libs/runtime's KafkaProducer, as the collector's) for the
+ * topic-partitions the sink gives it. Each packed batch becomes one v2 record batch per
+ * topic-partition, encoded straight from the batch's bytes and compressed side by side,
+ * sent as one round: one Produce request per leader. Started by KafkaSink; see
+ * producer-protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import kafkajs from 'kafkajs';
 import {
   compressionType,
   createAppLogger,
-  kafkaLogCreator,
-  registerKafkaCodecs,
+  encodeRecordRun,
+  KafkaProducer,
+  recordsCompressor,
+  type PartitionBatch,
 } from '@shoplens/runtime';
-import type { FromProducer, PackedBatch, ProducerSettings, ToProducer } from './producer-protocol.js';
-import { unpackBatch } from './producer-protocol.js';
+import type {
+  FromProducer,
+  PackedBatch,
+  ProducerSettings,
+  ToProducer,
+} from './producer-protocol.js';
+import { recordRuns } from './producer-protocol.js';
 
 const port = parentPort!;
 const settings = workerData as ProducerSettings;
 const say = (message: FromProducer) => port.postMessage(message);
 
-registerKafkaCodecs();
 const logger = createAppLogger('simulator', settings.logLevel, { dest: 2, sync: true });
-const kafka = new kafkajs.Kafka({
+const compress = recordsCompressor(settings.compression);
+const producer = new KafkaProducer({
+  brokers: settings.brokers,
   clientId: settings.clientId,
-  brokers: [...settings.brokers],
-  connectionTimeout: 3000,
-  retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3000 },
-  logLevel: kafkajs.logLevel.WARN,
-  logCreator: kafkaLogCreator(logger.child({ component: 'kafka' })),
+  codec: compressionType(settings.compression),
+  compress,
+  requestTimeoutMs: Math.min(30_000, settings.sendTimeoutMs),
+  logger: logger.child({ component: 'kafka' }),
 });
-const producer = kafka.producer({
-  // Every message names its partition (the sink's partitionOf); this only says so.
-  createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-  idempotent: true,
-  maxInFlightRequests: 1,
-  allowAutoTopicCreation: false,
-});
-const compression = compressionType(settings.compression);
+
+function encode(batch: PackedBatch): Promise<PartitionBatch[]> {
+  return Promise.all(
+    recordRuns(batch).map(async ({ topic, partition, run }) => {
+      const encoded = encodeRecordRun(run);
+      return {
+        topic,
+        partition,
+        count: run.count,
+        records: await compress(encoded.records),
+        baseTimestampMs: encoded.baseTimestampMs,
+        maxTimestampMs: encoded.maxTimestampMs,
+      };
+    }),
+  );
+}
 
 async function send(batch: PackedBatch): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -46,10 +63,7 @@ async function send(batch: PackedBatch): Promise<void> {
     );
   });
   try {
-    await Promise.race([
-      producer.sendBatch({ topicMessages: unpackBatch(batch), acks: -1, compression }),
-      timeout,
-    ]);
+    await Promise.race([encode(batch).then((batches) => producer.send(batches)), timeout]);
     say({ type: 'sent', id: batch.id, count: batch.timestamps.length });
   } catch (err) {
     say({ type: 'failed', stage: 'send', message: (err as Error).message });
@@ -58,20 +72,22 @@ async function send(batch: PackedBatch): Promise<void> {
   }
 }
 
-// The sink sends one batch at a time and waits for its answer, so calls never overlap.
+// The sink sends one batch at a time and waits for its answer, so rounds never overlap.
 port.on('message', (message: ToProducer) => {
   if (message.type === 'send') void send(message.batch);
-  else
-    void producer
-      .disconnect()
-      .catch(() => undefined)
-      .finally(() => {
-        say({ type: 'closed' });
-        port.close();
-      });
+  else {
+    producer.close();
+    say({ type: 'closed' });
+    port.close();
+  }
 });
 
-producer.connect().then(
-  () => say({ type: 'ready' }),
+producer.connect(settings.topics).then(
+  (missing) =>
+    say(
+      missing.length === 0
+        ? { type: 'ready' }
+        : { type: 'failed', stage: 'connect', message: `topics missing: ${missing.join(', ')}` },
+    ),
   (err: unknown) => say({ type: 'failed', stage: 'connect', message: (err as Error).message }),
 );

@@ -151,6 +151,21 @@ export function compressionType(compression: KafkaCompression): CompressionTypes
   }
 }
 
+/**
+ * The compressor of a records section for our own producer (KafkaProducer's `compress`),
+ * through the codecs registered with kafkajs.
+ */
+export function recordsCompressor(
+  compression: KafkaCompression,
+): (records: Buffer) => Promise<Buffer> {
+  const type = compressionType(compression);
+  if (type === CompressionTypes.None) return (records) => Promise.resolve(records);
+  registerKafkaCodecs();
+  const codecs = CompressionCodecs as unknown as Record<number, () => Codec>;
+  const codec = codecs[type]!();
+  return (records) => codec.compress({ buffer: records });
+}
+
 export function isKafkaCompression(value: string): value is KafkaCompression {
   return (KAFKA_COMPRESSIONS as readonly string[]).includes(value);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { BrokerConnection } from './broker-connection.js';
-import { murmur2, WireWriter, type WireReader } from './kafka-wire.js';
+import { partitionOf, WireWriter, type WireReader } from './kafka-wire.js';
 import { encodeRecords, sealBatch, type WireRecord } from './record-batch.js';
 
 const API_PRODUCE = 0;
@@ -46,12 +46,19 @@ interface TopicMeta {
   readonly leaders: readonly number[];
 }
 
-interface Batch {
+/** One partition's records, encoded and compressed by the caller (`KafkaProducer.send`). */
+export interface PartitionBatch {
   readonly topic: string;
   readonly partition: number;
   readonly count: number;
-  /** The records section, compressed. */
+  /** The records section (`encodeRecordRun`), compressed with the producer's codec. */
   readonly records: Buffer;
+  /** The first and the latest record's timestamp; without them, the time of sending. */
+  readonly baseTimestampMs?: number;
+  readonly maxTimestampMs?: number;
+}
+
+interface Batch extends PartitionBatch {
   sealed: [Buffer, Buffer] | undefined;
 }
 
@@ -76,7 +83,6 @@ export class KafkaProducer {
   private producerId = -1n;
   private producerEpoch = -1;
   private closed = false;
-  private readonly keyScratch = Buffer.allocUnsafe(4096);
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: KafkaProducerOptions) {
@@ -127,19 +133,24 @@ export class KafkaProducer {
     await this.sendAll(batches);
   }
 
+  /**
+   * Sends batches the caller has partitioned, encoded and compressed, at most one per
+   * topic-partition, as one round: resolves when every one is acknowledged, as `produce`.
+   */
+  async send(batches: readonly PartitionBatch[]): Promise<void> {
+    await this.sendAll(batches.map((b) => ({ ...b, sealed: undefined })));
+  }
+
+  /** Partitions of a topic, as last read from the cluster (0 if unknown). */
+  partitionCount(topic: string): number {
+    return this.topics.get(topic)?.leaders.length ?? 0;
+  }
+
   private partitionOf(r: TopicRecord): number {
     const meta = this.topics.get(r.topic);
     if (meta === undefined) throw new ProduceError(`the topic ${r.topic} does not exist`);
     const n = meta.leaders.length;
-    if (r.key !== null) {
-      let bytes: Buffer = this.keyScratch;
-      let len = r.key.length * 3 <= bytes.length ? bytes.write(r.key, 0, 'utf8') : -1;
-      if (len < 0) {
-        bytes = Buffer.from(r.key, 'utf8');
-        len = bytes.length;
-      }
-      return (murmur2(bytes, len) & 0x7fffffff) % n;
-    }
+    if (r.key !== null) return partitionOf(r.key, n);
     const next = (this.roundRobin.get(r.topic) ?? Math.floor(Math.random() * n)) + 1;
     this.roundRobin.set(r.topic, next);
     const available = meta.leaders.map((l, p) => (l >= 0 ? p : -1)).filter((p) => p >= 0);
@@ -243,7 +254,8 @@ export class KafkaProducer {
           {
             count: b.count,
             codec: this.options.codec,
-            timestampMs: Date.now(),
+            timestampMs: b.baseTimestampMs ?? Date.now(),
+            maxTimestampMs: b.maxTimestampMs,
             producerId: this.producerId,
             producerEpoch: this.producerEpoch,
             baseSequence: this.sequenceOf(b),

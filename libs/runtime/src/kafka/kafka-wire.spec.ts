@@ -1,6 +1,27 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import kafkajs from 'kafkajs';
-import { crc32c, murmur2, varintSize, WireReader, WireWriter, writeVarint } from './kafka-wire.js';
+import {
+  crc32c,
+  murmur2,
+  partitionOf,
+  varintSize,
+  varlongSize,
+  WireReader,
+  WireWriter,
+  writeVarint,
+  writeVarlong,
+} from './kafka-wire.js';
+
+const load = createRequire(__filename);
+// kafkajs's own murmur2 (Long arithmetic), the one its DefaultPartitioner uses.
+const kafkajsMurmur2 = load('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: string,
+) => number;
+const murmur2Of = (key: string) => {
+  const bytes = Buffer.from(key, 'utf8');
+  return murmur2(bytes, bytes.length);
+};
 
 describe('crc32c', () => {
   it('gives the Castagnoli check value', () => {
@@ -60,7 +81,66 @@ describe('murmur2', () => {
   });
 });
 
+describe('partitionOf', () => {
+  it('hashes every key as kafkajs does (ASCII, any Unicode, every length mod 4)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.uuid()), (key) => {
+        expect(murmur2Of(key)).toBe(kafkajsMurmur2(key));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the partition of murmur2 of the UTF-8 bytes, keys longer than its scratch too', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ minLength: 1400, maxLength: 3000 })),
+        fc.integer({ min: 1, max: 64 }),
+        (key, n) => partitionOf(key, n) === (murmur2Of(key) & 0x7fffffff) % n,
+      ),
+    );
+  });
+
+  it('matches the Java client on known keys', () => {
+    // org.apache.kafka.common.utils.Utils.murmur2 of the UTF-8 bytes.
+    expect(murmur2Of('21')).toBe(-973932308);
+    expect(murmur2Of('foobar')).toBe(-790332482);
+    expect(murmur2Of('a-little-bit-long-string')).toBe(-985981536);
+    expect(murmur2Of('a-little-bit-longer-string')).toBe(-1486304829);
+    expect(murmur2Of('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8')).toBe(-58897971);
+  });
+});
+
 describe('varints', () => {
+  it('zigzag-encodes integers within ±2^52 as 64-bit varlongs', () => {
+    const reference = (v: number) => {
+      let u = (BigInt(v) << 1n) ^ (BigInt(v) >> 63n);
+      u &= (1n << 64n) - 1n;
+      const out: number[] = [];
+      while (u >= 0x80n) {
+        out.push(Number(u & 0x7fn) | 0x80);
+        u >>= 7n;
+      }
+      out.push(Number(u));
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer(),
+          fc.maxSafeInteger().filter((v) => Math.abs(v) < 2 ** 52),
+          fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+        ),
+        (v) => {
+          const buf = Buffer.alloc(10);
+          const end = writeVarlong(buf, 0, v);
+          expect([...buf.subarray(0, end)]).toEqual(reference(v));
+          expect(varlongSize(v)).toBe(end);
+        },
+      ),
+    );
+  });
+
   it('zigzag-encodes as Kafka does', () => {
     const cases: [number, number[]][] = [
       [0, [0]],

@@ -1,6 +1,7 @@
 /**
  * The bits of Kafka's wire format the producer needs: big-endian fields, zigzag varints,
- * CRC-32C (Castagnoli, as record batches use) and the Java client's murmur2 partitioner.
+ * CRC-32C (Castagnoli, as record batches use) and the Java client's murmur2 partitioner
+ * (in 32-bit arithmetic; kafkajs's own works on 64-bit Long objects).
  */
 
 /** Appends Kafka protocol fields to a growing buffer. */
@@ -176,6 +177,30 @@ export function crc32c(buf: Uint8Array, previous = 0): number {
   return (crc ^ -1) >>> 0;
 }
 
+/** Bytes of a zigzag varint of an integer within ±2^52 (Kafka's varlong), e.g. a timestamp delta. */
+export function varlongSize(v: number): number {
+  if (v >= -0x40000000 && v < 0x40000000) return varintSize(v);
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  let n = 1;
+  while (u >= 0x80) {
+    u = Math.floor(u / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes a zigzag varint of an integer within ±2^52 at `at`; returns the next offset. */
+export function writeVarlong(buf: Buffer, at: number, v: number): number {
+  if (v >= -0x40000000 && v < 0x40000000) return writeVarint(buf, at, v);
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  while (u >= 0x80) {
+    buf[at++] = (u % 128) | 0x80;
+    u = Math.floor(u / 128);
+  }
+  buf[at++] = u;
+  return at;
+}
+
 const M = 0x5bd1e995;
 
 /** The Java client's murmur2 (seed 0x9747b28c) of `len` bytes of `data`, as a signed int. */
@@ -200,4 +225,20 @@ export function murmur2(data: Uint8Array, len: number): number {
   h = Math.imul(h, M);
   h ^= h >>> 15;
   return h | 0;
+}
+
+const keyScratch = Buffer.allocUnsafe(4096);
+
+/**
+ * The partition Kafka's default partitioner gives a keyed record (the Java client's and
+ * kafkajs's): murmur2 of the key's UTF-8 bytes, made positive, modulo the partition count.
+ */
+export function partitionOf(key: string, partitions: number): number {
+  let bytes = keyScratch;
+  let len = key.length * 3 <= bytes.length ? bytes.write(key, 0, 'utf8') : -1;
+  if (len < 0) {
+    bytes = Buffer.from(key, 'utf8');
+    len = bytes.length;
+  }
+  return (murmur2(bytes, len) & 0x7fffffff) % partitions;
 }
