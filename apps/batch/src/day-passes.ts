@@ -28,6 +28,7 @@ export function runPass<T extends WorkerTask>(
         writeCurated,
         spill,
         writer: names.scan,
+        tallyWriter: names.tally,
       }) as Promise<PassResults[T['kind']]>;
     case 'dedup':
       return dedupBuckets(store, task.buckets, {

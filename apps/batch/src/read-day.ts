@@ -79,12 +79,15 @@ function dealt(buckets: number, n: number): number[][] {
  * one bucket at a time, never the day (docs/batch.md, "What a run does"):
  *
  * 1. each share of the files is validated and its events written to the bucket of their
- *    event_id (meanwhile the look-back's event ids are written to the same buckets);
- * 2. each bucket is deduplicated by event_id, alone, as every copy of an event is in it,
- *    and what its kept events count by user, session and order is written to the bucket
- *    of that key;
- * 3. each of those buckets is counted and its orders deduplicated, alone, into a KPI
- *    partial; the partials add up exactly, as no key is in two buckets.
+ *    event_id (meanwhile the look-back's event ids are written to the same buckets); the
+ *    day's event copies are counted per user and session, and the counts written to the
+ *    bucket of that key;
+ * 2. each bucket is deduplicated by event_id, alone, as every copy of an event is in it:
+ *    each copy it drops is taken off its user's and session's counts, and the purchases
+ *    and refunds it keeps are written to the bucket of their order;
+ * 3. each of those buckets is counted (a user or session whose counts stay above zero
+ *    has a kept event) and its orders deduplicated, alone, into a KPI partial; the
+ *    partials add up exactly, as no key is in two buckets.
  *
  * With workers, each pass runs on every thread at once.
  */
@@ -138,7 +141,7 @@ export async function readDay(
         runner.run(i, {
           kind: 'orders',
           buckets,
-          keyedWriters: names.map((x) => x.keyed),
+          keyedWriters: [...names.map((x) => x.tally), ...names.map((x) => x.keyed)],
           earlierOrders: earlier.orders,
         }),
       ),

@@ -52,6 +52,7 @@ export type WorkerMessage =
 /** The names of a worker's spill files and curated parts. */
 export const spillNames = (index: number) => ({
   scan: `e-w${index}`,
+  tally: `t-w${index}`,
   keyed: `k-w${index}`,
   events: `w${index}-`,
   orders: `orders-w${index}-`,

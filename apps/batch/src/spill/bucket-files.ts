@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordBuffer } from './event-record.js';
+import { bytesHash } from './key-counts.js';
 
 /** Bytes buffered per bucket before they are written out. */
 const CHUNK = 128 * 1024;
@@ -85,12 +86,9 @@ export function readBucket(dir: string, names: readonly string[], bucket: number
   return out;
 }
 
-/** The bucket (of `buckets`) of a string key by its UTF-8 bytes `src[start, end)` (FNV-1a). */
+/** The bucket (of `buckets`) of a string key by its UTF-8 bytes `src[start, end)`. */
 export function bytesBucket(src: Buffer, start: number, end: number, buckets: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, 0x01000193);
-  h ^= h >>> 15;
-  return (h >>> 0) % buckets;
+  return (bytesHash(src, start, end) >>> 0) % buckets;
 }
 
 /** {@link bytesBucket} of a string: the same bucket as its UTF-8 bytes. */

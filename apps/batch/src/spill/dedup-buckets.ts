@@ -2,16 +2,10 @@ import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
 import { eventIdsTable, stepOf, UuidSet } from '@shoplens/transforms';
 import { CuratedWriter } from '../curated-writer.js';
 import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
-import { BucketWriter, bytesBucket, readBucket, stringBucket } from './bucket-files.js';
-import {
-  decodeEvent,
-  recordKey,
-  recordLength,
-  recordTime,
-  recordType,
-  recordUserSession,
-} from './event-record.js';
-import { writePurchase, writeRefund, writeSession, writeUser } from './keyed-record.js';
+import { BucketWriter, readBucket, stringBucket } from './bucket-files.js';
+import { CopyTally } from './copy-tally.js';
+import { decodeEvent, recordKey, recordLength, recordTime, recordType } from './event-record.js';
+import { writePurchase, writeRefund } from './keyed-record.js';
 import type { DayWork } from '../worker-protocol.js';
 
 export interface DedupOptions extends DayWork {
@@ -43,9 +37,11 @@ export interface DedupResult {
 /**
  * The second pass, over some buckets of the first's spill: each bucket holds every copy
  * of its events, so deduplicating it alone is exact. Per bucket, the first copy of each
- * event of the day is kept: into the curated zone, and its user, session, refund or
- * purchase into the keyed spill (by user_id, session_id, order_id). Copies of events an earlier day counted (the look-back's ids,
- * spilt to the same buckets as `earlier-<bucket>`) are repeats, counted nowhere else.
+ * event of the day is kept: into the curated zone, and its refund or purchase into the
+ * keyed spill (by order_id). Copies of events an earlier day counted (the look-back's
+ * ids, spilt to the same buckets as `earlier-<bucket>`) are repeats, counted nowhere
+ * else. Each copy dropped is taken off its user's and session's counts (CopyTally), which
+ * the first pass made of every copy.
  * Writes the bucket's part of the day's event id index.
  */
 export async function dedupBuckets(
@@ -56,8 +52,8 @@ export async function dedupBuckets(
   const { day, tz, startMs, endMs, spill } = options;
   const keyed = new BucketWriter(spill.dir, options.writer, spill.buckets);
   const curated = new CuratedWriter(store, { day, tz }, { prefix: options.partPrefix });
+  const tally = new CopyTally(keyed, spill.buckets);
   const key = new Int32Array(4);
-  const span = new Int32Array(4);
   const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
   const indexKeys: string[] = [];
   let valid = 0;
@@ -97,19 +93,15 @@ export async function dedupBuckets(
           valid++;
           if (earlier.size > 0 && earlier.hasKey(key)) {
             repeats.addKey(key);
+            tally.add(chunk, at, stepOf(type), -1);
             continue;
           }
           const first = ids.addKey(key);
           if (own !== undefined && own.addKey(key) && !first) crossShare++;
-          if (!first) continue;
-          // Users and sessions counted by bucket of their own key in the last pass.
-          recordUserSession(chunk, at, span);
-          const ub = bytesBucket(chunk, span[0]!, span[1]!, spill.buckets);
-          writeUser(keyed.target(ub), chunk, span[0]!, span[1]!);
-          keyed.written(ub);
-          const sb = bytesBucket(chunk, span[2]!, span[3]!, spill.buckets);
-          writeSession(keyed.target(sb), chunk, span[2]!, span[3]!, stepOf(type));
-          keyed.written(sb);
+          if (!first) {
+            tally.add(chunk, at, stepOf(type), -1);
+            continue;
+          }
           if (type === 'purchase' || type === 'refund' || options.writeCurated) {
             const event = decodeEvent(chunk, at);
             if (event.event_type === 'purchase') {
@@ -138,6 +130,7 @@ export async function dedupBuckets(
         addKeysFingerprint(dayIds, fingerprint);
       }
     }
+    tally.flush();
   } finally {
     keyed.close();
   }

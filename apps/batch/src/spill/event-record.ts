@@ -59,6 +59,12 @@ export class RecordBuffer {
     this.at += 4;
   }
 
+  i32(v: number): void {
+    this.ensure(4);
+    this.buf.writeInt32LE(v, this.at);
+    this.at += 4;
+  }
+
   f64(v: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(v, this.at);

@@ -11,7 +11,8 @@ import { CuratedWriter, OrderItemsWriter } from '../curated-writer.js';
 import { addStringsFingerprint, type FingerprintSums } from '../day-index.js';
 import { readBucket } from './bucket-files.js';
 import { decodePurchase } from './event-record.js';
-import { KEYED, KEYED_HEADER, keyedString } from './keyed-record.js';
+import { bytesHash, KeyCounts } from './key-counts.js';
+import { KEYED, KEYED_HEADER, SESSION_COUNTS, keyedString } from './keyed-record.js';
 import type { SpillPlan } from './spill-plan.js';
 
 export interface OrderOptions {
@@ -66,16 +67,28 @@ export async function orderBuckets(
   let crossDayDuplicateOrders = 0;
   for (const bucket of buckets) {
     const acc = new KpiAccumulator(calendar);
+    const users = new KeyCounts(1);
+    const sessions = new KeyCounts(SESSION_COUNTS);
     for (const chunk of readBucket(spill.dir, options.keyedWriters, bucket)) {
       for (let at = 0; at < chunk.length; at += chunk.readUInt32LE(at)) {
         const body = at + KEYED_HEADER;
         switch (chunk[at + 4]) {
-          case KEYED.user:
-            acc.addUser(day, keyedString(chunk, body));
+          case KEYED.user: {
+            const k = body + 8;
+            const end = k + chunk.readUInt32LE(body + 4);
+            const e = users.entry(chunk, k, end, bytesHash(chunk, k, end));
+            users.counts[e]! += chunk.readInt32LE(body);
             break;
-          case KEYED.session:
-            acc.addSession(day, keyedString(chunk, body + 1), chunk[body]!);
+          }
+          case KEYED.session: {
+            const k = body + 4 * SESSION_COUNTS + 4;
+            const end = k + chunk.readUInt32LE(k - 4);
+            const o = sessions.entry(chunk, k, end, bytesHash(chunk, k, end)) * SESSION_COUNTS;
+            const counts = sessions.counts;
+            for (let i = 0; i < SESSION_COUNTS; i++)
+              counts[o + i]! += chunk.readInt32LE(body + 4 * i);
             break;
+          }
           case KEYED.refund: {
             const amount = chunk.readDoubleLE(body);
             const eventId = keyedString(chunk, body + 8);
@@ -91,6 +104,7 @@ export async function orderBuckets(
         }
       }
     }
+    countUsersAndSessions(acc, day, users, sessions);
     const own = acc.kpisPart(day, earlier);
     part = part === undefined ? own : mergeDayKpisParts(day, tz, hours, [part, own]);
     const orders = acc.ordersOf(day);
@@ -120,4 +134,38 @@ export async function orderBuckets(
   const curatedKeys = await curated.close();
   const orderItemKeys = await items.close();
   return { ...index, curatedKeys, orderItemKeys, curatedRows: curated.rows };
+}
+
+/**
+ * Users and sessions of one bucket into `acc`: those whose copies, added by the first
+ * pass and taken off by the second for each one dropped, leave a kept event.
+ */
+function countUsersAndSessions(
+  acc: KpiAccumulator,
+  day: string,
+  users: KeyCounts,
+  sessions: KeyCounts,
+): void {
+  const inconsistent = (what: string) =>
+    new RangeError(`the spill's ${what} counts went below zero: a pass lost records`);
+  const ukeys = users.keyBytes();
+  for (let e = 0; e < users.size; e++) {
+    const n = users.counts[e]!;
+    if (n < 0) throw inconsistent('user');
+    if (n > 0) acc.addUser(day, ukeys.toString('utf8', users.keyStart(e), users.keyEnd(e)));
+  }
+  const skeys = sessions.keyBytes();
+  const counts = sessions.counts;
+  for (let e = 0; e < sessions.size; e++) {
+    const o = e * SESSION_COUNTS;
+    if (counts[o]! < 0) throw inconsistent('session');
+    if (counts[o] === 0) continue;
+    let steps = 0;
+    for (let i = 1; i < SESSION_COUNTS; i++) {
+      const c = counts[o + i]!;
+      if (c < 0 || c > counts[o]!) throw inconsistent('funnel step');
+      if (c > 0) steps |= 1 << (i - 1);
+    }
+    acc.addSession(day, skeys.toString('utf8', sessions.keyStart(e), sessions.keyEnd(e)), steps);
+  }
 }

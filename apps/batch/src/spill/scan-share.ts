@@ -1,19 +1,22 @@
 import { createGunzip } from 'node:zlib';
-import { parseEventLine } from '@shoplens/schemas';
+import { EVENT_TYPES, parseEventLine } from '@shoplens/schemas';
 import {
   writeQuarantineFile,
   type ObjectStore,
   type QuarantineRecord,
   type RawFile,
 } from '@shoplens/storage';
-import { parseUuid, uuidBucket } from '@shoplens/transforms';
+import { parseUuid, stepOf, uuidBucket } from '@shoplens/transforms';
 import { BucketWriter } from './bucket-files.js';
+import { CopyTally } from './copy-tally.js';
 import { encodeEvent } from './event-record.js';
 import { LineScanner } from './scan-line.js';
 import type { SpillPlan } from './spill-plan.js';
 
 const HOUR = 3_600_000;
 const NEWLINE = 0x0a;
+/** The funnel step of each event type, by its code. */
+const STEP_OF_CODE = EVENT_TYPES.map(stepOf);
 
 /** Whether a raw file's UTC hour overlaps the day `[startMs, endMs)`, i.e. is the day's own. */
 export function hoursOfDay(startMs: number, endMs: number): (file: RawFile) => boolean {
@@ -29,6 +32,8 @@ export interface ScanOptions {
   readonly spill: SpillPlan;
   /** This scan's spill files: `<dir>/<writer>-<bucket>`. */
   readonly writer: string;
+  /** This scan's keyed spill files (copies per user and session, keyed-record.ts). */
+  readonly tallyWriter: string;
 }
 
 export interface ScanResult {
@@ -66,8 +71,10 @@ async function* rawLines(store: ObjectStore, key: string): AsyncGenerator<Buffer
  * The first pass over a share of the day's raw files: every line validated, invalid ones
  * quarantined (by the run whose hours hold them), each valid event of the day (and each
  * purchase of the hours around it) written as a binary record to the spill bucket of its
- * event_id, so that every copy of an event lands in one bucket. Nothing of the day is
- * kept in memory: a megabyte of one raw file at a time, decompressed off this thread.
+ * event_id, so that every copy of an event lands in one bucket; the copies of the day
+ * are counted per user and session into the keyed spill (CopyTally). Nothing of the day
+ * is kept in memory: a megabyte of one raw file at a time, decompressed off this thread,
+ * and a tally of a bounded number of keys.
  */
 export async function scanShare(
   store: ObjectStore,
@@ -77,6 +84,12 @@ export async function scanShare(
   const { startMs, endMs } = options;
   const ownHour = hoursOfDay(startMs, endMs);
   const writer = new BucketWriter(options.spill.dir, options.writer, options.spill.buckets);
+  const tallyWriter = new BucketWriter(
+    options.spill.dir,
+    options.tallyWriter,
+    options.spill.buckets,
+  );
+  const tally = new CopyTally(tallyWriter, options.spill.buckets);
   const key = new Int32Array(4);
   const scanner = new LineScanner();
   const buckets = options.spill.buckets;
@@ -100,9 +113,13 @@ export async function scanShare(
           const code = scanner.scan(data, lineStart, end);
           if (code >= 0) {
             const t = scanner.timeMs;
-            if ((t >= startMs && t < endMs) || scanner.isPurchase) {
+            const ofDay = t >= startMs && t < endMs;
+            if (ofDay || scanner.isPurchase) {
               const bucket = uuidBucket(scanner.key, buckets);
-              scanner.encode(writer.target(bucket), data, code, options.writeCurated);
+              const out = writer.target(bucket);
+              const at = out.at;
+              scanner.encode(out, data, code, options.writeCurated);
+              if (ofDay) tally.add(out.buf, at, STEP_OF_CODE[code]!, 1);
               writer.written(bucket);
             }
             offset++;
@@ -123,10 +140,14 @@ export async function scanShare(
             });
           } else {
             const t = result.eventTimeMs;
-            if ((t >= startMs && t < endMs) || result.event.event_type === 'purchase') {
+            const ofDay = t >= startMs && t < endMs;
+            if (ofDay || result.event.event_type === 'purchase') {
               parseUuid(result.event.event_id, key);
               const bucket = uuidBucket(key, buckets);
-              encodeEvent(writer.target(bucket), key, result.event, t, options.writeCurated);
+              const out = writer.target(bucket);
+              const at = out.at;
+              encodeEvent(out, key, result.event, t, options.writeCurated);
+              if (ofDay) tally.add(out.buf, at, stepOf(result.event.event_type), 1);
               writer.written(bucket);
             }
           }
@@ -148,8 +169,10 @@ export async function scanShare(
         quarantined += invalid.length;
       }
     }
+    tally.flush();
   } finally {
     writer.close();
+    tallyWriter.close();
   }
-  return { lines, quarantined, spiltBytes: writer.bytes };
+  return { lines, quarantined, spiltBytes: writer.bytes + tallyWriter.bytes };
 }
