@@ -51,6 +51,14 @@ export type {
   FunnelDailyRow,
 } from './kpi/kpi-rows.js';
 export { curatedEventsTable, orderItemsTable } from './curated/curated-tables.js';
+export {
+  columnBuilder,
+  finishTable,
+  Int32ColumnBuilder,
+  Int64ColumnBuilder,
+  Utf8ColumnBuilder,
+  type ColumnBuilder,
+} from './curated/arrow-columns.js';
 export type { EarlierCounted, Purchase, KpiSnapshot } from './kpi/kpi-accumulator.js';
 export { kpiArrowTable, KPI_ARROW_SCHEMAS } from './kpi/kpi-arrow.js';
 export { MinuteWindows, MINUTE_MS, minuteOf } from './realtime/minute-windows.js';

@@ -102,9 +102,10 @@ export async function dedupBuckets(
             tally.add(chunk, at, stepOf(type), -1);
             continue;
           }
-          if (type === 'purchase' || type === 'refund' || options.writeCurated) {
+          if (type === 'purchase' || type === 'refund') {
             const event = decodeEvent(chunk, at);
             if (event.event_type === 'purchase') {
+              // Its curated row waits for the order dedup of the last pass.
               passPurchase(event.order_id, chunk, at);
               continue;
             }
@@ -112,10 +113,10 @@ export async function dedupBuckets(
               writeRefund(keyed.target(bucket), event.event_id, event.currency, event.amount_cents);
               keyed.written(bucket);
             }
-            if (options.writeCurated) {
-              const written = curated.append({ event, eventTimeMs: t });
-              if (written !== undefined) await written;
-            }
+          }
+          if (options.writeCurated) {
+            const written = curated.appendRecord(chunk, at);
+            if (written !== undefined) await written;
           }
         }
       }

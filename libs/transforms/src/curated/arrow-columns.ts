@@ -4,101 +4,212 @@ import {
   Int64,
   makeData,
   makeVector,
+  Table,
   Timestamp,
   Utf8,
   type Data,
   type Field,
+  type Schema,
   type TimeUnit,
   type Vector,
 } from 'apache-arrow';
 
 const encoder = new TextEncoder();
 
-/** Validity bitmap (bit set = value present) and null count of a column. */
-function validity(values: readonly unknown[]): { bitmap: Uint8Array | undefined; nulls: number } {
-  let nulls = 0;
-  const bitmap = new Uint8Array((values.length + 7) >> 3);
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === null || values[i] === undefined) nulls++;
-    else bitmap[i >> 3]! |= 1 << (i & 7);
-  }
-  return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
-}
+/** A validity bitmap (bit set = value present) grown as values are appended. */
+class Validity {
+  bitmap = new Uint8Array(64);
+  length = 0;
+  nulls = 0;
 
-function utf8(values: readonly unknown[]): Data<Utf8> {
-  const { bitmap, nulls } = validity(values);
-  const offsets = new Int32Array(values.length + 1);
-  let bytes = new Uint8Array(Math.max(64, values.length * 16));
-  let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === 'string') {
-      // UTF-8 needs at most 3 bytes per UTF-16 unit.
-      if (at + v.length * 3 > bytes.length) {
-        const grown = new Uint8Array(Math.max(bytes.length * 2, at + v.length * 3));
-        grown.set(bytes.subarray(0, at));
-        bytes = grown;
-      }
-      at += encoder.encodeInto(v, bytes.subarray(at)).written;
+  push(present: boolean): void {
+    const i = this.length++;
+    if (i >> 3 >= this.bitmap.length) {
+      const grown = new Uint8Array(this.bitmap.length * 2);
+      grown.set(this.bitmap);
+      this.bitmap = grown;
     }
-    offsets[i + 1] = at;
+    if (present) this.bitmap[i >> 3]! |= 1 << (i & 7);
+    else this.nulls++;
   }
-  return makeData({
-    type: new Utf8(),
-    length: values.length,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    valueOffsets: offsets,
-    data: bytes.subarray(0, at),
-  });
+
+  /** The bitmap as Arrow takes it: none when no value is null. */
+  done(): Uint8Array | undefined {
+    return this.nulls === 0 ? undefined : this.bitmap.slice(0, (this.length + 7) >> 3);
+  }
 }
 
-function int64Like<T extends Int64 | Timestamp>(type: T, values: readonly unknown[]): Data<T> {
-  const { bitmap, nulls } = validity(values);
-  const data = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === 'number') data[i] = BigInt(v);
-    else if (typeof v === 'bigint') data[i] = v;
+/**
+ * A Utf8 column appended value by value, from UTF-8 bytes (copied as they are, never
+ * decoded) or from strings, straight into Arrow buffers.
+ */
+export class Utf8ColumnBuilder {
+  #valid = new Validity();
+  #offsets = new Int32Array(1024);
+  #bytes = new Uint8Array(16 * 1024);
+  #at = 0;
+
+  get length(): number {
+    return this.#valid.length;
   }
-  return makeData({
-    type,
-    length: values.length,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    data,
-  } as never) as unknown as Data<T>;
+
+  #room(n: number): Uint8Array {
+    if (this.#at + n > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#at + n));
+      grown.set(this.#bytes.subarray(0, this.#at));
+      this.#bytes = grown;
+    }
+    return this.#bytes;
+  }
+
+  #end(present: boolean): void {
+    const i = this.#valid.length;
+    this.#valid.push(present);
+    if (i + 1 >= this.#offsets.length) {
+      const grown = new Int32Array(this.#offsets.length * 2);
+      grown.set(this.#offsets);
+      this.#offsets = grown;
+    }
+    this.#offsets[i + 1] = this.#at;
+  }
+
+  /** Appends the UTF-8 bytes `src[start, end)`. */
+  appendBytes(src: Uint8Array, start: number, end: number): void {
+    const bytes = this.#room(end - start);
+    let at = this.#at;
+    for (let i = start; i < end; i++) bytes[at++] = src[i]!;
+    this.#at = at;
+    this.#end(true);
+  }
+
+  appendString(v: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const bytes = this.#room(v.length * 3);
+    this.#at += encoder.encodeInto(v, bytes.subarray(this.#at)).written;
+    this.#end(true);
+  }
+
+  appendNull(): void {
+    this.#end(false);
+  }
+
+  finish(): Data<Utf8> {
+    const length = this.#valid.length;
+    return makeData({
+      type: new Utf8(),
+      length,
+      nullCount: this.#valid.nulls,
+      nullBitmap: this.#valid.done(),
+      valueOffsets: this.#offsets.slice(0, length + 1),
+      data: this.#bytes.slice(0, this.#at),
+    });
+  }
 }
 
-function int32(values: readonly unknown[]): Data<Int32> {
-  const { bitmap, nulls } = validity(values);
-  const data = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === 'number') data[i] = v;
+/** An Int64 or Timestamp column of integers (safe JS numbers), appended value by value. */
+export class Int64ColumnBuilder<T extends Int64 | Timestamp = Int64> {
+  readonly #type: T;
+  #valid = new Validity();
+  /** The 64-bit values as little-endian 32-bit halves: no BigInt per value. */
+  #words = new Int32Array(2048);
+
+  constructor(type: T) {
+    this.#type = type;
   }
-  return makeData({
-    type: new Int32(),
-    length: values.length,
-    nullCount: nulls,
-    nullBitmap: bitmap,
-    data,
-  });
+
+  append(v: number | null | undefined): void {
+    const i = this.#valid.length;
+    this.#valid.push(v !== null && v !== undefined);
+    if (2 * i + 2 > this.#words.length) {
+      const grown = new Int32Array(this.#words.length * 2);
+      grown.set(this.#words);
+      this.#words = grown;
+    }
+    if (v !== null && v !== undefined) {
+      this.#words[2 * i] = v % 0x1_0000_0000;
+      this.#words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
+    }
+  }
+
+  finish(): Data<T> {
+    const length = this.#valid.length;
+    const data = new BigInt64Array(this.#words.buffer.slice(0, length * 8));
+    return makeData({
+      type: this.#type,
+      length,
+      nullCount: this.#valid.nulls,
+      nullBitmap: this.#valid.done(),
+      data,
+    } as never) as unknown as Data<T>;
+  }
+}
+
+export class Int32ColumnBuilder {
+  #valid = new Validity();
+  #values = new Int32Array(1024);
+
+  append(v: number | null | undefined): void {
+    const i = this.#valid.length;
+    this.#valid.push(v !== null && v !== undefined);
+    if (i >= this.#values.length) {
+      const grown = new Int32Array(this.#values.length * 2);
+      grown.set(this.#values);
+      this.#values = grown;
+    }
+    if (v !== null && v !== undefined) this.#values[i] = v;
+  }
+
+  finish(): Data<Int32> {
+    const length = this.#valid.length;
+    return makeData({
+      type: new Int32(),
+      length,
+      nullCount: this.#valid.nulls,
+      nullBitmap: this.#valid.done(),
+      data: this.#values.slice(0, length),
+    });
+  }
+}
+
+/** A builder for a column of `field`'s type (see {@link columnOf}). */
+export type ColumnBuilder =
+  Utf8ColumnBuilder | Int64ColumnBuilder<Int64 | Timestamp> | Int32ColumnBuilder;
+
+/** The table of `schema` (in its column order) from a builder per column, each finished. */
+export function finishTable(schema: Schema, columns: ReadonlyMap<string, ColumnBuilder>): Table {
+  const vectors: Record<string, Vector> = {};
+  for (const field of schema.fields) {
+    const column = columns.get(field.name);
+    if (column === undefined) throw new TypeError(`no builder for column ${field.name}`);
+    vectors[field.name] = makeVector(column.finish() as Data);
+  }
+  return new Table(vectors).select(schema.fields.map((f) => f.name));
+}
+
+export function columnBuilder(field: Field): ColumnBuilder {
+  const type: DataType = field.type;
+  if (DataType.isUtf8(type)) return new Utf8ColumnBuilder();
+  if (DataType.isInt(type) && type.bitWidth === 64) return new Int64ColumnBuilder(new Int64());
+  if (DataType.isInt(type) && type.bitWidth === 32) return new Int32ColumnBuilder();
+  if (DataType.isTimestamp(type))
+    return new Int64ColumnBuilder(new Timestamp(type.unit as TimeUnit, type.timezone));
+  throw new TypeError(`no column builder for ${String(type)} (${field.name})`);
 }
 
 /**
  * A column of `field`'s type from plain JS values (null or undefined is null), written
  * straight into Arrow buffers: an order of magnitude faster than appending value by value
- * through arrow-js builders. Int64 and timestamps take numbers or bigints.
+ * through arrow-js builders. Int64 and timestamps take numbers (safe integers).
  */
 export function columnOf(field: Field, values: readonly unknown[]): Vector {
-  const type: DataType = field.type;
-  if (DataType.isUtf8(type)) return makeVector(utf8(values));
-  if (DataType.isInt(type) && type.bitWidth === 64)
-    return makeVector(int64Like(new Int64(), values));
-  if (DataType.isInt(type) && type.bitWidth === 32) return makeVector(int32(values));
-  if (DataType.isTimestamp(type)) {
-    return makeVector(int64Like(new Timestamp(type.unit as TimeUnit, type.timezone), values));
+  const builder = columnBuilder(field);
+  if (builder instanceof Utf8ColumnBuilder) {
+    for (const v of values) {
+      if (typeof v === 'string') builder.appendString(v);
+      else builder.appendNull();
+    }
+  } else {
+    for (const v of values) builder.append(typeof v === 'number' ? v : null);
   }
-  throw new TypeError(`no column builder for ${String(type)} (${field.name})`);
+  return makeVector(builder.finish() as Data);
 }
