@@ -18,6 +18,7 @@ export {
   compressionType,
   isKafkaCompression,
   recordsCompressor,
+  recordsCompressorSync,
   registerKafkaCodecs,
   type KafkaCompression,
 } from './kafka/kafka-codecs.js';
