@@ -6,7 +6,7 @@ import {
   createAppLogger,
   KafkaProducer,
   readCommandLine,
-  recordsCompressor,
+  recordsCompressorSync,
 } from '@shoplens/runtime';
 import { CONFIG_HELP, loadConfig, type CollectorConfig } from './config.js';
 import { createCollectorServer } from './http/collector-server.js';
@@ -73,7 +73,7 @@ async function runServer(config: CollectorConfig): Promise<number> {
   // as long as it takes: a request that waits too long is answered 503 by the publisher.
   // Several of them, so that one round trip to the broker does not hold up the next batch.
   const codec = compressionType(config.compression);
-  const compress = recordsCompressor(config.compression);
+  const compress = recordsCompressorSync(config.compression);
   const producers = Array.from(
     { length: config.producers },
     () =>
