@@ -7,6 +7,7 @@
  * p99 < 50 ms at half that load.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -134,6 +135,72 @@ async function load(body: string, rate?: number) {
   return { rps: accepted, p99: result.latency.p99, non2xx: result.non2xx };
 }
 
+/**
+ * An open-loop load at `rate` requests/s, evenly paced: request i is due at start + i/rate
+ * whether or not the ones before it were answered, and its latency counts from when it
+ * was due, so waiting for a free connection (at most CONNECTIONS) is part of it.
+ * autocannon's `overallRate` is not that: each connection sends as fast as it can until
+ * it has made its share of the second's requests, then waits for the next second, so the
+ * first part of every second runs at full load.
+ */
+async function paced(body: string, rate: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const payload = Buffer.from(body);
+  const latencies: number[] = [];
+  let ok = 0;
+  let other = 0;
+  let sent = 0;
+  const total = Math.round(rate * SECONDS);
+  const start = performance.now();
+  await new Promise<void>((finished) => {
+    let open = 0;
+    const one = (due: number) => {
+      open++;
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port: PORT,
+          path: '/v1/batch',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) {
+              ok++;
+              latencies.push(performance.now() - due);
+            } else other++;
+            if (--open === 0 && sent === total) finished();
+          });
+        },
+      );
+      req.on('error', () => {
+        other++;
+        if (--open === 0 && sent === total) finished();
+      });
+      req.end(payload);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + (sent * 1000) / rate <= now)
+        one(start + (sent++ * 1000) / rate);
+      if (sent < total)
+        setTimeout(tick, Math.max(0, start + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  agent.destroy();
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN,
+    );
+  return { rps: ok / seconds, p50: at(0.5), p99: at(0.99), max: at(1), non2xx: other };
+}
+
 for (const topic of topics)
   await topicCommand([
     '--create',
@@ -180,9 +247,14 @@ try {
     { collector: () => collectorPids, broker: () => broker },
     () => load(body),
   );
+  const halfRate = Math.max(1, Math.round(full.rps / 2));
   const { result: half, cores: halfCores } = await cpuDuring(
     { collector: () => collectorPids, broker: () => broker },
-    () => load(body, Math.max(1, Math.round(full.rps / 2))),
+    () => paced(body, halfRate),
+  );
+  const { result: bursts } = await cpuDuring(
+    { collector: () => collectorPids, broker: () => broker },
+    () => load(body, halfRate),
   );
   const peakMb = rssKb(collectorPids) / 1024;
   let referencePids: number[] = [];
@@ -222,7 +294,10 @@ try {
     `  full load     ${formatRate(ours).padStart(14)}   p99 ${full.p99} ms  non-2xx ${full.non2xx}  ${(ours / reference).toFixed(2)}x reference`,
   );
   console.log(
-    `  half load     ${formatRate(half.rps * 100).padStart(14)}   p99 ${half.p99} ms  non-2xx ${half.non2xx}`,
+    `  half load     ${formatRate(half.rps * 100).padStart(14)}   p99 ${half.p99} ms  (p50 ${half.p50}, max ${half.max})  non-2xx ${half.non2xx}  evenly paced, open loop`,
+  );
+  console.log(
+    `  half load     ${formatRate(bursts.rps * 100).padStart(14)}   p99 ${bursts.p99} ms  non-2xx ${bursts.non2xx}  autocannon overallRate (full-speed bursts each second)`,
   );
   console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)}`);
   console.log(`  collector peak RSS (all processes)  ${peakMb.toFixed(0)} MB`);
