@@ -1,4 +1,5 @@
-import { correctedEventTime } from './event-time.js';
+import fc from 'fast-check';
+import { correctedEventTime, isoTime } from './event-time.js';
 
 const received = Date.parse('2026-03-08T12:00:10.000Z');
 const iso = (r: ReturnType<typeof correctedEventTime>) =>
@@ -47,5 +48,42 @@ describe('correctedEventTime', () => {
     expect(
       correctedEventTime({ timestamp: '2026-03-08T11:00:00Z' }, 'soon', received),
     ).toMatchObject({ ok: false });
+  });
+});
+
+describe('isoTime', () => {
+  it('writes what toISOString writes, for any time', () => {
+    const check = (ms: number) => {
+      let expected: string;
+      try {
+        expected = new Date(ms).toISOString();
+      } catch (err) {
+        expect(() => isoTime(ms)).toThrow((err as Error).constructor as ErrorConstructor);
+        return;
+      }
+      expect(isoTime(ms)).toBe(expected);
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: -1e15, max: 1e15 }), (ms) => check(ms)),
+      { numRuns: 2_000 },
+    );
+    // Times close together (one day's, across midnight), as in a batch.
+    const midnight = Date.parse('2026-03-08T00:00:00.000Z');
+    fc.assert(
+      fc.property(fc.integer({ min: -90_000_000, max: 90_000_000 }), (d) => check(midnight + d)),
+      { numRuns: 2_000 },
+    );
+    for (const ms of [
+      0,
+      -1,
+      253_402_300_799_999,
+      253_402_300_800_000,
+      1.5,
+      -0.5,
+      NaN,
+      8.64e15,
+      8.64e15 + 1,
+    ])
+      check(ms);
   });
 });

@@ -1,8 +1,26 @@
 import { COUNTRY_CODES, SCHEMA_VERSION, type Device, type EventType } from '@shoplens/schemas';
 import { eventIdFor } from '../ids/event-id.js';
 import { toMinorUnits } from '../money/minor-units.js';
-import { correctedEventTime } from './event-time.js';
+import { correctedEventTime, isoTime } from './event-time.js';
 import { firstId, isObject, pick, TRACK_EVENT_TYPES, type SegmentCall } from './segment-calls.js';
+
+/**
+ * The contract type of a track name (any case and spacing of a spec name), or undefined.
+ * The names as the spec spells them are looked up as they are; only others are normalised.
+ */
+function trackEventType(name: string): EventType | undefined {
+  return (
+    SPEC_SPELLINGS.get(name) ??
+    TRACK_EVENT_TYPES.get(name.trim().replace(/\s+/g, ' ').toLowerCase())
+  );
+}
+
+const SPEC_SPELLINGS: ReadonlyMap<string, EventType> = new Map(
+  [...TRACK_EVENT_TYPES].map(([name, type]) => [
+    name.replace(/(^| )[a-z]/g, (c) => c.toUpperCase()),
+    type,
+  ]),
+);
 
 /** The currency of a call that names none, as Segment's e-commerce destinations assume. */
 export const DEFAULT_CURRENCY = 'USD';
@@ -206,7 +224,7 @@ export function mapSegmentCall(call: SegmentCall, type: unknown, ctx: CallContex
         reason: 'missing_event',
         message: 'a track call needs an event name',
       };
-    const mapped = TRACK_EVENT_TYPES.get(name.trim().replace(/\s+/g, ' ').toLowerCase());
+    const mapped = trackEventType(name);
     if (mapped === undefined) return { kind: 'ignored', reason: 'unmapped_track_event' };
     eventType = mapped;
   } else if (['identify', 'group', 'alias', 'screen'].includes(type)) {
@@ -252,7 +270,7 @@ export function mapSegmentCall(call: SegmentCall, type: unknown, ctx: CallContex
   const event = defined({
     event_id: eventIdFor(call),
     event_type: eventType,
-    event_time: new Date(time.ms).toISOString(),
+    event_time: isoTime(time.ms),
     user_id: userId,
     session_id: sessionId,
     schema_version: SCHEMA_VERSION,
