@@ -16,6 +16,14 @@ import {
 
 const encoder = new TextEncoder();
 
+/** `a`, or a copy of it twice as long (or `n` long) when it is shorter than `n`. */
+function atLeast<T extends Uint8Array | Int32Array>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  const grown = new (a.constructor as new (length: number) => T)(Math.max(a.length * 2, n));
+  grown.set(a);
+  return grown;
+}
+
 /** A validity bitmap (bit set = value present) grown as values are appended. */
 class Validity {
   bitmap = new Uint8Array(64);
@@ -24,11 +32,7 @@ class Validity {
 
   push(present: boolean): void {
     const i = this.length++;
-    if (i >> 3 >= this.bitmap.length) {
-      const grown = new Uint8Array(this.bitmap.length * 2);
-      grown.set(this.bitmap);
-      this.bitmap = grown;
-    }
+    this.bitmap = atLeast(this.bitmap, (i >> 3) + 1);
     if (present) this.bitmap[i >> 3]! |= 1 << (i & 7);
     else this.nulls++;
   }
@@ -54,22 +58,14 @@ export class Utf8ColumnBuilder {
   }
 
   #room(n: number): Uint8Array {
-    if (this.#at + n > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#at + n));
-      grown.set(this.#bytes.subarray(0, this.#at));
-      this.#bytes = grown;
-    }
+    this.#bytes = atLeast(this.#bytes, this.#at + n);
     return this.#bytes;
   }
 
   #end(present: boolean): void {
     const i = this.#valid.length;
     this.#valid.push(present);
-    if (i + 1 >= this.#offsets.length) {
-      const grown = new Int32Array(this.#offsets.length * 2);
-      grown.set(this.#offsets);
-      this.#offsets = grown;
-    }
+    this.#offsets = atLeast(this.#offsets, i + 2);
     this.#offsets[i + 1] = this.#at;
   }
 
@@ -120,11 +116,7 @@ export class Int64ColumnBuilder<T extends Int64 | Timestamp = Int64> {
   append(v: number | null | undefined): void {
     const i = this.#valid.length;
     this.#valid.push(v !== null && v !== undefined);
-    if (2 * i + 2 > this.#words.length) {
-      const grown = new Int32Array(this.#words.length * 2);
-      grown.set(this.#words);
-      this.#words = grown;
-    }
+    this.#words = atLeast(this.#words, 2 * i + 2);
     if (v !== null && v !== undefined) {
       this.#words[2 * i] = v % 0x1_0000_0000;
       this.#words[2 * i + 1] = Math.floor(v / 0x1_0000_0000);
@@ -151,11 +143,7 @@ export class Int32ColumnBuilder {
   append(v: number | null | undefined): void {
     const i = this.#valid.length;
     this.#valid.push(v !== null && v !== undefined);
-    if (i >= this.#values.length) {
-      const grown = new Int32Array(this.#values.length * 2);
-      grown.set(this.#values);
-      this.#values = grown;
-    }
+    this.#values = atLeast(this.#values, i + 1);
     if (v !== null && v !== undefined) this.#values[i] = v;
   }
 
