@@ -152,3 +152,27 @@ export function requiredPaths(event: ShopEvent): (string | number)[][] {
   }
   return paths;
 }
+
+/**
+ * The compact JSON of a valid event with one byte replaced, removed or inserted: mostly
+ * invalid, sometimes still valid in another form (for the byte-level fast paths' tests).
+ */
+export function mutatedLineArb(): fc.Arbitrary<string> {
+  return fc
+    .tuple(
+      validEventArb(),
+      fc.nat(),
+      fc.integer({ min: 0, max: 2 }),
+      fc.integer({ min: 0, max: 127 }),
+    )
+    .map(([event, at, how, byte]) => {
+      const text = JSON.stringify(event);
+      const i = at % text.length;
+      const c = String.fromCharCode(byte);
+      return how === 0
+        ? text.slice(0, i) + c + text.slice(i + 1)
+        : how === 1
+          ? text.slice(0, i) + text.slice(i + 1)
+          : text.slice(0, i) + c + text.slice(i);
+    });
+}

@@ -1,2 +1,2 @@
 export { sampleEvents, sampleEvent } from './sample-events.js';
-export { validEventArb, eventTimeArb, requiredPaths } from './event-arbitraries.js';
+export { validEventArb, eventTimeArb, mutatedLineArb, requiredPaths } from './event-arbitraries.js';
