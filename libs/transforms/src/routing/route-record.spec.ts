@@ -1,9 +1,54 @@
-import { sampleEvents } from '@shoplens/schemas/testing';
+import fc from 'fast-check';
+import { parseEventLine } from '@shoplens/schemas';
+import { mutatedLineArb, sampleEvents, validEventArb } from '@shoplens/schemas/testing';
+import { compactJsonLine } from './compact-json-line.js';
 import { arrivalTime, routeRecord } from './route-record.js';
 
 const HOUR = 3_600_000;
 
+/** The routing the contract's validator alone gives (no byte-level fast path). */
+function byValidator(bytes: Uint8Array, arrivalMs: number) {
+  const result = parseEventLine(bytes, { arrivalTimeMs: arrivalMs });
+  if (!result.ok)
+    return {
+      zone: 'quarantine',
+      bucketMs: Math.floor(arrivalMs / 86_400_000) * 86_400_000,
+      reason: result.reason,
+      issues: result.issues,
+    };
+  return {
+    zone: 'raw',
+    bucketMs: Math.floor(result.eventTimeMs / HOUR) * HOUR,
+    line: Buffer.from(compactJsonLine(bytes)),
+  };
+}
+
 describe('routeRecord', () => {
+  it('routes every line as the validator alone would, arrival times before and after the event', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          validEventArb().map((e) => JSON.stringify(e)),
+          validEventArb().map((e) => JSON.stringify(e, null, 1)),
+          mutatedLineArb(),
+        ),
+        // From two days before the event (in the future then) to two days after.
+        fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }),
+        (text, lag) => {
+          const bytes = Buffer.from(text, 'utf8');
+          const time = Date.parse(/"event_time":"([^"]*)"/.exec(text)?.[1] ?? '');
+          const arrivalMs = (Number.isNaN(time) ? Date.UTC(2026, 0, 1) : time) + lag;
+          const routed = routeRecord(bytes, arrivalMs);
+          const expected = byValidator(bytes, arrivalMs);
+          expect(
+            routed.zone === 'raw' ? { ...routed, line: Buffer.from(routed.line) } : routed,
+          ).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   const event = Object.values(sampleEvents)[0] as { event_time: string };
   const arrival = Date.parse(event.event_time) + 5_000;
 
