@@ -224,6 +224,10 @@ def spark_session(lake: Lake, app_name: str = "shoplens-daily"):
     # The driver lists a day's files itself; no listing job for a few hundred paths.
     conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
     conf.setIfMissing("spark.sql.shuffle.partitions", os.environ.get("SHOPLENS_SPARK_SHUFFLE_PARTITIONS", "16"))
+    # Raw files are gzip (one task each at most); packed into 128 MB tasks, an hour's few
+    # small files make 3 tasks for 72 files and the last runs alone. About a file a task
+    # keeps every core busy to the end of the read.
+    conf.setIfMissing("spark.sql.files.maxPartitionBytes", os.environ.get("SHOPLENS_SPARK_MAX_PARTITION_BYTES", "4m"))
     conf.setIfMissing("spark.python.worker.reuse", "true")
     conf.setIfMissing("spark.sql.session.timeZone", "UTC")
     # JSON.parse keeps the last of repeated keys; so does the variant parser with this.
