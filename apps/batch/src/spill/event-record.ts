@@ -1,4 +1,10 @@
-import { EVENT_TYPES, type EventType, type LineItem, type ShopEvent } from '@shoplens/schemas';
+import {
+  EVENT_TYPES,
+  SCANNED_STRINGS,
+  type EventType,
+  type LineItem,
+  type ShopEvent,
+} from '@shoplens/schemas';
 import type { Purchase } from '@shoplens/transforms';
 
 /**
@@ -10,21 +16,7 @@ import type { Purchase } from '@shoplens/transforms';
  *     13 strings (u32 UTF-8 length, 0xffffffff when absent) · 3 × f64 (NaN when absent)
  *     u32 items · per item 3 strings and 2 × f64
  */
-export const RECORD_STRINGS = [
-  'event_id',
-  'user_id',
-  'session_id',
-  'currency',
-  'order_id',
-  'device',
-  'country',
-  'page_url',
-  'referrer',
-  'product_id',
-  'category',
-  'product_name',
-  'cart_id',
-] as const;
+export const RECORD_STRINGS = SCANNED_STRINGS;
 /** Strings a KPI-only run needs: the rest is written only for the curated zone. */
 export const KPI_STRINGS = 5;
 const NUMBERS = ['price_cents', 'quantity', 'amount_cents'] as const;
