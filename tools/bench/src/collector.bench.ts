@@ -213,7 +213,9 @@ for (const topic of topics)
   ]);
 // BENCH_NODE_ARGS: node flags for the collector, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/collector/main.js')], {
+// BENCH_COLLECTOR: another build of the collector to measure, e.g. an earlier commit's bundle.
+const main = process.env['BENCH_COLLECTOR'] ?? join(root, 'dist/apps/collector/main.js');
+const child = spawn(process.execPath, [...nodeArgs, main], {
   env: {
     ...process.env,
     PORT: String(PORT),
