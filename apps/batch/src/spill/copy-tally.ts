@@ -32,11 +32,32 @@ export class CopyTally {
   add(buf: Buffer, at: number, step: number, delta: number): void {
     const span = this.#span;
     recordUserSession(buf, at, span);
+    this.addKeys(buf, span[0]!, span[1]!, span[2]!, span[3]!, step, delta);
+  }
+
+  /**
+   * Adds `delta` copies of an event whose user_id is `src[userStart, userEnd)` and whose
+   * session_id is `src[sessionStart, sessionEnd)` (UTF-8), as {@link add}.
+   */
+  addKeys(
+    src: Uint8Array,
+    userStart: number,
+    userEnd: number,
+    sessionStart: number,
+    sessionEnd: number,
+    step: number,
+    delta: number,
+  ): void {
     const users = this.#users;
-    const u = users.entry(buf, span[0]!, span[1]!, bytesHash(buf, span[0]!, span[1]!));
+    const u = users.entry(src, userStart, userEnd, bytesHash(src, userStart, userEnd));
     users.counts[u]! += delta;
     const sessions = this.#sessions;
-    const s = sessions.entry(buf, span[2]!, span[3]!, bytesHash(buf, span[2]!, span[3]!));
+    const s = sessions.entry(
+      src,
+      sessionStart,
+      sessionEnd,
+      bytesHash(src, sessionStart, sessionEnd),
+    );
     const counts = sessions.counts;
     const o = s * SESSION_COUNTS;
     counts[o]! += delta;

@@ -6,12 +6,15 @@
  */
 export class KeyCounts {
   readonly width: number;
-  /** Entry number + 1 per slot; 0 is empty. */
+  /**
+   * Two words a slot: the key's hash, then its entry number + 1 (0 is empty), so a probe
+   * reads one place of memory until the hashes match.
+   */
   #slots: Int32Array;
   #shift: number;
-  #hashes: Int32Array;
-  #keyAt: Int32Array;
-  #keyEnd: Int32Array;
+  /** Three words an entry: where its key starts and ends in the arena, and its hash. */
+  #meta: Int32Array;
+  #capacity: number;
   #counts: Int32Array;
   #arena: Buffer;
   #arenaAt = 0;
@@ -23,11 +26,10 @@ export class KeyCounts {
     let bits = 4;
     while (1 << bits < entries) bits++;
     const capacity = 1 << bits;
-    this.#slots = new Int32Array(capacity * 2);
+    this.#capacity = capacity;
+    this.#slots = new Int32Array(capacity * 4);
     this.#shift = 31 - bits;
-    this.#hashes = new Int32Array(capacity);
-    this.#keyAt = new Int32Array(capacity);
-    this.#keyEnd = new Int32Array(capacity);
+    this.#meta = new Int32Array(capacity * 3);
     this.#counts = new Int32Array(capacity * width);
     this.#arena = Buffer.allocUnsafe(capacity * 24);
   }
@@ -47,15 +49,15 @@ export class KeyCounts {
    */
   entry(src: Uint8Array, start: number, end: number, hash: number): number {
     const slots = this.#slots;
-    const mask = slots.length - 1;
+    const mask = (slots.length >> 1) - 1;
     const n = end - start;
     // Fibonacci hashing: the top bits, as the low bits of `hash` also pick its bucket.
     for (let s = Math.imul(hash, 0x9e3779b1) >>> this.#shift; ; s = (s + 1) & mask) {
-      const e = slots[s]! - 1;
+      const e = slots[2 * s + 1]! - 1;
       if (e < 0) return this.#add(s, src, start, end, hash);
-      if (this.#hashes[e] !== hash) continue;
-      const at = this.#keyAt[e]!;
-      if (this.#keyEnd[e]! - at !== n) continue;
+      if (slots[2 * s] !== hash) continue;
+      const at = this.#meta[3 * e]!;
+      if (this.#meta[3 * e + 1]! - at !== n) continue;
       const arena = this.#arena;
       let i = 0;
       while (i < n && arena[at + i] === src[start + i]) i++;
@@ -65,7 +67,7 @@ export class KeyCounts {
 
   #add(slot: number, src: Uint8Array, start: number, end: number, hash: number): number {
     const e = this.#size++;
-    if (e === this.#hashes.length) this.#grow();
+    if (e === this.#capacity) this.#grow();
     const n = end - start;
     if (this.#arenaAt + n > this.#arena.length) {
       const arena = Buffer.allocUnsafe(Math.max(this.#arena.length * 2, this.#arenaAt + n));
@@ -74,39 +76,44 @@ export class KeyCounts {
     }
     const arena = this.#arena;
     let at = this.#arenaAt;
-    this.#keyAt[e] = at;
+    const meta = this.#meta;
+    meta[3 * e] = at;
     for (let i = start; i < end; i++) arena[at++] = src[i]!;
-    this.#keyEnd[e] = at;
+    meta[3 * e + 1] = at;
+    meta[3 * e + 2] = hash;
     this.#arenaAt = at;
-    this.#hashes[e] = hash;
-    if (this.#slots.length === this.#hashes.length * 2) this.#slots[slot] = e + 1;
-    else this.#rehash();
+    if (this.#slots.length === this.#capacity * 4) {
+      this.#slots[2 * slot] = hash;
+      this.#slots[2 * slot + 1] = e + 1;
+    } else this.#rehash();
     return e;
   }
 
   /** Doubles the entry arrays (the slots follow in #add). */
   #grow(): void {
-    const n = this.#hashes.length * 2;
+    this.#capacity *= 2;
     const widen = (a: Int32Array, size: number) => {
       const b = new Int32Array(size);
       b.set(a);
       return b;
     };
-    this.#hashes = widen(this.#hashes, n);
-    this.#keyAt = widen(this.#keyAt, n);
-    this.#keyEnd = widen(this.#keyEnd, n);
-    this.#counts = widen(this.#counts, n * this.width);
+    this.#meta = widen(this.#meta, this.#capacity * 3);
+    this.#counts = widen(this.#counts, this.#capacity * this.width);
   }
 
   /** Slots for the doubled entry arrays: twice as many, filled again. */
   #rehash(): void {
-    const slots = new Int32Array(this.#hashes.length * 2);
-    const mask = slots.length - 1;
-    const shift = 32 - Math.log2(slots.length);
+    const count = this.#capacity * 2;
+    const slots = new Int32Array(count * 2);
+    const mask = count - 1;
+    const shift = 32 - Math.log2(count);
+    const meta = this.#meta;
     for (let e = 0; e < this.#size; e++) {
-      let s = Math.imul(this.#hashes[e]!, 0x9e3779b1) >>> shift;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = e + 1;
+      const hash = meta[3 * e + 2]!;
+      let s = Math.imul(hash, 0x9e3779b1) >>> shift;
+      while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = hash;
+      slots[2 * s + 1] = e + 1;
     }
     this.#slots = slots;
     this.#shift = shift;
@@ -118,15 +125,15 @@ export class KeyCounts {
   }
 
   keyStart(entry: number): number {
-    return this.#keyAt[entry]!;
+    return this.#meta[3 * entry]!;
   }
 
   keyEnd(entry: number): number {
-    return this.#keyEnd[entry]!;
+    return this.#meta[3 * entry + 1]!;
   }
 
   hashOf(entry: number): number {
-    return this.#hashes[entry]!;
+    return this.#meta[3 * entry + 2]!;
   }
 
   /** Empties the table, keeping its memory. */

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, EventLineScanner, SCAN_FIELD } from '@shoplens/schemas';
+import { CONTRACT_LIMITS, EVENT_TYPES, EventLineScanner, SCAN_FIELD } from '@shoplens/schemas';
 import { HEADER_BYTES, KPI_STRINGS, RECORD_STRINGS, type RecordBuffer } from './event-record.js';
 
 /**
@@ -12,54 +12,79 @@ const ABSENT = 0xffffffff;
 /** The scanner's field number of each of the record's strings, in the record's order. */
 const STRING_FIELDS = RECORD_STRINGS.map((name) => SCAN_FIELD[name]);
 const NUMBER_FIELDS = [SCAN_FIELD.price_cents, SCAN_FIELD.quantity, SCAN_FIELD.amount_cents];
+const MAX_ITEMS = CONTRACT_LIMITS.items;
+
+/** Bytes of a record beyond its strings' own: header, lengths, numbers, items' numbers. */
+const FIXED_BYTES =
+  HEADER_BYTES + 4 * STRING_FIELDS.length + 8 * NUMBER_FIELDS.length + 4 + MAX_ITEMS * 28;
 
 export class LineScanner extends EventLineScanner {
-  /** Writes the spill record of the line last accepted, as encodeEvent would. */
+  /**
+   * Writes the spill record of the line last accepted, as encodeEvent would, from the
+   * line's bytes; returns its length. The record is sized once (its strings are parts of
+   * the line), so each field is stored without a bounds check of its own.
+   */
   encode(out: RecordBuffer, line: Buffer, typeCode: number, curated: boolean): number {
     const start = out.at;
-    out.ensure(HEADER_BYTES);
+    out.ensure(FIXED_BYTES + this.lineBytes);
     const b = out.buf;
-    b.writeInt32LE(this.key[0]!, start + 4);
-    b.writeInt32LE(this.key[1]!, start + 8);
-    b.writeInt32LE(this.key[2]!, start + 12);
-    b.writeInt32LE(this.key[3]!, start + 16);
+    const key = this.key;
+    put32(b, start + 4, key[0]!);
+    put32(b, start + 8, key[1]!);
+    put32(b, start + 12, key[2]!);
+    put32(b, start + 16, key[3]!);
     b.writeDoubleLE(this.timeMs, start + 20);
     b[start + 28] = typeCode;
-    out.at = start + HEADER_BYTES;
+    let at = start + HEADER_BYTES;
     const strings = curated ? RECORD_STRINGS.length : KPI_STRINGS;
     const seen = this.seen;
     for (let i = 0; i < STRING_FIELDS.length; i++) {
       const f = STRING_FIELDS[i]!;
-      if (i >= strings || (seen & (1 << f)) === 0) out.u32(ABSENT);
-      else this.#bytes(out, line, this.start[f]!, this.end[f]!);
+      if (i >= strings || (seen & (1 << f)) === 0) {
+        put32(b, at, ABSENT);
+        at += 4;
+      } else at = putBytes(b, at, line, this.start[f]!, this.end[f]!);
     }
-    for (const f of NUMBER_FIELDS) out.f64((seen & (1 << f)) === 0 ? Number.NaN : this.num[f]!);
+    for (const f of NUMBER_FIELDS) {
+      b.writeDoubleLE((seen & (1 << f)) === 0 ? Number.NaN : this.num[f]!, at);
+      at += 8;
+    }
     const items = typeCode === PURCHASE ? this.items : 0;
-    out.u32(items);
+    put32(b, at, items);
+    at += 4;
+    const itemStr = this.itemStr;
     for (let n = 0; n < items; n++) {
       const o = n * 6;
-      this.#bytes(out, line, this.itemStr[o]!, this.itemStr[o + 1]!);
-      this.#bytes(out, line, this.itemStr[o + 2]!, this.itemStr[o + 3]!);
-      if (this.itemStr[o + 4]! < 0) out.u32(ABSENT);
-      else this.#bytes(out, line, this.itemStr[o + 4]!, this.itemStr[o + 5]!);
-      out.f64(this.itemNum[n * 2]!);
-      out.f64(this.itemNum[n * 2 + 1]!);
+      at = putBytes(b, at, line, itemStr[o]!, itemStr[o + 1]!);
+      at = putBytes(b, at, line, itemStr[o + 2]!, itemStr[o + 3]!);
+      if (itemStr[o + 4]! < 0) {
+        put32(b, at, ABSENT);
+        at += 4;
+      } else at = putBytes(b, at, line, itemStr[o + 4]!, itemStr[o + 5]!);
+      b.writeDoubleLE(this.itemNum[n * 2]!, at);
+      b.writeDoubleLE(this.itemNum[n * 2 + 1]!, at + 8);
+      at += 16;
     }
-    out.buf.writeUInt32LE(out.at - start, start);
-    return out.at - start;
-  }
-
-  #bytes(out: RecordBuffer, line: Buffer, s: number, e: number): void {
-    const n = e - s;
-    out.ensure(4 + n);
-    const buf = out.buf;
-    let at = out.at;
-    buf.writeUInt32LE(n, at);
-    at += 4;
-    // Short ASCII runs: a loop is cheaper than Buffer#copy's call.
-    for (let i = s; i < e; i++) buf[at++] = line[i]!;
+    put32(b, start, at - start);
     out.at = at;
+    return at - start;
   }
+}
+
+function put32(b: Buffer, at: number, v: number): void {
+  b[at] = v;
+  b[at + 1] = v >>> 8;
+  b[at + 2] = v >>> 16;
+  b[at + 3] = v >>> 24;
+}
+
+/** A string of the line as the record holds it: its length, then its bytes. */
+function putBytes(b: Buffer, at: number, line: Buffer, s: number, e: number): number {
+  put32(b, at, e - s);
+  at += 4;
+  // Short ASCII runs: a loop is cheaper than Buffer#copy's call.
+  for (let i = s; i < e; i++) b[at++] = line[i]!;
+  return at;
 }
 
 const PURCHASE = EVENT_TYPES.indexOf('purchase');

@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { EVENT_TYPES, parseEventLine } from '@shoplens/schemas';
+import { EVENT_TYPES, parseEventLine, SCAN_FIELD } from '@shoplens/schemas';
 import {
   writeQuarantineFile,
   type ObjectStore,
@@ -17,6 +17,8 @@ const HOUR = 3_600_000;
 const NEWLINE = 0x0a;
 /** The funnel step of each event type, by its code. */
 const STEP_OF_CODE = EVENT_TYPES.map(stepOf);
+const USER = SCAN_FIELD.user_id;
+const SESSION = SCAN_FIELD.session_id;
 
 /** Whether a raw file's UTC hour overlaps the day `[startMs, endMs)`, i.e. is the day's own. */
 export function hoursOfDay(startMs: number, endMs: number): (file: RawFile) => boolean {
@@ -116,11 +118,20 @@ export async function scanShare(
             const ofDay = t >= startMs && t < endMs;
             if (ofDay || scanner.isPurchase) {
               const bucket = uuidBucket(scanner.key, buckets);
-              const out = writer.target(bucket);
-              const at = out.at;
-              scanner.encode(out, data, code, options.writeCurated);
-              if (ofDay) tally.add(out.buf, at, STEP_OF_CODE[code]!, 1);
+              scanner.encode(writer.target(bucket), data, code, options.writeCurated);
               writer.written(bucket);
+              if (ofDay) {
+                const { start: s, end: e } = scanner;
+                tally.addKeys(
+                  data,
+                  s[USER]!,
+                  e[USER]!,
+                  s[SESSION]!,
+                  e[SESSION]!,
+                  STEP_OF_CODE[code]!,
+                  1,
+                );
+              }
             }
             offset++;
             continue;

@@ -107,12 +107,20 @@ const INT_FIELDS = bit('price_cents', 'quantity', 'amount_cents', 'schema_versio
 const COUNTRIES = new Set(COUNTRY_CODES.map((c) => (c.charCodeAt(0) << 8) | c.charCodeAt(1)));
 const DEVICE_BYTES = DEVICES.map(latin1);
 
-/** Keys by length, then first byte: candidates to compare byte by byte. */
-const KEYS = new Map<number, { bytes: Uint8Array; field: number }[]>();
+/**
+ * Keys by length and first byte: the first candidate's field number, then the next
+ * candidate of the same length and first byte (-1 ends), to compare byte by byte.
+ */
+const KEY_SLOTS = 64 * 128;
+const KEY_FIRST = new Int8Array(KEY_SLOTS).fill(-1);
+const KEY_NEXT = new Int8Array(FIELDS).fill(-1);
+const KEY_BYTES: Uint8Array[] = [];
 for (const [name, field] of Object.entries(F)) {
   const bytes = latin1(name);
-  const k = (bytes.length << 8) | bytes[0]!;
-  KEYS.set(k, [...(KEYS.get(k) ?? []), { bytes, field }]);
+  KEY_BYTES[field] = bytes;
+  const slot = (bytes.length << 7) | bytes[0]!;
+  KEY_NEXT[field] = KEY_FIRST[slot]!;
+  KEY_FIRST[slot] = field;
 }
 
 function sameBytes(line: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
@@ -122,9 +130,11 @@ function sameBytes(line: Uint8Array, start: number, end: number, bytes: Uint8Arr
 }
 
 function keyField(line: Uint8Array, start: number, end: number): number {
-  const candidates = KEYS.get(((end - start) << 8) | line[start]!);
-  if (candidates === undefined) return -1;
-  for (const c of candidates) if (sameBytes(line, start, end, c.bytes)) return c.field;
+  const n = end - start;
+  const first = line[start]!;
+  if (n >= 64 || first >= 128) return -1;
+  for (let f = KEY_FIRST[(n << 7) | first]!; f >= 0; f = KEY_NEXT[f]!)
+    if (sameBytes(line, start, end, KEY_BYTES[f]!)) return f;
   return -1;
 }
 
@@ -159,6 +169,8 @@ export class EventLineScanner {
   readonly key = new Int32Array(4);
   timeMs = 0;
   isPurchase = false;
+  /** The length of the last line accepted: its fields' bytes are at most this many. */
+  lineBytes = 0;
 
   /**
    * Checks `line[start, end)`; if this path accepts it, sets {@link key} and
@@ -226,6 +238,7 @@ export class EventLineScanner {
     if (time === undefined) return -1;
     this.timeMs = time;
     this.isPurchase = type.code === PURCHASE;
+    this.lineBytes = end - start;
     this.seen = seen;
     return type.code;
   }
