@@ -1,0 +1,221 @@
+/**
+ * A drop-in for kafkajs's record batch decoder (protocol/recordBatch/v0/decoder.js), which
+ * the ingestor's bundle swaps in (apps/ingestor/bundle.mjs). It gives the same batch and
+ * the same records (offsets and timestamps as decimal strings, key and value as views into
+ * the response, headers as an object), read straight from the response bytes: kafkajs's
+ * takes a decoder object and a buffer view per record, parses the batch's first offset and
+ * timestamp from their strings into 64-bit `Long`s for every record and prints the sums
+ * back, and rebuilds the headers object once per header. Offsets and timestamps here are
+ * numbers (exact below 2^53: offsets, and epoch milliseconds for 285,000 years).
+ */
+
+/** The part of kafkajs's Decoder this reads: its buffer and position. */
+export interface KafkajsDecoder {
+  readonly buffer: Buffer;
+  offset: number;
+}
+
+interface Codec {
+  decompress(compressed: Buffer): Promise<Buffer>;
+}
+
+/** What kafkajs's decoder module needs from the rest of kafkajs, passed in by the shim. */
+export interface RecordBatchDecoderDeps {
+  readonly lookupCodecByAttributes: (attributes: number) => Codec | undefined | null;
+  /** KafkaJSPartialMessageError: the fetch loop stops at it (a batch cut by maxBytes). */
+  readonly partialMessageError: (message: string) => Error;
+}
+
+export interface DecodedRecord {
+  readonly magicByte: number;
+  readonly attributes: number;
+  readonly timestamp: string;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer | null | (Buffer | null)[]>>;
+  readonly isControlRecord: boolean;
+  readonly batchContext: BatchContext;
+}
+
+interface BatchContext {
+  readonly firstOffset: string;
+  readonly firstTimestamp: string;
+  readonly partitionLeaderEpoch: number;
+  readonly inTransaction: boolean;
+  readonly isControlBatch: boolean;
+  readonly lastOffsetDelta: number;
+  readonly producerId: string;
+  readonly producerEpoch: number;
+  readonly firstSequence: number;
+  readonly maxTimestamp: string;
+  readonly timestampType: number;
+}
+
+export interface DecodedBatch extends BatchContext {
+  readonly records: DecodedRecord[];
+}
+
+const TIMESTAMP_TYPE_FLAG_MASK = 0x8;
+const TRANSACTIONAL_FLAG_MASK = 0x10;
+const CONTROL_FLAG_MASK = 0x20;
+const LOG_APPEND_TIME = 1;
+const CREATE_TIME = 0;
+/** From the partition leader epoch to the records count, inclusive. */
+const HEADER_BYTES = 49;
+const NO_HEADERS: Readonly<Record<string, never>> = Object.freeze({});
+
+/** A cursor over one buffer; `at` is where the next read starts. */
+class Cursor {
+  constructor(
+    readonly buf: Buffer,
+    public at: number,
+  ) {}
+
+  /** A zigzag varint, as kafkajs reads it (32-bit). */
+  varint(): number {
+    const { buf } = this;
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = buf[this.at++]!;
+      result += (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte >= 0x80);
+    return (result >>> 1) ^ -(result & 1);
+  }
+
+  /** A zigzag varlong as a number (exact while |value| < 2^53). */
+  varlong(): number {
+    const { buf } = this;
+    let result = 0;
+    let scale = 1;
+    let byte: number;
+    do {
+      byte = buf[this.at++]!;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte >= 0x80);
+    return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+  }
+
+  bytes(): Buffer | null {
+    const length = this.varint();
+    if (length === -1) return null;
+    const start = this.at;
+    this.at += length;
+    return this.buf.subarray(start, this.at);
+  }
+}
+
+function int64(buf: Buffer, at: number): bigint {
+  return buf.readBigInt64BE(at);
+}
+
+/** kafkajs's record fields, decoded from `cursor` at a record's length prefix. */
+function decodeRecord(
+  cursor: Cursor,
+  context: BatchContext,
+  magicByte: number,
+  firstOffset: number,
+  firstTimestamp: number,
+): DecodedRecord {
+  const length = cursor.varint();
+  const end = cursor.at + length;
+  const { buf } = cursor;
+  const attributes = (buf[cursor.at++]! << 24) >> 24;
+  const timestampDelta = cursor.varlong();
+  const timestamp =
+    context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
+      ? context.maxTimestamp
+      : String(firstTimestamp + timestampDelta);
+  const offset = String(firstOffset + cursor.varint());
+  const key = cursor.bytes();
+  const value = cursor.bytes();
+  const count = cursor.varint();
+  let headers: DecodedRecord['headers'] = NO_HEADERS;
+  if (count > 0) {
+    const byKey: Record<string, Buffer | null | (Buffer | null)[]> = {};
+    for (let i = 0; i < count; i++) {
+      const keyBytes = cursor.bytes();
+      const name = keyBytes === null ? 'null' : keyBytes.toString('utf8');
+      const headerValue = cursor.bytes();
+      const seen = byKey[name];
+      byKey[name] =
+        seen === undefined
+          ? headerValue
+          : Array.isArray(seen)
+            ? [...seen, headerValue]
+            : [seen, headerValue];
+    }
+    headers = byKey;
+  }
+  // The next record starts where this one's length says, whatever it held.
+  cursor.at = end;
+  return {
+    magicByte,
+    attributes,
+    timestamp,
+    offset,
+    key,
+    value,
+    headers,
+    isControlRecord: context.isControlBatch,
+    batchContext: context,
+  };
+}
+
+/** kafkajs's decoder module's export, built on what the shim hands over from kafkajs. */
+export function recordBatchDecoder(
+  deps: RecordBatchDecoderDeps,
+): (fetchDecoder: KafkajsDecoder) => Promise<DecodedBatch> {
+  return async (fetchDecoder) => {
+    const buf = fetchDecoder.buffer;
+    const firstOffsetLong = int64(buf, fetchDecoder.offset);
+    const length = buf.readInt32BE(fetchDecoder.offset + 8);
+    const start = fetchDecoder.offset + 12;
+    const end = Math.min(start + length, buf.length);
+    fetchDecoder.offset = start + length;
+    if (end - start < length) {
+      throw deps.partialMessageError(
+        `Tried to decode a partial record batch: remainingBytes(${end - start}) < recordBatchLength(${length})`,
+      );
+    }
+    const magicByte = buf.readInt8(start + 4);
+    const attributes = buf.readInt16BE(start + 9);
+    const firstTimestampLong = int64(buf, start + 15);
+    const batch: BatchContext = {
+      firstOffset: firstOffsetLong.toString(),
+      firstTimestamp: firstTimestampLong.toString(),
+      partitionLeaderEpoch: buf.readInt32BE(start),
+      inTransaction: (attributes & TRANSACTIONAL_FLAG_MASK) > 0,
+      isControlBatch: (attributes & CONTROL_FLAG_MASK) > 0,
+      lastOffsetDelta: buf.readInt32BE(start + 11),
+      producerId: int64(buf, start + 31).toString(),
+      producerEpoch: buf.readInt16BE(start + 39),
+      firstSequence: buf.readInt32BE(start + 41),
+      maxTimestamp: int64(buf, start + 23).toString(),
+      timestampType: (attributes & TIMESTAMP_TYPE_FLAG_MASK) > 0 ? LOG_APPEND_TIME : CREATE_TIME,
+    };
+    // What each record carries as its batchContext: one object for the batch, as in kafkajs.
+    const context = { ...batch, magicByte };
+    const firstOffset = Number(firstOffsetLong);
+    const firstTimestamp = Number(firstTimestampLong);
+    const count = buf.readInt32BE(start + HEADER_BYTES - 4);
+    const codec = deps.lookupCodecByAttributes(attributes);
+    let cursor: Cursor;
+    if (!codec) {
+      if (count === -1) return { ...batch, records: [] };
+      cursor = new Cursor(buf, start + HEADER_BYTES);
+    } else {
+      if (count <= 0) return { ...batch, records: [] };
+      // A view into the response, header in front: the undecodable-batch codec reads it.
+      cursor = new Cursor(await codec.decompress(buf.subarray(start + HEADER_BYTES, end)), 0);
+    }
+    const records = new Array<DecodedRecord>(count);
+    for (let i = 0; i < count; i++)
+      records[i] = decodeRecord(cursor, context, magicByte, firstOffset, firstTimestamp);
+    return { ...batch, records };
+  };
+}
