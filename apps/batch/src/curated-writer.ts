@@ -1,4 +1,4 @@
-import type { ShopEvent } from '@shoplens/schemas';
+import { CURATED_DICTIONARY_COLUMNS, type CuratedDataset, type ShopEvent } from '@shoplens/schemas';
 import {
   listAll,
   parquetDayPrefix,
@@ -10,7 +10,6 @@ import {
 import { orderItemsTable, type Purchase } from '@shoplens/transforms';
 import { CuratedEventColumns } from './spill/curated-columns.js';
 
-type CuratedDataset = 'events' | 'order_items';
 type Table = ReturnType<typeof orderItemsTable>;
 
 /**
@@ -26,6 +25,7 @@ abstract class PartWriter {
   readonly #where: ParquetDay;
   readonly #prefix: string;
   readonly #rowsPerPart: number;
+  readonly #dictionary: readonly string[];
   #pending: Promise<void> = Promise.resolve();
   readonly #written: string[] = [];
   #inPart = 0;
@@ -38,6 +38,7 @@ abstract class PartWriter {
   ) {
     this.#store = store;
     this.#where = { zone: 'curated', ...where };
+    this.#dictionary = CURATED_DICTIONARY_COLUMNS[where.dataset];
     this.#prefix = options.prefix ?? '';
     // Parts of 25k rows keep the rows waiting for encoding, and the encoder's memory (a
     // WebAssembly heap, which never shrinks), small: two threads encode at once.
@@ -61,7 +62,9 @@ abstract class PartWriter {
     const part = `${this.#prefix}${String(this.#written.length).padStart(5, '0')}`;
     const key = parquetKey(this.#where, part);
     this.#written.push(key);
-    this.#pending = writeParquet(this.#store, key, table);
+    this.#pending = writeParquet(this.#store, key, table, {
+      dictionaryColumns: this.#dictionary,
+    });
   }
 
   /** Writes the last part (an empty one if nothing was written) and returns every key written. */

@@ -44,5 +44,6 @@ export {
   curatedEventsSchema,
   curatedOrderItemsSchema,
   CURATED_DATASETS,
+  CURATED_DICTIONARY_COLUMNS,
 } from './arrow/curated-schemas.js';
 export type { CuratedDataset } from './arrow/curated-schemas.js';

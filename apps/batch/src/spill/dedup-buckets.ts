@@ -125,7 +125,7 @@ export async function dedupBuckets(
       const dayIds = Buffer.concat([ids.toBytes(), repeats.toBytes()]);
       if (dayIds.length > 0) {
         const part = parquetKey({ zone: 'index', dataset: 'event_ids', day, tz }, bucket);
-        await writeParquet(store, part, eventIdsTable(dayIds));
+        await writeParquet(store, part, eventIdsTable(dayIds), { dictionaryColumns: [] });
         indexKeys.push(part);
         indexEvents += dayIds.length / 16;
         addKeysFingerprint(dayIds, fingerprint);

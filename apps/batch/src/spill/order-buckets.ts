@@ -111,7 +111,7 @@ export async function orderBuckets(
     for (const o of orders) if (earlier.orders.has(o.orderId)) crossDayDuplicateOrders++;
     if (orders.length > 0) {
       const key = parquetKey({ zone: 'index', dataset: 'orders', day, tz }, bucket);
-      await writeParquet(store, key, orderIndexTable(orders));
+      await writeParquet(store, key, orderIndexTable(orders), { dictionaryColumns: [] });
       indexKeys.push(key);
       indexOrders += orders.length;
       addStringsFingerprint(

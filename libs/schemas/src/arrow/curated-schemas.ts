@@ -51,3 +51,21 @@ export const CURATED_DATASETS = Object.freeze({
 });
 
 export type CuratedDataset = keyof typeof CURATED_DATASETS;
+
+/**
+ * The columns of each curated dataset with few distinct values, the ones worth a Parquet
+ * dictionary; the others (ids, URLs, times) are written plain.
+ */
+export const CURATED_DICTIONARY_COLUMNS: Readonly<Record<CuratedDataset, readonly string[]>> =
+  Object.freeze({
+    events: [
+      'event_type',
+      'device',
+      'country',
+      'product_id',
+      'category',
+      'product_name',
+      'currency',
+    ],
+    order_items: ['currency', 'product_id', 'category', 'product_name'],
+  });

@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { curatedEventsSchema } from '@shoplens/schemas';
 import { makeData, RecordBatch, Struct, Table, vectorFromArray } from 'apache-arrow';
 import { createLocalObjectStore } from '../object-store/local-object-store.js';
-import { readParquet, replaceParquetDay } from './parquet-files.js';
+import { readParquet, replaceParquetDay, writeParquet } from './parquet-files.js';
 
 // DuckDB (a separate Parquet implementation, C++) must read what parquet-wasm (Rust) writes,
 // as Hive-partitioned files: that is the promise the lake makes to Spark, Trino and Athena.
@@ -123,6 +123,36 @@ describe('Parquet files read by DuckDB', () => {
       const back = await readParquet(store, 'duck.parquet');
       expect(back.numRows).toBe(100);
       expect(back.get(99)?.toJSON()).toEqual({ n: 99n, s: 'x99' });
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('dictionary-encodes only the columns it is told to, and reads them back alike', async () => {
+    const store = createLocalObjectStore({ root: dir });
+    const table = curatedEvents('2026-03-03', 2000);
+    await writeParquet(store, 'dict/some.parquet', table, {
+      dictionaryColumns: ['event_type', 'country'],
+    });
+    await writeParquet(store, 'dict/all.parquet', table);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const dictionaries = async (file: string) =>
+        (
+          await connection.runAndReadAll(
+            `select path_in_schema as c from parquet_metadata('${join(dir, 'dict', file)}')
+              where dictionary_page_offset is not null order by c`,
+          )
+        )
+          .getRowObjectsJS()
+          .map((r) => r['c']);
+      expect(await dictionaries('some.parquet')).toEqual(['country', 'event_type']);
+      expect((await dictionaries('all.parquet')).length).toBeGreaterThan(2);
+      const rows = async (file: string) =>
+        (await readParquet(store, `dict/${file}`)).toArray().map((r) => r.toJSON());
+      expect(await rows('some.parquet')).toEqual(await rows('all.parquet'));
     } finally {
       connection.closeSync();
       instance.closeSync();
