@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
 import { formatRate } from './harness.js';
 import { kafkaClass, producerPerformance, root } from './simulator-process.js';
@@ -25,6 +26,44 @@ if (!brokers) {
   process.exit(2);
 }
 const prefix = `bench-col-${Date.now().toString(36)}.`;
+// Each collector process appends its event-loop delay once a second (loop-delay-sampler.mjs).
+const loopDelayFile = join(tmpdir(), `${prefix}loop-delay.jsonl`);
+const sampler = join(root, 'tools/bench/src/loop-delay-sampler.mjs');
+
+interface LoopSecond {
+  readonly pid: number;
+  readonly at: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The collector's event-loop delay over [from, to): median and worst per-second p99, max. */
+function loopDelay(from: number, to: number): string {
+  let lines: LoopSecond[] = [];
+  try {
+    lines = readFileSync(loopDelayFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LoopSecond)
+      // A line covers the second before its time; the first second of a phase is skipped.
+      .filter((l) => l.at > from + 1000 && l.at <= to);
+  } catch {
+    return 'event loop: no samples';
+  }
+  if (lines.length === 0) return 'event loop: no samples';
+  const p99s = lines.map((l) => l.p99).sort((a, b) => a - b);
+  const median = p99s[Math.floor(p99s.length / 2)]!;
+  const max = Math.max(...lines.map((l) => l.max));
+  return `event-loop delay per worker-second: p99 median ${median} ms, worst ${p99s.at(-1)} ms; max ${max} ms`;
+}
+
+/** `work`'s result and the wall-clock window it ran in. */
+async function timed<T>(work: () => Promise<T>): Promise<T & { from: number; to: number }> {
+  const from = Date.now();
+  const result = await work();
+  return { ...result, from, to: Date.now() };
+}
 const topics = ['pageviews', 'cart', 'orders'].map((t) => prefix + t);
 
 async function topicCommand(args: readonly string[]): Promise<void> {
@@ -215,9 +254,10 @@ for (const topic of topics)
 const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 // BENCH_COLLECTOR: another build of the collector to measure, e.g. an earlier commit's bundle.
 const main = process.env['BENCH_COLLECTOR'] ?? join(root, 'dist/apps/collector/main.js');
-const child = spawn(process.execPath, [...nodeArgs, main], {
+const child = spawn(process.execPath, ['--import', sampler, ...nodeArgs, main], {
   env: {
     ...process.env,
+    BENCH_LOOP_DELAY_FILE: loopDelayFile,
     PORT: String(PORT),
     COLLECTOR_TOPIC_PREFIX: prefix,
     COLLECTOR_WORKERS: String(WORKERS),
@@ -247,16 +287,16 @@ try {
   const broker = pidsRunning('kafka.Kafka');
   const { result: full, cores: fullCores } = await cpuDuring(
     { collector: () => collectorPids, broker: () => broker },
-    () => load(body),
+    () => timed(() => load(body)),
   );
   const halfRate = Math.max(1, Math.round(full.rps / 2));
   const { result: half, cores: halfCores } = await cpuDuring(
     { collector: () => collectorPids, broker: () => broker },
-    () => paced(body, halfRate),
+    () => timed(() => paced(body, halfRate)),
   );
   const { result: bursts } = await cpuDuring(
     { collector: () => collectorPids, broker: () => broker },
-    () => load(body, halfRate),
+    () => timed(() => load(body, halfRate)),
   );
   const peakMb = rssKb(collectorPids) / 1024;
   let referencePids: number[] = [];
@@ -301,6 +341,10 @@ try {
   console.log(
     `  half load     ${formatRate(bursts.rps * 100).padStart(14)}   p99 ${bursts.p99} ms  non-2xx ${bursts.non2xx}  autocannon overallRate (full-speed bursts each second)`,
   );
+  console.log('  collector event loop:');
+  console.log(`    full load     ${loopDelay(full.from, full.to)}`);
+  console.log(`    half, paced   ${loopDelay(half.from, half.to)}`);
+  console.log(`    half, bursts  ${loopDelay(bursts.from, bursts.to)}`);
   console.log(`  ProducerPerformance (reference)  ${formatRate(reference).padStart(14)}`);
   console.log(`  collector peak RSS (all processes)  ${peakMb.toFixed(0)} MB`);
   const referenceCores = [...referenceCpu.values()].reduce((a, b) => a + b, 0) / perfSeconds;
@@ -315,6 +359,7 @@ try {
   );
 } finally {
   child.kill('SIGTERM');
+  rmSync(loopDelayFile, { force: true });
   for (const topic of topics)
     await topicCommand(['--delete', '--topic', topic]).catch((e: unknown) =>
       console.error(String(e)),
