@@ -8,11 +8,14 @@ import {
   type ValidationResult,
 } from '@shoplens/schemas';
 
-/** A record to produce: the contract's topic, key = user_id, value = the event's JSON. */
+/**
+ * A record to produce: the contract's topic, key = user_id, value = the event's JSON, as
+ * text or as its UTF-8 bytes.
+ */
 export interface OutRecord {
   readonly topic: Topic;
   readonly key: string | null;
-  readonly value: string;
+  readonly value: string | Uint8Array;
 }
 
 export interface Rejected {
@@ -47,14 +50,14 @@ export function emptyIntake(): Intake {
  * checks it, size included) is also listed as rejected, and the ingestor files it in the
  * quarantine with its reason, as for any producer. An event of no known type goes to the
  * pageviews topic. The parsed form is validated as it is, not parsed again from `json`:
- * both are the same value, `json` being what JSON.stringify made of it or what it was
- * parsed from.
+ * both are the same value, `json` being the text it was parsed from or the bytes
+ * JSON.stringify would make of it (`jsonBytes`).
  */
 export function addEvent(
   intake: Intake,
   index: number,
   event: unknown,
-  json: string,
+  json: string | Uint8Array,
   receivedAtMs: number,
 ): void {
   const fields =
@@ -83,11 +86,16 @@ export function addUnparsed(intake: Intake, index: number, line: string, error: 
   );
 }
 
-function tooLarge(json: string): ValidationResult | undefined {
+function tooLarge(json: string | Uint8Array): ValidationResult | undefined {
+  if (typeof json !== 'string')
+    return json.length > CONTRACT_LIMITS.eventBytes ? over(json.length) : undefined;
   // Up to 3 UTF-8 bytes per UTF-16 unit: short texts need no count.
   if (json.length * 3 <= CONTRACT_LIMITS.eventBytes) return undefined;
   const bytes = Buffer.byteLength(json);
-  if (bytes <= CONTRACT_LIMITS.eventBytes) return undefined;
+  return bytes > CONTRACT_LIMITS.eventBytes ? over(bytes) : undefined;
+}
+
+function over(bytes: number): ValidationResult {
   return {
     ok: false,
     reason: 'record_too_large',

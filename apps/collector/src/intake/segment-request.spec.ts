@@ -38,7 +38,9 @@ function body(calls: readonly Call[], sentAt: string) {
 function produced(b: unknown, receivedAtMs: number, sessions = new SessionClock()) {
   const r = segmentRequest(b, 'batch', receivedAtMs, sessions);
   if (!r.ok) throw new Error(r.message);
-  return r.intake.records.map((rec) => JSON.parse(rec.value) as Record<string, unknown>);
+  return r.intake.records.map(
+    (rec) => JSON.parse(Buffer.from(rec.value).toString('utf8')) as Record<string, unknown>,
+  );
 }
 
 describe('segmentRequest', () => {

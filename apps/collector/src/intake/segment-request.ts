@@ -2,6 +2,7 @@ import type { SessionClock } from '../session/session-clock.js';
 import { mapSegmentCall, type CallOutcome } from '../segment/map-segment-call.js';
 import { isObject } from '../segment/segment-calls.js';
 import { addEvent, emptyIntake, type Intake } from './intake.js';
+import { jsonBytes } from './json-bytes.js';
 
 /** The Segment endpoints: /v1/batch takes `{batch: [calls]}`, the others one call. */
 export type SegmentEndpoint = 'batch' | 'track' | 'page';
@@ -55,7 +56,7 @@ export function segmentRequest(
     if (o.kind === 'ignored') intake.ignored.push({ index, reason: o.reason });
     else if (o.kind === 'rejected')
       intake.rejected.push({ index, reason: o.reason, message: o.message, quarantined: false });
-    else addEvent(intake, index, o.event, JSON.stringify(o.event), receivedAtMs);
+    else addEvent(intake, index, o.event, jsonBytes(o.event), receivedAtMs);
   });
   return { ok: true, intake };
 }

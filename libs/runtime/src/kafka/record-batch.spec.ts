@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { encodeRecordRun, sealBatch } from './record-batch.js';
+import { encodeRecordRun, encodeRecords, sealBatch } from './record-batch.js';
 
 // kafkajs's own batch decoder reads back what the producer writes, as a consumer will.
 interface DecodedRecord {
@@ -87,6 +87,22 @@ describe('encodeRecordRun', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('encodeRecords', () => {
+  it('writes a value given as UTF-8 bytes as it writes the same value given as text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ key: fc.option(fc.string()), value: fc.string({ unit: 'grapheme' }) }),
+        ),
+        (records) => {
+          const asBytes = records.map((r) => ({ key: r.key, value: Buffer.from(r.value, 'utf8') }));
+          expect(encodeRecords(asBytes)).toEqual(encodeRecords(records));
+        },
+      ),
     );
   });
 });

@@ -1,9 +1,9 @@
 import { crc32c, varintSize, varlongSize, writeVarint, writeVarlong } from './kafka-wire.js';
 
-/** One record: key and value as text (UTF-8 on the wire), no headers. */
+/** One record: key as text (UTF-8 on the wire), value as text or its bytes, no headers. */
 export interface WireRecord {
   readonly key: string | null;
-  readonly value: string;
+  readonly value: string | Uint8Array;
 }
 
 /**
@@ -19,7 +19,7 @@ export function encodeRecords(records: readonly WireRecord[]): Buffer {
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
     const k = r.key === null ? -1 : Buffer.byteLength(r.key);
-    const v = Buffer.byteLength(r.value);
+    const v = typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length;
     keyBytes[i] = k;
     valueBytes[i] = v;
     const body = bodySize(i, k, v);
@@ -38,7 +38,12 @@ export function encodeRecords(records: readonly WireRecord[]): Buffer {
     at = writeVarint(buf, at, k);
     if (r.key !== null) at += buf.write(r.key, at, k, 'utf8');
     at = writeVarint(buf, at, v);
-    at += buf.write(r.value, at, v, 'utf8');
+    if (typeof r.value === 'string') {
+      at += buf.write(r.value, at, v, 'utf8');
+    } else {
+      buf.set(r.value, at);
+      at += v;
+    }
     buf[at++] = 0; // headers
   }
   return buf;
