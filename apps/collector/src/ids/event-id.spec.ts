@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { eventIdFor } from './event-id.js';
 import { isUuid, uuidV5 } from './uuid-v5.js';
@@ -6,6 +7,33 @@ describe('uuidV5', () => {
   it('matches the RFC 9562 construction (the DNS namespace example)', () => {
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
       '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
+  });
+
+  it("equals the construction on node:crypto's SHA-1, for names of any length and text", () => {
+    const reference = (name: string, ns: string) => {
+      const h = createHash('sha1')
+        .update(Buffer.from(ns.replace(/-/g, ''), 'hex'))
+        .update(name, 'utf8')
+        .digest();
+      h[6] = (h[6]! & 0x0f) | 0x50;
+      h[8] = (h[8]! & 0x3f) | 0x80;
+      const x = h.subarray(0, 16).toString('hex');
+      return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ minLength: 30, maxLength: 60 }),
+          fc.string({ minLength: 1000, maxLength: 3000 }),
+        ),
+        fc.uuid(),
+        (name, ns) => {
+          expect(uuidV5(name, ns)).toBe(reference(name, ns));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
