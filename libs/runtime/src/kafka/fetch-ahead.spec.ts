@@ -45,25 +45,60 @@ function broker() {
 
 describe('nextFetchRequests', () => {
   it('asks each partition from past its batch, an empty one from where it was', () => {
-    const sent = request({ a: [[0, '10'], [1, '7']], b: [[2, '0']] });
+    const sent = request({
+      a: [
+        [0, '10'],
+        [1, '7'],
+      ],
+      b: [[2, '0']],
+    });
     const next = nextFetchRequests(sent, [
       batch('a', 0, '19'),
       batch('a', 1, undefined),
       batch('b', 2, '9007199254740000'),
     ]);
-    expect(next).toEqual(request({ a: [[0, '20'], [1, '7']], b: [[2, '9007199254740001']] }));
+    expect(next).toEqual(
+      request({
+        a: [
+          [0, '20'],
+          [1, '7'],
+        ],
+        b: [[2, '9007199254740001']],
+      }),
+    );
   });
 
   it('foresees nothing when a requested partition came back without a batch (seek, pause)', () => {
-    const sent = request({ a: [[0, '10'], [1, '7']] });
+    const sent = request({
+      a: [
+        [0, '10'],
+        [1, '7'],
+      ],
+    });
     expect(nextFetchRequests(sent, [batch('a', 0, '19')])).toBeUndefined();
   });
 });
 
 describe('createFetchAhead', () => {
-  const first = { maxWaitTime: 100, topics: request({ a: [[0, '0'], [1, '0']] }) };
+  const first = {
+    maxWaitTime: 100,
+    topics: request({
+      a: [
+        [0, '0'],
+        [1, '0'],
+      ],
+    }),
+  };
   const fetched = [batch('a', 0, '4'), batch('a', 1, '9')];
-  const following = { maxWaitTime: 100, topics: request({ a: [[0, '5'], [1, '10']] }) };
+  const following = {
+    maxWaitTime: 100,
+    topics: request({
+      a: [
+        [0, '5'],
+        [1, '10'],
+      ],
+    }),
+  };
 
   it('gives the speculative response to the very request it foresaw, without fetching again', async () => {
     const b = broker();
@@ -75,7 +110,15 @@ describe('createFetchAhead', () => {
   });
 
   it('fetches afresh for any other request: offsets, generation or broker changed', async () => {
-    const handledPartWay = { maxWaitTime: 100, topics: request({ a: [[0, '3'], [1, '10']] }) };
+    const handledPartWay = {
+      maxWaitTime: 100,
+      topics: request({
+        a: [
+          [0, '3'],
+          [1, '10'],
+        ],
+      }),
+    };
     for (const [generation, other, req] of [
       ['g1', false, handledPartWay],
       ['g2', false, following],

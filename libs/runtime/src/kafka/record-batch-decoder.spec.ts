@@ -28,9 +28,12 @@ const decode = recordBatchDecoder({
   partialMessageError: (message) => new KafkaJSPartialMessageError(message),
 });
 
-const bytes = fc.option(fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)), {
-  nil: null,
-});
+const bytes = fc.option(
+  fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+  {
+    nil: null,
+  },
+);
 const header = fc.record({
   key: fc.constantFrom('a', 'b', 'trace-id', 'ümlaut'),
   value: fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
