@@ -7,7 +7,10 @@
 //   numbers instead of parsing each record's offset string into a Long;
 // - consumer/consumerGroup.js: fetch-ahead (createFetchAhead of @shoplens/runtime): the
 //   next Fetch is sent while the last one's batches are handled, and taken only if kafkajs
-//   then asks for exactly that request.
+//   then asks for exactly that request;
+// - consumer/runner.js: a REBALANCING listener may hold the rejoin (payload.holdRejoin) until
+//   what it read is written and committed, as the Java client's onPartitionsRevoked does,
+//   so the partitions' next owner does not read it again.
 // Group membership, fetching, commits and everything else stay kafkajs's own. Native codec
 // packages and the rest of node_modules stay external.
 import { build } from 'esbuild';
@@ -59,7 +62,10 @@ const { createFetchAhead } = require(${JSON.stringify(fetchAheadSource)})`,
       if (this.fetchAhead === undefined) this.fetchAhead = createFetchAhead()
       const { responses } = await this.fetchAhead.take(nodeId, this.generationId, broker, fetchRequest)`,
   ],
-  ['      return responses.flatMap(({ topicName, partitions }) => {', '      const batches = responses.flatMap(({ topicName, partitions }) => {'],
+  [
+    '      return responses.flatMap(({ topicName, partitions }) => {',
+    '      const batches = responses.flatMap(({ topicName, partitions }) => {',
+  ],
   [
     `            return new Batch(topicName, fetchedOffset, partitionData)
           })
@@ -99,11 +105,14 @@ await build({
             ? undefined
             : { path: args.path, external: true },
         );
-        b.onLoad({ filter: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]v0[\\/]decoder\.js$/ }, (args) => ({
-          contents: recordBatchDecoderShim,
-          loader: 'js',
-          resolveDir: dirname(args.path),
-        }));
+        b.onLoad(
+          { filter: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]v0[\\/]decoder\.js$/ },
+          (args) => ({
+            contents: recordBatchDecoderShim,
+            loader: 'js',
+            resolveDir: dirname(args.path),
+          }),
+        );
         b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]batch\.js$/ }, (args) => ({
           contents: patched(args.path, [
             `this.messagesWithinOffset = this.rawMessages.filter(message =>
@@ -113,6 +122,27 @@ await build({
     this.messagesWithinOffset = this.rawMessages.filter(
       message => Number(message.offset) >= fetchedOffsetNumber
     )`,
+          ]),
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        }));
+        b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]runner\.js$/ }, (args) => ({
+          contents: patched(args.path, [
+            `          this.instrumentationEmitter.emit(REBALANCING, {
+            groupId: this.consumerGroup.groupId,
+            memberId: this.consumerGroup.memberId,
+          })
+
+          await this.consumerGroup.joinAndSync()`,
+            `          const holds = []
+          this.instrumentationEmitter.emit(REBALANCING, {
+            groupId: this.consumerGroup.groupId,
+            memberId: this.consumerGroup.memberId,
+            holdRejoin: hold => holds.push(Promise.resolve(hold).catch(() => undefined)),
+          })
+          await Promise.all(holds)
+
+          await this.consumerGroup.joinAndSync()`,
           ]),
           loader: 'js',
           resolveDir: dirname(args.path),

@@ -36,6 +36,8 @@ export interface IngestorOptions {
 export type IngestorOutcome = 'stopped' | 'idle' | 'crashed' | 'unclean';
 
 const TICK_MS = 500;
+/** At most this long a rebalance waits for this member's writes and commit. */
+const REJOIN_HOLD_MS = 10_000;
 /** Records routed between two checks that the batch was not made stale by a seek. */
 const STALE_CHECK_EVERY = 256;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -91,9 +93,20 @@ export class Ingestor {
     consumer.on(consumer.events.GROUP_JOIN, (event) =>
       this.onAssignment(event.payload.memberAssignment),
     );
-    consumer.on(consumer.events.REBALANCING, () => {
+    consumer.on(consumer.events.REBALANCING, (event) => {
       this.log.info('rebalance: flushing and committing what this member holds');
-      void this.flushAllAndCommit();
+      const flushed = this.flushAllAndCommit();
+      // The bundled kafkajs waits with the rejoin until this member's records are written
+      // and committed (bounded, e.g. while S3 is down), so the partitions' next owner does
+      // not read them again; plain kafkajs has no holdRejoin and rejoins at once.
+      const { holdRejoin } = event.payload as { holdRejoin?: (hold: Promise<unknown>) => void };
+      let bound: NodeJS.Timeout | undefined;
+      holdRejoin?.(
+        Promise.race([
+          flushed,
+          new Promise((resolve) => (bound = setTimeout(resolve, REJOIN_HOLD_MS))),
+        ]).finally(() => clearTimeout(bound)),
+      );
     });
     watchConsumerCrashes(consumer, this.log, () => void this.stop('crashed'));
     await consumer.connect();
