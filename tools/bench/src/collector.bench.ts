@@ -37,6 +37,10 @@ interface LoopSecond {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** Time in garbage collection that second, its longest pause and that pause's kind. */
+  readonly gcMs: number;
+  readonly gcMax: number;
+  readonly gcKind: string;
 }
 
 /** The collector's event-loop delay over [from, to): median and worst per-second p99, max. */
@@ -56,7 +60,12 @@ function loopDelay(from: number, to: number): string {
   const p99s = lines.map((l) => l.p99).sort((a, b) => a - b);
   const median = p99s[Math.floor(p99s.length / 2)]!;
   const max = Math.max(...lines.map((l) => l.max));
-  return `event-loop delay per worker-second: p99 median ${median} ms, worst ${p99s.at(-1)} ms; max ${max} ms`;
+  const gc = lines.reduce((a, l) => (l.gcMax > a.gcMax ? l : a));
+  const gcShare = lines.reduce((s, l) => s + l.gcMs, 0) / (lines.length * 10);
+  return (
+    `event-loop delay per worker-second: p99 median ${median} ms, worst ${p99s.at(-1)} ms; max ${max} ms; ` +
+    `GC ${gcShare.toFixed(1)} % of the time, longest pause ${gc.gcMax} ms (${gc.gcKind || 'none'})`
+  );
 }
 
 /** `work`'s result and the wall-clock window it ran in. */
