@@ -9,177 +9,167 @@ import {
   testKafka,
   uniqueGroupId,
   uniqueId,
-  type TestPrefix,
 } from '@shoplens/stack/testing';
-import { routeRecord } from '@shoplens/transforms';
 import { killAll, serviceEnv, startApp, waitFor, type AppRun } from './bundled-app.js';
 import { committedEverything, consumeAll, type BrokerRecord } from './kafka-checks.js';
+import { reconcile } from './lake-reconciliation.js';
 import { readLake, testLake, type LakeContents } from './lake-contents.js';
 
-// Three bundled ingestors in one consumer group, as a shop that outgrew one process runs
-// them: two from the start, one killed -9 mid-stream and restarted, a third joining late.
+// Bundled ingestors in one consumer group, as a shop that outgrew one process runs them.
 // Kafka's group protocol moves partitions between them; the lake must hold every valid
 // record in raw and every invalid one in the quarantine, nothing else, and duplicates only
-// where docs/ingestion.md allows them (records re-read after a kill -9).
+// where docs/ingestion.md allows them: records re-read after a kill -9. Members that join
+// and leave cleanly hand their partitions over with nothing written twice.
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-interface Reconciliation {
-  readonly missingRaw: number;
-  readonly unexpectedRaw: number;
-  readonly duplicateRaw: number;
-  readonly missingQuarantine: number;
-  readonly wrongReason: number;
-  readonly unexpectedQuarantine: number;
+interface GroupRun {
+  readonly members: AppRun[];
+  readonly records: BrokerRecord[];
+  readonly lake: LakeContents;
 }
 
-function reconcile(records: readonly BrokerRecord[], lake: LakeContents): Reconciliation {
-  const wantRaw = new Map<string, number>();
-  const wantQuarantine = new Map<string, string>();
-  for (const r of records) {
-    // The ingestor's own routing rule, applied to what the broker holds.
-    const routed = routeRecord(r.value, r.timestampMs);
-    if (routed.zone === 'raw') {
-      const line = Buffer.from(routed.line).toString('utf8');
-      wantRaw.set(line, (wantRaw.get(line) ?? 0) + 1);
-    } else wantQuarantine.set(`${r.topic}/${r.partition}/${r.offset}`, routed.reason);
-  }
-  const haveRaw = new Map<string, number>();
-  for (const line of lake.raw) {
-    const text = line.toString('utf8');
-    haveRaw.set(text, (haveRaw.get(text) ?? 0) + 1);
-  }
-  let missingRaw = 0;
-  let duplicateRaw = 0;
-  let unexpectedRaw = 0;
-  for (const [line, n] of wantRaw) {
-    const have = haveRaw.get(line) ?? 0;
-    if (have < n) missingRaw += n - have;
-    else duplicateRaw += have - n;
-  }
-  for (const [line, n] of haveRaw) if (!wantRaw.has(line)) unexpectedRaw += n;
-  let missingQuarantine = 0;
-  let wrongReason = 0;
-  let unexpectedQuarantine = 0;
-  const seen = new Map<string, string>();
-  for (const q of lake.quarantine) seen.set(`${q.topic}/${q.partition}/${q.offset}`, q.reason);
-  for (const [key, reason] of wantQuarantine) {
-    const found = seen.get(key);
-    if (found === undefined) missingQuarantine++;
-    else if (found !== reason) wrongReason++;
-  }
-  for (const key of seen.keys()) if (!wantQuarantine.has(key)) unexpectedQuarantine++;
-  return {
-    missingRaw,
-    unexpectedRaw,
-    duplicateRaw,
-    missingQuarantine,
-    wrongReason,
-    unexpectedQuarantine,
-  };
+interface Group {
+  /** Starts one more member of the group, an ingestor bundled as users run it. */
+  member(label: string): AppRun;
+  /** Whether the member has been given partitions. */
+  assigned(member: AppRun): boolean;
 }
 
-describe('three bundled ingestors in one consumer group', () => {
-  const run = uniqueId('e2e-group');
+/**
+ * Bundled ingestors in one group on fresh topics, while the simulator produces half a
+ * minute of live traffic; `change` moves members in and out meanwhile. Once the group has
+ * committed every record, the members still running are stopped with SIGTERM and must
+ * exit 0; then what the broker holds and what the lake holds are read back.
+ */
+async function runGroup(
+  label: string,
+  change: (group: Group) => Promise<void>,
+  cleanups: (() => Promise<void>)[],
+): Promise<GroupRun> {
+  const run = uniqueId(label);
   const topicPrefix = `${run}.`;
   const topics = TOPIC_NAMES.map((t) => `${topicPrefix}${t}`);
-  const dir = mkdtempSync(join(tmpdir(), 'shoplens-e2e-group-'));
-  let prefix: TestPrefix;
-  let records: BrokerRecord[];
-  let lake: LakeContents;
-  const members: AppRun[] = [];
-
-  beforeAll(async () => {
-    await createTopicsAndWait(topics, { partitions: 3 });
-    prefix = createTestPrefix('e2e-group');
-    const { url, store } = testLake(prefix);
-    const groupId = uniqueGroupId('e2e-group');
-    const env = serviceEnv({
-      LAKE_URL: url,
-      INGESTOR_TOPICS: topics.join(','),
-      INGESTOR_GROUP_ID: groupId,
-    });
-    const member = (label: string) => {
-      const app = startApp('ingestor', [], env, `${run}-${label}`);
-      members.push(app);
-      return app;
-    };
-
-    const a = member('a');
-    member('b');
-    const truthFile = join(dir, 'truth.json');
-    // Live traffic for half a minute, so the group changes while records flow.
-    const simulator = startApp(
-      'simulator',
-      [
-        '--kafka',
-        '--topic-prefix',
-        topicPrefix,
-        '--rate',
-        '1500',
-        '--duration',
-        '30',
-        '--seed',
-        '21',
-        '--duplicate-rate',
-        '0.02',
-        '--double-purchase-rate',
-        '0.02',
-        '--out-of-order-rate',
-        '0.02',
-        '--invalid-rate',
-        '0.03',
-        '--truth',
-        truthFile,
-      ],
-      env,
-      `${run}-simulator`,
-    );
-    const assigned = (m: AppRun) => m.logs().some((l) => l['msg'] === 'partitions assigned');
-    // Killed once it owns partitions and has been reading for a while.
-    await waitFor('the first member to own partitions', () => assigned(a), 120_000);
-    await sleep(5_000);
-    a.child.kill('SIGKILL');
-    await a.exited;
-    await sleep(3_000);
-    member('a-restarted');
-    await sleep(5_000);
-    const c = member('c');
-    await waitFor('the late member to join', () => assigned(c), 120_000);
-
-    const simulated = await simulator.exited;
-    if (simulated.code !== 0)
-      throw new Error(`simulator exited with ${simulated.code}: ${simulator.stderr()}`);
-    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as SimulationTruth;
-    await waitFor(
-      'the group to commit every record',
-      () => committedEverything(groupId, topics),
-      300_000,
-      1_000,
-    );
-    for (const m of members.slice(1)) m.child.kill('SIGTERM');
-    for (const m of members.slice(1)) {
-      const { code } = await m.exited;
-      if (code !== 0) throw new Error(`${m.name} exited with ${code}: ${m.stderr().slice(-2000)}`);
-    }
-    records = await consumeAll(topics, truth.records.total);
-    lake = await readLake(store);
-  }, 600_000);
-
-  afterAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), `shoplens-${label}-`));
+  const prefix = createTestPrefix(label);
+  cleanups.push(async () => {
     killAll();
-    await prefix?.clear();
+    await prefix.clear();
     const admin = testKafka().admin();
     await admin.connect();
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });
   });
+  await createTopicsAndWait(topics, { partitions: 3 });
+  const { url, store } = testLake(prefix);
+  const groupId = uniqueGroupId(label);
+  const env = serviceEnv({
+    LAKE_URL: url,
+    INGESTOR_TOPICS: topics.join(','),
+    INGESTOR_GROUP_ID: groupId,
+  });
+  const members: AppRun[] = [];
+  const group: Group = {
+    member(name) {
+      const app = startApp('ingestor', [], env, `${run}-${name}`);
+      members.push(app);
+      return app;
+    },
+    assigned: (m) => m.logs().some((l) => l['msg'] === 'partitions assigned'),
+  };
+  const truthFile = join(dir, 'truth.json');
+  const simulator = startApp(
+    'simulator',
+    [
+      '--kafka',
+      '--topic-prefix',
+      topicPrefix,
+      '--rate',
+      '1500',
+      '--duration',
+      '30',
+      '--seed',
+      '21',
+      '--duplicate-rate',
+      '0.02',
+      '--double-purchase-rate',
+      '0.02',
+      '--out-of-order-rate',
+      '0.02',
+      '--invalid-rate',
+      '0.03',
+      '--truth',
+      truthFile,
+    ],
+    env,
+    `${run}-simulator`,
+  );
+  await change(group);
+  const simulated = await simulator.exited;
+  if (simulated.code !== 0)
+    throw new Error(`simulator exited with ${simulated.code}: ${simulator.stderr()}`);
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as SimulationTruth;
+  await waitFor(
+    'the group to commit every record',
+    () => committedEverything(groupId, topics),
+    300_000,
+    1_000,
+  );
+  const running = members.filter((m) => m.child.exitCode === null && m.child.signalCode === null);
+  for (const m of running) m.child.kill('SIGTERM');
+  for (const m of running) {
+    const { code } = await m.exited;
+    if (code !== 0) throw new Error(`${m.name} exited with ${code}: ${m.stderr().slice(-2000)}`);
+  }
+  return {
+    members,
+    records: await consumeAll(topics, truth.records.total),
+    lake: await readLake(store),
+  };
+}
+
+const nothingMissing = {
+  missingRaw: 0,
+  unexpectedRaw: 0,
+  missingQuarantine: 0,
+  wrongReason: 0,
+  unexpectedQuarantine: 0,
+};
+
+describe('three bundled ingestors in one consumer group', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  let result: GroupRun;
+
+  beforeAll(async () => {
+    result = await runGroup(
+      'e2e-group',
+      async ({ member, assigned }) => {
+        const a = member('a');
+        member('b');
+        // Killed once it owns partitions and has been reading for a while.
+        await waitFor('the first member to own partitions', () => assigned(a), 120_000);
+        await sleep(5_000);
+        a.child.kill('SIGKILL');
+        await a.exited;
+        await sleep(3_000);
+        member('a-restarted');
+        await sleep(5_000);
+        const c = member('c');
+        await waitFor('the late member to join', () => assigned(c), 120_000);
+      },
+      cleanups,
+    );
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
 
   it('shared the partitions among its members', () => {
     const owned = (l: Record<string, unknown>) =>
       Object.values((l['assignment'] ?? {}) as Record<string, number[]>).flat().length;
-    for (const m of members) {
+    for (const m of result.members) {
       const assigned = m.logs().filter((l) => l['msg'] === 'partitions assigned');
       // Every member, the late one too, owned partitions at some point: two, then three at once.
       expect(Math.max(0, ...assigned.map(owned))).toBeGreaterThan(0);
@@ -187,18 +177,55 @@ describe('three bundled ingestors in one consumer group', () => {
   });
 
   it('lands every record where it belongs, nothing lost and nothing else', () => {
-    const r = reconcile(records, lake);
-    expect({ ...r, duplicateRaw: undefined }).toEqual({
-      missingRaw: 0,
-      unexpectedRaw: 0,
-      duplicateRaw: undefined,
-      missingQuarantine: 0,
-      wrongReason: 0,
-      unexpectedQuarantine: 0,
-    });
+    const { duplicateRaw, ...rest } = reconcile(result.records, result.lake);
+    expect(rest).toEqual(nothingMissing);
     // Re-reads after the kill -9 may write records twice (the batch removes them); the
     // members that were stopped with SIGTERM wrote and committed first, so no more than
     // what the killed member held uncommitted can repeat.
-    expect(r.duplicateRaw).toBeLessThan(records.length / 2);
+    expect(duplicateRaw).toBeLessThan(result.records.length / 2);
+  });
+});
+
+describe('bundled ingestors joining and leaving a group cleanly', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  let result: GroupRun;
+
+  beforeAll(async () => {
+    result = await runGroup(
+      'e2e-rejoin',
+      async ({ member, assigned }) => {
+        const a = member('a');
+        await waitFor('the first member to own partitions', () => assigned(a), 120_000);
+        await sleep(4_000);
+        // Each join and each leave is a rebalance while records flow: every member first
+        // writes and commits what it holds, then rejoins, so the next owner of a partition
+        // starts after the last record written.
+        const b = member('b');
+        await waitFor('the second member to join', () => assigned(b), 120_000);
+        await sleep(4_000);
+        a.child.kill('SIGTERM');
+        const left = await a.exited;
+        if (left.code !== 0)
+          throw new Error(`a exited with ${left.code}: ${a.stderr().slice(-2000)}`);
+        const c = member('c');
+        await waitFor('the third member to join', () => assigned(c), 120_000);
+      },
+      cleanups,
+    );
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  it('went through rebalances while records flowed', () => {
+    const rebalances = result.members.flatMap((m) =>
+      m.logs().filter((l) => String(l['msg']).startsWith('rebalance')),
+    );
+    expect(rebalances.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('writes every record exactly once: no member re-reads what another wrote', () => {
+    expect(reconcile(result.records, result.lake)).toEqual({ ...nothingMissing, duplicateRaw: 0 });
   });
 });
