@@ -13,10 +13,10 @@
 //   so the partitions' next owner does not read it again.
 // Group membership, fetching, commits and everything else stay kafkajs's own. Native codec
 // packages and the rest of node_modules stay external.
-import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleApp } from '../../tools/scripts/app-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const decoderSource = resolve(root, 'libs/runtime/src/kafka/record-batch-decoder.ts');
@@ -80,61 +80,45 @@ const { createFetchAhead } = require(${JSON.stringify(fetchAheadSource)})`,
   ],
 ];
 
-await build({
-  entryPoints: [resolve(root, 'apps/ingestor/src/main.ts')],
+await bundleApp({
+  entryPoint: resolve(root, 'apps/ingestor/src/main.ts'),
   outfile: resolve(root, 'dist/apps/ingestor/main.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['@shoplens/source'],
-  sourcemap: true,
-  logLevel: 'warning',
   // kafkajs is CommonJS and requires Node's modules.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  plugins: [
-    {
-      name: 'kafkajs-inlined-rest-external',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) =>
-          args.path.startsWith('@shoplens/') ||
-          args.path === 'kafkajs' ||
-          args.path.startsWith('kafkajs/')
-            ? undefined
-            : { path: args.path, external: true },
-        );
-        b.onLoad(
-          { filter: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]v0[\\/]decoder\.js$/ },
-          (args) => ({
-            contents: recordBatchDecoderShim,
-            loader: 'js',
-            resolveDir: dirname(args.path),
-          }),
-        );
-        b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]batch\.js$/ }, (args) => ({
-          contents: patched(args.path, [
-            `this.messagesWithinOffset = this.rawMessages.filter(message =>
+  inline: (path) => path === 'kafkajs' || path.startsWith('kafkajs/'),
+  setup(b) {
+    b.onLoad(
+      { filter: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]v0[\\/]decoder\.js$/ },
+      (args) => ({
+        contents: recordBatchDecoderShim,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }),
+    );
+    b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]batch\.js$/ }, (args) => ({
+      contents: patched(args.path, [
+        `this.messagesWithinOffset = this.rawMessages.filter(message =>
       Long.fromValue(message.offset).gte(longFetchedOffset)
     )`,
-            `const fetchedOffsetNumber = Number(longFetchedOffset.toString())
+        `const fetchedOffsetNumber = Number(longFetchedOffset.toString())
     this.messagesWithinOffset = this.rawMessages.filter(
       message => Number(message.offset) >= fetchedOffsetNumber
     )`,
-          ]),
-          loader: 'js',
-          resolveDir: dirname(args.path),
-        }));
-        b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]runner\.js$/ }, (args) => ({
-          contents: patched(args.path, [
-            `          this.instrumentationEmitter.emit(REBALANCING, {
+      ]),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+    b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]runner\.js$/ }, (args) => ({
+      contents: patched(args.path, [
+        `          this.instrumentationEmitter.emit(REBALANCING, {
             groupId: this.consumerGroup.groupId,
             memberId: this.consumerGroup.memberId,
           })
 
           await this.consumerGroup.joinAndSync()`,
-            `          const holds = []
+        `          const holds = []
           this.instrumentationEmitter.emit(REBALANCING, {
             groupId: this.consumerGroup.groupId,
             memberId: this.consumerGroup.memberId,
@@ -143,16 +127,14 @@ await build({
           await Promise.all(holds)
 
           await this.consumerGroup.joinAndSync()`,
-          ]),
-          loader: 'js',
-          resolveDir: dirname(args.path),
-        }));
-        b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]consumerGroup\.js$/ }, (args) => ({
-          contents: patched(args.path, ...consumerGroupPatches),
-          loader: 'js',
-          resolveDir: dirname(args.path),
-        }));
-      },
-    },
-  ],
+      ]),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+    b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]consumerGroup\.js$/ }, (args) => ({
+      contents: patched(args.path, ...consumerGroupPatches),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
 });

@@ -3,10 +3,10 @@
 // Usage: node tools/scripts/bundle-app.mjs <app name | project dir> [entry, default src/main.ts]
 //   node tools/scripts/bundle-app.mjs batch        -> dist/apps/batch/main.js
 //   node tools/scripts/bundle-app.mjs tools/demo   -> dist/tools/demo/main.js
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleApp } from './app-bundle.mjs';
 
 const [project, entry = 'src/main.ts'] = process.argv.slice(2);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,24 +17,7 @@ if (!project || !existsSync(entryPoint)) {
   process.exit(2);
 }
 
-await build({
-  entryPoints: [entryPoint],
+await bundleApp({
+  entryPoint,
   outfile: resolve(root, 'dist', dir, entry.replace(/^src\//, '').replace(/\.ts$/, '.js')),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['@shoplens/source'],
-  sourcemap: true,
-  logLevel: 'warning',
-  plugins: [
-    {
-      name: 'npm-packages-external',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) =>
-          args.path.startsWith('@shoplens/') ? undefined : { path: args.path, external: true },
-        );
-      },
-    },
-  ],
 });
