@@ -144,7 +144,16 @@ function pidsRunning(text: string): number[] {
   return found;
 }
 
-/** Cores' worth of CPU each group of processes used while `work` ran. */
+/**
+ * CPU seconds the hypervisor gave to other guests while this machine's vCPUs wanted to
+ * run (the `steal` column of /proc/stat): time no process here could use.
+ */
+function stolenSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  return Number(fields[8] ?? 0) / 100;
+}
+
+/** Cores' worth of CPU each group of processes used while `work` ran, and the steal. */
 async function cpuDuring<T>(
   groups: Readonly<Record<string, () => readonly number[]>>,
   work: () => Promise<T>,
@@ -152,6 +161,7 @@ async function cpuDuring<T>(
   const sum = (pids: readonly number[]) => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
   const before = Object.fromEntries(Object.entries(groups).map(([k, f]) => [k, sum(f())]));
   const self = process.cpuUsage();
+  const stolen = stolenSeconds();
   const started = performance.now();
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -160,6 +170,7 @@ async function cpuDuring<T>(
     'load generator': (used.user + used.system) / 1e6 / seconds,
   };
   for (const [k, f] of Object.entries(groups)) cores[k] = (sum(f()) - before[k]!) / seconds;
+  cores['stolen by the host'] = (stolenSeconds() - stolen) / seconds;
   return { result, cores, seconds };
 }
 
