@@ -1,15 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as ClientS3 from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import { StorageError } from '../errors.js';
 import { checkKey } from './object-store-helpers.js';
 import type { ListOptions, ListPage, ObjectStore } from './object-store.js';
@@ -35,18 +27,22 @@ export interface S3ObjectStoreOptions {
   readonly client?: S3Client;
 }
 
+/** The HTTP status of an error S3 answered with (an S3ServiceException); undefined for no answer. */
+function s3Status(error: unknown): number | undefined {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return error instanceof Error ? metadata?.httpStatusCode : undefined;
+}
+
 function isNotFound(error: unknown): boolean {
   return (
-    error instanceof S3ServiceException &&
-    (error.name === 'NoSuchKey' ||
-      error.name === 'NotFound' ||
-      error.$metadata.httpStatusCode === 404)
+    error instanceof Error &&
+    (error.name === 'NoSuchKey' || error.name === 'NotFound' || s3Status(error) === 404)
   );
 }
 
 function wrap(action: string, key: string, error: unknown): StorageError {
   if (isNotFound(error)) return new StorageError('NOT_FOUND', `no object ${key}`, { cause: error });
-  const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  const status = s3Status(error);
   // The SDK already retried; a 5xx, a throttle or no answer at all may still pass later.
   const retriable = status === undefined || status >= 500 || status === 429;
   const code = status === undefined ? 'STORE_UNAVAILABLE' : 'STORE_FAILED';
@@ -57,20 +53,38 @@ function wrap(action: string, key: string, error: unknown): StorageError {
   });
 }
 
-/** The object store on S3 or an S3-compatible server. */
+interface Sdk {
+  readonly s3: typeof ClientS3;
+  readonly Upload: typeof S3Upload;
+  readonly client: S3Client;
+}
+
+/**
+ * The object store on S3 or an S3-compatible server. The AWS SDK loads on the first
+ * request (it takes a few hundred milliseconds), so a process that is given an S3 lake
+ * but a local one to work on, or that never touches the store, does not pay for it.
+ */
 export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
   const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const base = prefix === '' ? '' : `${prefix}/`;
-  const client =
-    options.client ??
-    new S3Client({
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-      region: options.region ?? 'us-east-1',
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      maxAttempts: options.maxAttempts ?? 6,
-      retryMode: 'adaptive',
-    });
+  let loading: Promise<Sdk> | undefined;
+  const sdk = (): Promise<Sdk> =>
+    (loading ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+      ([s3, storage]) => ({
+        s3,
+        Upload: storage.Upload,
+        client:
+          options.client ??
+          new s3.S3Client({
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+            forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+            region: options.region ?? 'us-east-1',
+            ...(options.credentials ? { credentials: options.credentials } : {}),
+            maxAttempts: options.maxAttempts ?? 6,
+            retryMode: 'adaptive',
+          }),
+      }),
+    ));
   const threshold = options.multipartThreshold ?? 16 * 1024 * 1024;
   const partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024);
   const Bucket = options.bucket;
@@ -82,6 +96,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     async put(key, body, putOptions = {}) {
       const Key = full(key);
       const ContentType = putOptions.contentType ?? 'application/octet-stream';
+      const { s3, Upload, client } = await sdk();
       try {
         if (body.byteLength >= threshold) {
           await new Upload({
@@ -92,7 +107,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
             leavePartsOnError: false,
           }).done();
         } else {
-          await client.send(new PutObjectCommand({ Bucket, Key, Body: body, ContentType }));
+          await client.send(new s3.PutObjectCommand({ Bucket, Key, Body: body, ContentType }));
         }
       } catch (error) {
         throw wrap('put', key, error);
@@ -100,8 +115,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     },
 
     async get(key): Promise<Readable> {
+      const { s3, client } = await sdk();
       try {
-        const response = await client.send(new GetObjectCommand({ Bucket, Key: full(key) }));
+        const response = await client.send(new s3.GetObjectCommand({ Bucket, Key: full(key) }));
         return response.Body as Readable;
       } catch (error) {
         throw wrap('get', key, error);
@@ -109,9 +125,10 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     },
 
     async list(listPrefix: string, listOptions: ListOptions = {}): Promise<ListPage> {
+      const { s3, client } = await sdk();
       try {
         const page = await client.send(
-          new ListObjectsV2Command({
+          new s3.ListObjectsV2Command({
             Bucket,
             Prefix: `${base}${listPrefix}`,
             MaxKeys: Math.min(listOptions.maxKeys ?? MAX_LIST_KEYS, MAX_LIST_KEYS),
@@ -135,16 +152,18 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     },
 
     async delete(key) {
+      const { s3, client } = await sdk();
       try {
-        await client.send(new DeleteObjectCommand({ Bucket, Key: full(key) }));
+        await client.send(new s3.DeleteObjectCommand({ Bucket, Key: full(key) }));
       } catch (error) {
         if (!isNotFound(error)) throw wrap('delete', key, error);
       }
     },
 
     async exists(key) {
+      const { s3, client } = await sdk();
       try {
-        await client.send(new HeadObjectCommand({ Bucket, Key: full(key) }));
+        await client.send(new s3.HeadObjectCommand({ Bucket, Key: full(key) }));
         return true;
       } catch (error) {
         if (isNotFound(error)) return false;
@@ -153,7 +172,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     },
 
     async close() {
-      if (!options.client) client.destroy();
+      if (loading === undefined || options.client) return;
+      (await loading).client.destroy();
     },
   };
 }
