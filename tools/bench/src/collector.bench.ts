@@ -41,6 +41,9 @@ interface LoopSecond {
   readonly gcMs: number;
   readonly gcMax: number;
   readonly gcKind: string;
+  /** Major page faults and involuntary context switches of the process that second. */
+  readonly majorFaults: number;
+  readonly preempted: number;
 }
 
 /** The collector's event-loop delay over [from, to): median and worst per-second p99, max. */
@@ -62,9 +65,12 @@ function loopDelay(from: number, to: number): string {
   const max = Math.max(...lines.map((l) => l.max));
   const gc = lines.reduce((a, l) => (l.gcMax > a.gcMax ? l : a));
   const gcShare = lines.reduce((s, l) => s + l.gcMs, 0) / (lines.length * 10);
+  const faults = lines.reduce((s, l) => s + l.majorFaults, 0);
+  const preempted = lines.map((l) => l.preempted).sort((a, b) => a - b);
   return (
     `event-loop delay per worker-second: p99 median ${median} ms, worst ${p99s.at(-1)} ms; max ${max} ms; ` +
-    `GC ${gcShare.toFixed(1)} % of the time, longest pause ${gc.gcMax} ms (${gc.gcKind || 'none'})`
+    `GC ${gcShare.toFixed(1)} % of the time, longest pause ${gc.gcMax} ms (${gc.gcKind || 'none'}); ` +
+    `major page faults ${faults}; preempted per worker-second: median ${preempted[preempted.length >> 1]}, most ${preempted.at(-1)}`
   );
 }
 

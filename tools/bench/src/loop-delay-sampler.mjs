@@ -3,7 +3,9 @@
 // second (monitorEventLoopDelay, 5 ms resolution) as a JSON line to
 // BENCH_LOOP_DELAY_FILE, with that second's longest garbage-collection pause and its kind,
 // so the bench can say per phase whether a slow answer waited for a busy event loop, and
-// whether the collector's own heap made it wait.
+// whether the collector's own heap made it wait; and that second's major page faults
+// (code or data read back from disk) and involuntary context switches (the kernel took
+// the core for another thread), which make a loop wait without any work of its own.
 import { appendFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
@@ -22,6 +24,7 @@ if (file) {
   let gcMs = 0;
   let gcMax = 0;
   let gcKind = '';
+  let usage = process.resourceUsage();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcMs += entry.duration;
@@ -32,6 +35,10 @@ if (file) {
     }
   }).observe({ entryTypes: ['gc'] });
   setInterval(() => {
+    const now = process.resourceUsage();
+    const majorFaults = now.majorPageFault - usage.majorPageFault;
+    const preempted = now.involuntaryContextSwitches - usage.involuntaryContextSwitches;
+    usage = now;
     if (histogram.count > 0)
       appendFileSync(
         file,
@@ -44,6 +51,8 @@ if (file) {
           gcMs: Math.round(gcMs * 10) / 10,
           gcMax: Math.round(gcMax * 10) / 10,
           gcKind,
+          majorFaults,
+          preempted,
         })}\n`,
       );
     histogram.reset();
