@@ -109,8 +109,11 @@ interface Member {
   readonly logs: () => Record<string, number | string>[];
 }
 
+// BENCH_NODE_ARGS: node flags for every member, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+
 function startMember(lakeUrl: string, groupId: string): Member {
-  const child = spawn(process.execPath, [join(root, 'dist/apps/ingestor/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/ingestor/main.js')], {
     cwd: root,
     env: {
       ...process.env,
