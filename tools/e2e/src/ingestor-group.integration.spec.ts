@@ -129,6 +129,25 @@ async function runGroup(
   };
 }
 
+/**
+ * Runs `runGroup` once before the describe block's tests (its result through the returned
+ * getter) and cleans up after them.
+ */
+function groupScenario(label: string, change: (group: Group) => Promise<void>): () => GroupRun {
+  const cleanups: (() => Promise<void>)[] = [];
+  let result: GroupRun | undefined;
+  beforeAll(async () => {
+    result = await runGroup(label, change, cleanups);
+  }, 600_000);
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+  return () => {
+    if (result === undefined) throw new Error(`the ${label} scenario did not run`);
+    return result;
+  };
+}
+
 const nothingMissing = {
   missingRaw: 0,
   unexpectedRaw: 0,
@@ -138,38 +157,25 @@ const nothingMissing = {
 };
 
 describe('three bundled ingestors in one consumer group', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  let result: GroupRun;
-
-  beforeAll(async () => {
-    result = await runGroup(
-      'e2e-group',
-      async ({ member, assigned }) => {
-        const a = member('a');
-        member('b');
-        // Killed once it owns partitions and has been reading for a while.
-        await waitFor('the first member to own partitions', () => assigned(a), 120_000);
-        await sleep(5_000);
-        a.child.kill('SIGKILL');
-        await a.exited;
-        await sleep(3_000);
-        member('a-restarted');
-        await sleep(5_000);
-        const c = member('c');
-        await waitFor('the late member to join', () => assigned(c), 120_000);
-      },
-      cleanups,
-    );
-  }, 600_000);
-
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
+  const result = groupScenario('e2e-group', async ({ member, assigned }) => {
+    const a = member('a');
+    member('b');
+    // Killed once it owns partitions and has been reading for a while.
+    await waitFor('the first member to own partitions', () => assigned(a), 120_000);
+    await sleep(5_000);
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await sleep(3_000);
+    member('a-restarted');
+    await sleep(5_000);
+    const c = member('c');
+    await waitFor('the late member to join', () => assigned(c), 120_000);
   });
 
   it('shared the partitions among its members', () => {
     const owned = (l: Record<string, unknown>) =>
       Object.values((l['assignment'] ?? {}) as Record<string, number[]>).flat().length;
-    for (const m of result.members) {
+    for (const m of result().members) {
       const assigned = m.logs().filter((l) => l['msg'] === 'partitions assigned');
       // Every member, the late one too, owned partitions at some point: two, then three at once.
       expect(Math.max(0, ...assigned.map(owned))).toBeGreaterThan(0);
@@ -177,55 +183,44 @@ describe('three bundled ingestors in one consumer group', () => {
   });
 
   it('lands every record where it belongs, nothing lost and nothing else', () => {
-    const { duplicateRaw, ...rest } = reconcile(result.records, result.lake);
+    const { duplicateRaw, ...rest } = reconcile(result().records, result().lake);
     expect(rest).toEqual(nothingMissing);
     // Re-reads after the kill -9 may write records twice (the batch removes them); the
     // members that were stopped with SIGTERM wrote and committed first, so no more than
     // what the killed member held uncommitted can repeat.
-    expect(duplicateRaw).toBeLessThan(result.records.length / 2);
+    expect(duplicateRaw).toBeLessThan(result().records.length / 2);
   });
 });
 
 describe('bundled ingestors joining and leaving a group cleanly', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  let result: GroupRun;
-
-  beforeAll(async () => {
-    result = await runGroup(
-      'e2e-rejoin',
-      async ({ member, assigned }) => {
-        const a = member('a');
-        await waitFor('the first member to own partitions', () => assigned(a), 120_000);
-        await sleep(4_000);
-        // Each join and each leave is a rebalance while records flow: every member first
-        // writes and commits what it holds, then rejoins, so the next owner of a partition
-        // starts after the last record written.
-        const b = member('b');
-        await waitFor('the second member to join', () => assigned(b), 120_000);
-        await sleep(4_000);
-        a.child.kill('SIGTERM');
-        const left = await a.exited;
-        if (left.code !== 0)
-          throw new Error(`a exited with ${left.code}: ${a.stderr().slice(-2000)}`);
-        const c = member('c');
-        await waitFor('the third member to join', () => assigned(c), 120_000);
-      },
-      cleanups,
-    );
-  }, 600_000);
-
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
+  const result = groupScenario('e2e-rejoin', async ({ member, assigned }) => {
+    const a = member('a');
+    await waitFor('the first member to own partitions', () => assigned(a), 120_000);
+    await sleep(4_000);
+    // Each join and each leave is a rebalance while records flow: every member first
+    // writes and commits what it holds, then rejoins, so the next owner of a partition
+    // starts after the last record written.
+    const b = member('b');
+    await waitFor('the second member to join', () => assigned(b), 120_000);
+    await sleep(4_000);
+    a.child.kill('SIGTERM');
+    const left = await a.exited;
+    if (left.code !== 0) throw new Error(`a exited with ${left.code}: ${a.stderr().slice(-2000)}`);
+    const c = member('c');
+    await waitFor('the third member to join', () => assigned(c), 120_000);
   });
 
   it('went through rebalances while records flowed', () => {
-    const rebalances = result.members.flatMap((m) =>
+    const rebalances = result().members.flatMap((m) =>
       m.logs().filter((l) => String(l['msg']).startsWith('rebalance')),
     );
     expect(rebalances.length).toBeGreaterThanOrEqual(2);
   });
 
   it('writes every record exactly once: no member re-reads what another wrote', () => {
-    expect(reconcile(result.records, result.lake)).toEqual({ ...nothingMissing, duplicateRaw: 0 });
+    expect(reconcile(result().records, result().lake)).toEqual({
+      ...nothingMissing,
+      duplicateRaw: 0,
+    });
   });
 });
