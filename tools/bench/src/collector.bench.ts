@@ -11,10 +11,10 @@ import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
-import { formatRate } from './harness.js';
+import { cpuSeconds, formatRate, pidsRunning, stolenSeconds } from './harness.js';
 import { kafkaClass, producerPerformance, root } from './simulator-process.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
@@ -123,40 +123,6 @@ function rssKb(pids: readonly number[]): number {
     }
   }
   return kb;
-}
-
-/** CPU seconds (user + system) a process has used, 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-  } catch {
-    return 0;
-  }
-}
-
-/** Processes whose command line contains `text` (the broker, the reference's JVM). */
-function pidsRunning(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-/**
- * CPU seconds the hypervisor gave to other guests while this machine's vCPUs wanted to
- * run (the `steal` column of /proc/stat): time no process here could use.
- */
-function stolenSeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
-  return Number(fields[8] ?? 0) / 100;
 }
 
 /** Cores' worth of CPU each group of processes used while `work` ran, and the steal. */

@@ -1,8 +1,11 @@
 /**
  * Minimal benchmark harness: runs each case for several rounds over the same input and
  * reports the median throughput, so a case and its reference are measured side by side
- * in one process, on one core, in the same run.
+ * in one process, on one core, in the same run; and what the benches that run processes
+ * read from /proc about them and about the machine.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+
 export interface BenchCase {
   readonly name: string;
   /** Processes the whole input once and returns how many items it handled. */
@@ -58,4 +61,48 @@ export function printTable(
         `${r.medianMs.toFixed(0).padStart(6)} ms  ${ratio}`,
     );
   }
+}
+
+/** CPU seconds (user + system) a process has used, 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** Processes whose command line contains `text` (the broker, the reference's JVM). */
+export function pidsRunning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/**
+ * CPU seconds the hypervisor gave to other guests while this machine's vCPUs wanted to
+ * run (the `steal` column of /proc/stat): time no process here could use.
+ */
+export function stolenSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  return Number(fields[8] ?? 0) / 100;
+}
+
+/**
+ * CPU seconds this machine's cores spent on anything but waiting (every column of the
+ * `cpu` line of /proc/stat except idle and iowait), the host's steal included.
+ */
+export function busySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const ticks = fields.slice(1, 9).map(Number);
+  return (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100;
 }

@@ -13,10 +13,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Simulation } from '@shoplens/simulator';
+import { busySeconds, cpuSeconds, pidsRunning, stolenSeconds } from './harness.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 // Divisible by one, two and three members, so each member gets the same share.
@@ -105,6 +106,7 @@ function consumerPerformance(): { seconds: number; perSecond: number } {
 }
 
 interface Member {
+  readonly pid: number;
   readonly exited: Promise<void>;
   readonly logs: () => Record<string, number | string>[];
 }
@@ -146,7 +148,7 @@ function startMember(lakeUrl: string, groupId: string): Member {
           ),
     );
   });
-  return { exited, logs };
+  return { pid: child.pid!, exited, logs };
 }
 
 interface GroupResult {
@@ -159,6 +161,13 @@ interface GroupResult {
   readonly records: number;
   /** Records each member read, re-reads after a rebalance included. */
   readonly perMember: readonly number[];
+  /** Cores' worth of CPU over the run: each member (its threads too), the broker, the machine, the host's steal. */
+  readonly cores: {
+    readonly members: readonly number[];
+    readonly broker: number;
+    readonly busy: number;
+    readonly stolen: number;
+  };
 }
 
 async function committedSum(groupId: string): Promise<number> {
@@ -168,7 +177,15 @@ async function committedSum(groupId: string): Promise<number> {
 
 async function ingest(lakeUrl: string, members: number): Promise<GroupResult> {
   const groupId = `${topic}-${members}-${Math.random().toString(36).slice(2)}`;
+  const broker = pidsRunning('kafka.Kafka');
+  const brokerCpu = () => broker.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const [busy0, stolen0, broker0, t0] = [busySeconds(), stolenSeconds(), brokerCpu(), Date.now()];
   const started = Array.from({ length: members }, () => startMember(lakeUrl, groupId));
+  // A member's CPU, sampled while it runs: /proc forgets it once it has exited.
+  const memberCpu = started.map(() => 0);
+  const cpuSampler = setInterval(() => {
+    started.forEach((m, i) => (memberCpu[i] = Math.max(memberCpu[i]!, cpuSeconds(m.pid))));
+  }, 100);
   // Poll the group's commits: the run ends when every record is committed, so in the lake.
   const samples: [number, number][] = [];
   let done = false;
@@ -180,6 +197,14 @@ async function ingest(lakeUrl: string, members: number): Promise<GroupResult> {
     await new Promise((r) => setTimeout(r, 50));
   }
   await all;
+  clearInterval(cpuSampler);
+  const wall = (Date.now() - t0) / 1000;
+  const cores = {
+    members: memberCpu.map((c) => c / wall),
+    broker: (brokerCpu() - broker0) / wall,
+    busy: (busySeconds() - busy0) / wall,
+    stolen: (stolenSeconds() - stolen0) / wall,
+  };
   const logs = started.map((m) => m.logs());
   const assignedAt = logs.map((l) =>
     l.filter((e) => e['msg'] === 'partitions assigned').map((e) => Number(e['time'])),
@@ -209,6 +234,7 @@ async function ingest(lakeUrl: string, members: number): Promise<GroupResult> {
     maxRssMiB: finals.map((f) => Number(f['maxRssBytes']) / 1024 / 1024),
     records,
     perMember: finals.map((f) => Number(f['totalRecords'])),
+    cores,
   };
 }
 
@@ -244,6 +270,9 @@ try {
       console.log(
         `  ${'  … once the group settled'.padEnd(40)} ${Math.round(r.settledPerSecond).toLocaleString('en-US').padStart(10)}/s  ${''.padStart(8)}  ${(r.settledPerSecond / perf.perSecond).toFixed(2)}x ref`,
       );
+    console.log(
+      `  ${''.padEnd(40)} CPU in cores (of ${availableParallelism()}): member${r.members > 1 ? 's' : ''} ${r.cores.members.map((c) => c.toFixed(2)).join(' + ')}, broker ${r.cores.broker.toFixed(2)}; machine busy ${r.cores.busy.toFixed(2)}, stolen by the host ${r.cores.stolen.toFixed(2)}`,
+    );
     if (r.records < EVENTS) console.log(`  note: ${name} read ${r.records} of ${EVENTS}`);
   }
   const two = results[1]![1];
