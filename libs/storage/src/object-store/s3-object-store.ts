@@ -60,9 +60,9 @@ interface Sdk {
 }
 
 /**
- * The object store on S3 or an S3-compatible server. The AWS SDK loads on the first
- * request (it takes a few hundred milliseconds), so a process that is given an S3 lake
- * but a local one to work on, or that never touches the store, does not pay for it.
+ * The object store on S3 or an S3-compatible server. The AWS SDK loads on the store's
+ * first request (it takes a few hundred milliseconds), so a process that imports this
+ * library but works on a local lake never loads it.
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
   const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
