@@ -88,21 +88,29 @@ export function pidsRunning(text: string): number[] {
   return found;
 }
 
+/** The machine's CPU time so far, in clock ticks per state: the `cpu` line of /proc/stat. */
+function cpuTicks(): number[] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+}
+
 /**
  * CPU seconds the hypervisor gave to other guests while this machine's vCPUs wanted to
  * run (the `steal` column of /proc/stat): time no process here could use.
  */
 export function stolenSeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
-  return Number(fields[8] ?? 0) / 100;
+  return (cpuTicks()[7] ?? 0) / 100;
 }
 
 /**
- * CPU seconds this machine's cores spent on anything but waiting (every column of the
- * `cpu` line of /proc/stat except idle and iowait), the host's steal included.
+ * CPU seconds this machine's cores spent on anything but waiting (every state of
+ * /proc/stat's `cpu` line except idle and iowait), the host's steal included.
  */
 export function busySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
-  const ticks = fields.slice(1, 9).map(Number);
+  const ticks = cpuTicks();
   return (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100;
 }
