@@ -31,19 +31,26 @@ function boundaries({ inTests }) {
     banTransitiveDependencies: true,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:schema', onlyDependOnLibsWithTags: [], bannedExternalImports: ioPackages },
+      // Compiled hot paths (libs/native): pure functions, no I/O, usable from every layer.
+      { sourceTag: 'type:native', onlyDependOnLibsWithTags: [], bannedExternalImports: ioPackages },
+      {
+        sourceTag: 'type:schema',
+        onlyDependOnLibsWithTags: ['type:native'],
+        bannedExternalImports: ioPackages,
+      },
       {
         sourceTag: 'type:domain',
-        onlyDependOnLibsWithTags: ['type:schema'],
+        onlyDependOnLibsWithTags: ['type:native', 'type:schema'],
         bannedExternalImports: ioPackages,
       },
       {
         sourceTag: 'type:adapter',
-        onlyDependOnLibsWithTags: ['type:schema', 'type:domain', ...tools],
+        onlyDependOnLibsWithTags: ['type:native', 'type:schema', 'type:domain', ...tools],
       },
       {
         sourceTag: 'type:app',
         onlyDependOnLibsWithTags: [
+          'type:native',
           'type:schema',
           'type:domain',
           'type:adapter',
@@ -55,6 +62,7 @@ function boundaries({ inTests }) {
       {
         sourceTag: 'type:tool',
         onlyDependOnLibsWithTags: [
+          'type:native',
           'type:schema',
           'type:domain',
           'type:adapter',

@@ -36,8 +36,18 @@ export type { ReasonCode, ValidationIssue } from './validation/reasons.js';
 export { validateEvent, DEFAULT_MAX_FUTURE_MS } from './validation/validate-event.js';
 export type { ValidateOptions, ValidationResult } from './validation/validate-event.js';
 export { parseEventLine } from './validation/parse-event-line.js';
-export { EventLineScanner, SCAN_FIELD, SCANNED_STRINGS } from './validation/event-line-scanner.js';
-export { parseEventTime, parseEventTimeBytes, EVENT_TIME_PATTERN } from './validation/event-time.js';
+export {
+  EventLineScanner,
+  SCAN_FIELD,
+  SCANNED_STRINGS,
+  eventScannerTables,
+  eventTimeScanner,
+} from './validation/event-line-scanner.js';
+export {
+  parseEventTime,
+  parseEventTimeBytes,
+  EVENT_TIME_PATTERN,
+} from './validation/event-time.js';
 export { eventJsonSchema, EVENT_SCHEMA_ID } from './json-schema/event-json-schema.js';
 export type { JsonSchema } from './json-schema/event-json-schema.js';
 export {

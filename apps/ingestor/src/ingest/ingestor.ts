@@ -9,6 +9,7 @@ import { caughtUp } from './caught-up.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { statsLine } from './stats-line.js';
 import { writeWithRetry } from './write-with-retry.js';
+import { nativeStatus } from '@shoplens/native';
 import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
 import { arrivalTime, quarantined, routeRecord, type Routed } from '@shoplens/transforms';
 
@@ -128,7 +129,12 @@ export class Ingestor {
     });
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.log.info(
-      { topics: this.options.topics, groupId: this.options.groupId, lake: this.options.store.url },
+      {
+        topics: this.options.topics,
+        groupId: this.options.groupId,
+        lake: this.options.store.url,
+        native: nativeStatus(),
+      },
       'ingestor started',
     );
   }

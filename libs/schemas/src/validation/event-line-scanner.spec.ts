@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import type { ShopEvent } from '../contract/events.js';
+import { nativeAddon } from '@shoplens/native';
+import { CONTRACT_LIMITS, type ShopEvent } from '../contract/events.js';
 import { mutatedLineArb, sampleEvents, validEventArb } from '../testing/index.js';
-import { EventLineScanner, SCAN_FIELD } from './event-line-scanner.js';
+import { EventLineScanner, eventTimeScanner, SCAN_FIELD } from './event-line-scanner.js';
 import { parseEventLine } from './parse-event-line.js';
 
 const scanner = new EventLineScanner();
@@ -79,5 +80,72 @@ describe('EventLineScanner', () => {
     expect(judge(declined[3]!).parsed.ok).toBe(true);
     expect(judge(declined[4]!).parsed.ok).toBe(true);
     expect(judge(declined[5]!).parsed.ok).toBe(true);
+  });
+});
+
+describe('eventTimeScanner (the compiled scanner of @shoplens/native)', () => {
+  const addon = nativeAddon();
+  const compiled = eventTimeScanner();
+  /** The TypeScript scanner's answer in the compiled one's terms. */
+  const reference = (line: Uint8Array) =>
+    scanner.scan(line, 0, line.length) >= 0 ? scanner.timeMs : Number.NaN;
+
+  it('is the compiled one in the test run', () => {
+    expect(addon).toBeDefined();
+  });
+
+  it('gives the TypeScript scanner’s verdict and event time on every line', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          validEventArb().map((e) => JSON.stringify(e)),
+          mutatedLineArb(),
+          fc.string({ maxLength: 300 }),
+        ),
+        (text) => {
+          const line = encoder.encode(text);
+          const expected = reference(line);
+          if (!Number.isNaN(expected)) accepted++;
+          expect({ text, time: compiled(line) }).toEqual({ text, time: expected });
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(accepted).toBeGreaterThan(500);
+  });
+
+  it('agrees at the contract’s limits and on lines cut anywhere', () => {
+    const L = CONTRACT_LIMITS;
+    const purchase = sampleEvents.purchase as ShopEvent & { items: object[] };
+    const item = purchase.items[0]!;
+    const texts = [
+      JSON.stringify({ ...purchase, user_id: 'u'.repeat(L.idLength) }),
+      JSON.stringify({ ...purchase, user_id: 'u'.repeat(L.idLength + 1) }),
+      JSON.stringify({ ...purchase, items: Array.from({ length: L.items }, () => item) }),
+      JSON.stringify({ ...purchase, items: Array.from({ length: L.items + 1 }, () => item) }),
+      JSON.stringify({ ...purchase, items: [{ ...item, price_cents: L.priceCents }] }),
+      JSON.stringify({ ...purchase, items: [{ ...item, price_cents: L.priceCents + 1 }] }),
+      JSON.stringify({ ...purchase, items: [{ ...item, quantity: 0 }] }),
+      JSON.stringify({ ...purchase, event_time: '2024-02-29T23:59:59.999999999+14:00' }),
+      JSON.stringify({ ...purchase, event_time: '2023-02-29T00:00:00Z' }),
+      JSON.stringify({ ...purchase, country: 'ZZ' }),
+      JSON.stringify({ ...purchase, currency: 'usd' }),
+      JSON.stringify({ ...sampleEvents.refund, amount_cents: 1 }),
+      JSON.stringify({ ...sampleEvents.refund, amount_cents: 0 }),
+    ];
+    for (const event of Object.values(sampleEvents) as ShopEvent[]) {
+      const text = JSON.stringify(event);
+      for (let cut = 0; cut < text.length; cut += 7) texts.push(text.slice(0, cut) + '}');
+      texts.push(text);
+    }
+    let accepted = 0;
+    for (const text of texts) {
+      const line = encoder.encode(text);
+      const expected = reference(line);
+      if (!Number.isNaN(expected)) accepted++;
+      expect({ text, time: compiled(line) }).toEqual({ text, time: expected });
+    }
+    expect(accepted).toBeGreaterThan(10);
   });
 });

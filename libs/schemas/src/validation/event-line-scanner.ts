@@ -1,5 +1,6 @@
 import { COUNTRY_CODES } from '../contract/countries.js';
 import { CONTRACT_LIMITS, DEVICES, EVENT_TYPES, SCHEMA_VERSION } from '../contract/events.js';
+import { nativeAddon, type ScannerTables } from '@shoplens/native';
 import { parseEventTimeBytes } from './event-time.js';
 
 /**
@@ -369,6 +370,48 @@ export class EventLineScanner {
     const e = this.end[F.device]!;
     return DEVICE_BYTES.some((d) => sameBytes(line, s, e, d));
   }
+}
+
+/**
+ * The tables above, for the compiled scanner of @shoplens/native: one definition of the
+ * contract, whichever implementation judges the line.
+ */
+export function eventScannerTables(): ScannerTables {
+  return {
+    keys: Object.entries(F)
+      .sort((a, b) => a[1] - b[1])
+      .map(([name]) => name),
+    stringFields: STRING_FIELDS,
+    intFields: INT_FIELDS,
+    minLen: [...MIN_LEN],
+    maxLen: [...MAX_LEN],
+    minInt: [...MIN_INT],
+    maxInt: [...MAX_INT],
+    types: [...EVENT_TYPES],
+    required: TYPES.map((t) => t.required),
+    allowed: TYPES.map((t) => t.allowed),
+    itemRequired: ITEM_REQUIRED,
+    itemAllowed: ITEM_ALLOWED,
+    maxItems: MAX_ITEMS,
+    maxLineBytes: L.eventBytes,
+    countries: [...COUNTRY_CODES],
+    devices: [...DEVICES],
+  };
+}
+
+/**
+ * The event time of a line the fast path accepts, else NaN (use parseEventLine): the
+ * compiled scanner when @shoplens/native is built, else {@link EventLineScanner}. Both
+ * give the same verdict and time on every line (event-line-scanner.spec.ts).
+ */
+export function eventTimeScanner(): (line: Uint8Array) => number {
+  const addon = nativeAddon();
+  if (addon !== undefined) {
+    const compiled = new addon.EventScanner(eventScannerTables());
+    return (line) => compiled.scanTime(line);
+  }
+  const scanner = new EventLineScanner();
+  return (line) => (scanner.scan(line, 0, line.length) >= 0 ? scanner.timeMs : Number.NaN);
 }
 
 const PRODUCT_VIEW = EVENT_TYPES.indexOf('product_view');

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { createGunzip, gzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { gzip } from '@shoplens/native';
 
-const gzipAsync = promisify(gzip);
 const NEWLINE = 0x0a;
 
-/** Joins records as JSON Lines and gzips them (zlib runs off the main thread). */
+/** Joins records as JSON Lines and gzips them (libdeflate, or zlib, off the main thread). */
 export async function encodeJsonlGz(lines: readonly Uint8Array[], level = 3): Promise<Uint8Array> {
   let size = 0;
   for (const line of lines) size += line.byteLength + 1;
@@ -16,7 +15,7 @@ export async function encodeJsonlGz(lines: readonly Uint8Array[], level = 3): Pr
     at += line.byteLength;
     joined[at++] = NEWLINE;
   }
-  return gzipAsync(joined, { level });
+  return gzip(joined, level);
 }
 
 /** The lines of a JSONL.gz stream, without their `\n`; empty lines are skipped. */

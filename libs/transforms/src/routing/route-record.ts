@@ -1,12 +1,15 @@
 import type { ReasonCode, ValidationIssue } from '@shoplens/schemas';
-import { DEFAULT_MAX_FUTURE_MS, EventLineScanner, parseEventLine } from '@shoplens/schemas';
+import { DEFAULT_MAX_FUTURE_MS, eventTimeScanner, parseEventLine } from '@shoplens/schemas';
 import { compactJsonLine } from './compact-json-line.js';
 
 const HOUR_MS = 3_600_000;
 const utf8 = new TextEncoder();
 const DAY_MS = 86_400_000;
-/** The contract's byte-level fast path: a compact, plain line is judged without JSON.parse. */
-const scanner = new EventLineScanner();
+/**
+ * The contract's byte-level fast path: a compact, plain line is judged without JSON.parse
+ * (compiled when @shoplens/native is built). NaN: declined.
+ */
+const scanTime = eventTimeScanner();
 
 /** Where one record lands in the lake. */
 export type Routed =
@@ -37,11 +40,9 @@ export function routeRecord(value: Uint8Array | string | null, arrivalMs: number
   const bytes = typeof value === 'string' ? utf8.encode(value) : (value ?? new Uint8Array(0));
   // A line the scanner accepts is one compact line already; one whose time is too far
   // ahead of its arrival goes to parseEventLine for the reason.
-  if (
-    scanner.scan(bytes, 0, bytes.length) >= 0 &&
-    scanner.timeMs <= arrivalMs + DEFAULT_MAX_FUTURE_MS
-  )
-    return { zone: 'raw', bucketMs: Math.floor(scanner.timeMs / HOUR_MS) * HOUR_MS, line: bytes };
+  const timeMs = scanTime(bytes);
+  if (timeMs <= arrivalMs + DEFAULT_MAX_FUTURE_MS)
+    return { zone: 'raw', bucketMs: Math.floor(timeMs / HOUR_MS) * HOUR_MS, line: bytes };
   const result = parseEventLine(bytes, { arrivalTimeMs: arrivalMs });
   if (!result.ok) return quarantined(result.reason, result.issues, arrivalMs);
   return {

@@ -1,0 +1,73 @@
+//! The compiled hot paths of shoplens, loaded by `@shoplens/native` (libs/native/src):
+//! gzip by libdeflate, and the contract's fast path for event lines (event_scanner.rs).
+//! Each function here has a JavaScript counterpart that gives the same result, used when
+//! the addon is not built; the library's tests hold the two to each other.
+
+mod event_scanner;
+
+use libdeflater::{CompressionLvl, Compressor};
+use napi::bindgen_prelude::*;
+use napi::{Env, Task};
+use napi_derive::napi;
+
+/// The highest level libdeflate has; 1 to 9 mean what they mean to zlib, roughly.
+const MAX_LEVEL: u32 = 12;
+
+fn gzip_bytes(input: &[u8], level: u32) -> Result<Vec<u8>> {
+    let lvl = CompressionLvl::new(level as i32).map_err(|_| {
+        Error::new(
+            Status::InvalidArg,
+            format!("gzip level {level} is not 0 to {MAX_LEVEL}"),
+        )
+    })?;
+    let mut compressor = Compressor::new(lvl);
+    let mut out = vec![0u8; compressor.gzip_compress_bound(input.len())];
+    let n = compressor
+        .gzip_compress(input, &mut out)
+        .map_err(|e| Error::from_reason(format!("gzip failed: {e}")))?;
+    out.truncate(n);
+    out.shrink_to_fit();
+    Ok(out)
+}
+
+fn check_level(level: u32) -> Result<()> {
+    if level > MAX_LEVEL {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("gzip level {level} is not 0 to {MAX_LEVEL}"),
+        ));
+    }
+    Ok(())
+}
+
+pub struct GzipTask {
+    input: Buffer,
+    level: u32,
+}
+
+impl Task for GzipTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        gzip_bytes(&self.input, self.level)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output.into())
+    }
+}
+
+/// One gzip member holding `input`, compressed by libdeflate on Node's thread pool.
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn gzip(input: Buffer, level: u32) -> Result<AsyncTask<GzipTask>> {
+    check_level(level)?;
+    Ok(AsyncTask::new(GzipTask { input, level }))
+}
+
+/// The same, on the calling thread.
+#[napi]
+pub fn gzip_sync(input: Buffer, level: u32) -> Result<Buffer> {
+    check_level(level)?;
+    Ok(gzip_bytes(&input, level)?.into())
+}

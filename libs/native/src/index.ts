@@ -1,0 +1,8 @@
+export {
+  nativeAddon,
+  nativeStatus,
+  type NativeAddon,
+  type NativeStatus,
+  type ScannerTables,
+} from './addon.js';
+export { gzip, gzipSync } from './gzip.js';
