@@ -5,10 +5,20 @@
 ARG NODE_VERSION=24
 ARG AIRFLOW_VERSION=3.3.2
 
+# The compiled hot paths (libs/native, a Node-API addon in Rust): Node-API is stable
+# across Node.js versions, so the addon built here loads in every Node.js stage below.
+FROM rust:1-slim-bookworm AS native
+WORKDIR /crate
+COPY libs/native/crate ./
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    cargo build --release --locked && cp target/release/libshoplens_native.so /shoplens_native.node
+
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /repo
 ENV NX_NO_CLOUD=true NX_DAEMON=false CI=true
 COPY . .
+# In place before the build: its build-addon step finds no cargo here and keeps this one.
+COPY --from=native /shoplens_native.node libs/native/shoplens_native.node
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 RUN npx nx run-many -t build
 # Workspace packages stay linked; only dev tooling goes.

@@ -4,7 +4,7 @@
 //   batches and records read straight from the response bytes, without 64-bit Long
 //   arithmetic and a decoder object per record;
 // - consumer/batch.js: the check that a record is at or past the fetched offset compares
-//   numbers instead of parsing each record's offset string into a Long;
+//   numbers (the record's offsetNumber) instead of parsing each record's offset string into a Long;
 // - consumer/consumerGroup.js: fetch-ahead (createFetchAhead of @shoplens/runtime): the
 //   next Fetch is sent while the last one's batches are handled, and taken only if kafkajs
 //   then asks for exactly that request;
@@ -104,7 +104,7 @@ await bundleApp({
     )`,
         `const fetchedOffsetNumber = Number(longFetchedOffset.toString())
     this.messagesWithinOffset = this.rawMessages.filter(
-      message => Number(message.offset) >= fetchedOffsetNumber
+      message => (message.offsetNumber ?? Number(message.offset)) >= fetchedOffsetNumber
     )`,
       ]),
       loader: 'js',

@@ -30,8 +30,8 @@ export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
   gzipSync(input: Buffer, level: number): Buffer;
   EventScanner: new (tables: ScannerTables) => {
-    /** The event time (epoch ms) of a line the fast path accepts, else NaN. */
-    scanTime(line: Uint8Array): number;
+    /** The event time (epoch ms) of `line[start, end)` if the fast path accepts it, else NaN. */
+    scanTime(line: Uint8Array, start: number, end: number): number;
   };
 }
 

@@ -42,3 +42,4 @@ export {
   type RecordRun,
   type WireRecord,
 } from './kafka/record-batch.js';
+export { KafkaRecord } from './kafka/record-batch-decoder.js';

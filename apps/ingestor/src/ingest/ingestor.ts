@@ -1,8 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { ReasonCode } from '@shoplens/schemas';
 import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
 import type { OpenFile } from './open-file.js';
-import type { BufferLimits } from './partition-buffers.js';
+import type { Accepted, BufferLimits } from './partition-buffers.js';
 import { PartitionBuffers } from './partition-buffers.js';
 import { IngestStats } from './stats.js';
 import { caughtUp } from './caught-up.js';
@@ -10,8 +11,14 @@ import { OffsetCommitter } from './offset-committer.js';
 import { statsLine } from './stats-line.js';
 import { writeWithRetry } from './write-with-retry.js';
 import { nativeStatus } from '@shoplens/native';
-import { undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
-import { arrivalTime, quarantined, routeRecord, type Routed } from '@shoplens/transforms';
+import { KafkaRecord, undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
+import {
+  arrivalTime,
+  quarantined,
+  rawEventHour,
+  routeRecord,
+  type Routed,
+} from '@shoplens/transforms';
 
 export interface IngestorOptions {
   readonly kafka: Kafka;
@@ -217,9 +224,9 @@ export class Ingestor {
     }
     // Offsets are resolved once per batch and wherever it stops early, not per record:
     // kafkajs's resolveOffset is a Long parse and a map update each time.
-    let resolved: string | undefined;
+    let resolved: number | undefined;
     const resolve = () => {
-      if (resolved !== undefined) resolveOffset(resolved);
+      if (resolved !== undefined) resolveOffset(String(resolved));
     };
     let nowMs = this.now();
     let sinceCheck = STALE_CHECK_EVERY;
@@ -230,29 +237,51 @@ export class Ingestor {
         sinceCheck = 0;
         if (isStale()) return resolve();
       }
-      const offset = Number(message.offset);
-      const arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
-      const routed = this.route(message.value, message.headers, arrivalMs, key, message.offset);
-      const record: Uint8Array | QuarantineRecord =
-        routed.zone === 'raw'
-          ? routed.line
-          : {
-              topic,
-              partition,
-              offset: message.offset,
-              arrivalMs,
-              reason: routed.reason,
-              issues: routed.issues,
-              key: message.key ?? null,
-              value: message.value ?? new Uint8Array(0),
-            };
-      const result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
-      resolved = message.offset;
-      if (result.accepted) {
-        this.stats.countRecord(
-          routed.zone,
-          routed.zone === 'quarantine' ? routed.reason : undefined,
+      // The bundled kafkajs hands over KafkaRecords: the common record (a plain, valid event)
+      // goes from the fetched bytes to its file without a Buffer view, string or object.
+      const fast = message instanceof KafkaRecord ? message : undefined;
+      const offset = fast !== undefined ? fast.offsetNumber : Number(message.offset);
+      const arrivalMs = arrivalTime(
+        fast !== undefined ? fast.timestampNumber : Number(message.timestamp),
+        nowMs,
+      );
+      const hourMs =
+        fast !== undefined && fast.valueEnd >= 0 && undecodableBatchOf(fast.headers) === undefined
+          ? rawEventHour(fast.buf, fast.valueStart, fast.valueEnd, arrivalMs)
+          : Number.NaN;
+      let result: Accepted;
+      let reason: ReasonCode | undefined;
+      if (hourMs === hourMs) {
+        result = buffers.add(
+          offset,
+          nowMs,
+          'raw',
+          hourMs,
+          fast!.buf,
+          fast!.valueStart,
+          fast!.valueEnd,
         );
+      } else {
+        const routed = this.route(message.value, message.headers, arrivalMs, key, String(offset));
+        const record: Uint8Array | QuarantineRecord =
+          routed.zone === 'raw'
+            ? routed.line
+            : {
+                topic,
+                partition,
+                offset: String(offset),
+                arrivalMs,
+                reason: routed.reason,
+                issues: routed.issues,
+                key: message.key ?? null,
+                value: message.value ?? new Uint8Array(0),
+              };
+        if (routed.zone === 'quarantine') reason = routed.reason;
+        result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
+      }
+      resolved = offset;
+      if (result.accepted) {
+        this.stats.countRecord(reason === undefined ? 'raw' : 'quarantine', reason);
         for (const file of result.sealed) this.startWrite(buffers, file);
         if (this.writes.size >= this.options.maxConcurrentWrites) {
           resolve();

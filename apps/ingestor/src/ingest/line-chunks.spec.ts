@@ -38,6 +38,17 @@ describe('LineChunks', () => {
     expect(chunkLines(chunks.seal()).map(String)).toEqual(['{"a":1}']);
   });
 
+  it('takes a line as a range of a larger buffer, a Buffer or a plain Uint8Array', () => {
+    const text = 'xx{"a":1}yy{"b":2}';
+    for (const source of [Buffer.from(text), new TextEncoder().encode(text)]) {
+      const chunks = new LineChunks();
+      chunks.append(source, 2, 9);
+      chunks.append(source, 11, 18);
+      chunks.append(source, 0, 0);
+      expect(chunkLines(chunks.seal()).map(String)).toEqual(['{"a":1}', '{"b":2}', '']);
+    }
+  });
+
   it('holds nothing when no line came', () => {
     expect(new LineChunks().seal()).toEqual([]);
   });

@@ -13,17 +13,19 @@ export class LineChunks {
   private current: Buffer | undefined;
   private used = 0;
 
-  append(line: Uint8Array): void {
-    if (this.current === undefined || this.used + 1 + line.byteLength > this.current.length) {
+  /** Appends `line[start, end)` (all of it by default) as one line. */
+  append(line: Uint8Array, start = 0, end = line.byteLength): void {
+    const n = end - start;
+    if (this.current === undefined || this.used + 1 + n > this.current.length) {
       this.close();
-      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, line.byteLength));
-      this.current.set(line, 0);
-      this.used = line.byteLength;
+      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, n));
+      copyBytes(line, start, end, this.current, 0);
+      this.used = n;
       return;
     }
     this.current[this.used++] = LF;
-    this.current.set(line, this.used);
-    this.used += line.byteLength;
+    copyBytes(line, start, end, this.current, this.used);
+    this.used += n;
   }
 
   /** The chunks so far; the file takes no more lines after this. */
@@ -37,6 +39,12 @@ export class LineChunks {
     this.current = undefined;
     this.used = 0;
   }
+}
+
+/** Copies `from[start, end)` to `to` at `at`; a Buffer without making a view of it. */
+function copyBytes(from: Uint8Array, start: number, end: number, to: Buffer, at: number): void {
+  if (Buffer.isBuffer(from)) from.copy(to, at, start, end);
+  else to.set(from.subarray(start, end), at);
 }
 
 /** The records of chunks as separate lines (for tests and checks). */

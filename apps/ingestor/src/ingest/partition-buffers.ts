@@ -44,7 +44,8 @@ export class PartitionBuffers {
   ) {}
 
   /**
-   * Takes one record. A record at an offset already taken (a redelivery after a
+   * Takes one record: a raw line (`record[start, end)`, all of it by default) or a
+   * quarantine record. A record at an offset already taken (a redelivery after a
    * rebalance or a consumer restart) is refused: it is held or written already.
    */
   add(
@@ -53,6 +54,8 @@ export class PartitionBuffers {
     zone: Zone,
     bucketMs: number,
     record: Uint8Array | QuarantineRecord,
+    start = 0,
+    end = record instanceof Uint8Array ? record.byteLength : 0,
   ): Accepted {
     if (this.next !== undefined && offset < this.next) return REFUSED;
     this.next = offset + 1;
@@ -73,8 +76,8 @@ export class PartitionBuffers {
     }
     this.last = file;
     if (record instanceof Uint8Array) {
-      file.lines.append(record);
-      file.bytes += record.byteLength + 1;
+      file.lines.append(record, start, end);
+      file.bytes += end - start + 1;
     } else {
       file.quarantined.push(record);
       file.bytes += record.value.byteLength + 200;

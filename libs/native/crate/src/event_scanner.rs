@@ -188,9 +188,15 @@ impl EventScanner {
         })
     }
 
-    /// The event time (epoch ms) of a line this path accepts, else NaN (use parseEventLine).
+    /// The event time (epoch ms) of `line[start, end)` if this path accepts it, else NaN
+    /// (use parseEventLine). The whole buffer and a range: a caller need not make a view.
     #[napi]
-    pub fn scan_time(&mut self, line: &[u8]) -> f64 {
+    pub fn scan_time(&mut self, line: &[u8], start: u32, end: u32) -> f64 {
+        let (start, end) = (start as usize, end as usize);
+        if start > end || end > line.len() {
+            return f64::NAN;
+        }
+        let line = &line[start..end];
         // A bug here must not take the process down: a panic declines the line, which
         // then goes to parseEventLine, whose judgement is the rule anyway.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.scan(line))) {

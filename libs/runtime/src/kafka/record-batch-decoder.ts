@@ -53,7 +53,7 @@ interface BatchContext {
 }
 
 export interface DecodedBatch extends BatchContext {
-  readonly records: DecodedRecord[];
+  readonly records: KafkaRecord[];
 }
 
 const TIMESTAMP_TYPE_FLAG_MASK = 0x8;
@@ -113,6 +113,55 @@ function int64(buf: Buffer, at: number): bigint {
   return buf.readBigInt64BE(at);
 }
 
+/**
+ * One record as kafkajs hands it on: its fields are kafkajs's (offset and timestamp as
+ * decimal strings, key and value as Buffers), but made when read. The record holds the
+ * positions of its key and value in the batch's bytes and its offset and timestamp as
+ * numbers, so a reader of ours takes them without a Buffer view and two strings per record
+ * (the ingestor: `valueStart`, `valueEnd`, `buf`, `offsetNumber`, `timestampNumber`).
+ */
+export class KafkaRecord implements DecodedRecord {
+  constructor(
+    readonly magicByte: number,
+    readonly attributes: number,
+    /** The bytes the key and value are in: the decompressed batch, or the response. */
+    readonly buf: Buffer,
+    readonly keyStart: number,
+    /** -1: a null key. */
+    readonly keyEnd: number,
+    readonly valueStart: number,
+    /** -1: a null value. */
+    readonly valueEnd: number,
+    readonly offsetNumber: number,
+    readonly timestampNumber: number,
+    readonly headers: DecodedRecord['headers'],
+    readonly batchContext: BatchContext,
+  ) {}
+
+  get isControlRecord(): boolean {
+    return this.batchContext.isControlBatch;
+  }
+
+  get offset(): string {
+    return String(this.offsetNumber);
+  }
+
+  get timestamp(): string {
+    const context = this.batchContext;
+    return context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
+      ? context.maxTimestamp
+      : String(this.timestampNumber);
+  }
+
+  get key(): Buffer | null {
+    return this.keyEnd < 0 ? null : this.buf.subarray(this.keyStart, this.keyEnd);
+  }
+
+  get value(): Buffer | null {
+    return this.valueEnd < 0 ? null : this.buf.subarray(this.valueStart, this.valueEnd);
+  }
+}
+
 /** kafkajs's record fields, decoded from `cursor` at a record's length prefix. */
 function decodeRecord(
   cursor: Cursor,
@@ -120,7 +169,7 @@ function decodeRecord(
   magicByte: number,
   firstOffset: number,
   firstTimestamp: number,
-): DecodedRecord {
+): KafkaRecord {
   const length = cursor.varint();
   const end = cursor.at + length;
   const { buf } = cursor;
@@ -128,11 +177,15 @@ function decodeRecord(
   const timestampDelta = cursor.varlong();
   const timestamp =
     context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
-      ? context.maxTimestamp
-      : String(firstTimestamp + timestampDelta);
-  const offset = String(firstOffset + cursor.varint());
-  const key = cursor.bytes();
-  const value = cursor.bytes();
+      ? Number(context.maxTimestamp)
+      : firstTimestamp + timestampDelta;
+  const offset = firstOffset + cursor.varint();
+  const keyLength = cursor.varint();
+  const keyStart = cursor.at;
+  if (keyLength > 0) cursor.at += keyLength;
+  const valueLength = cursor.varint();
+  const valueStart = cursor.at;
+  if (valueLength > 0) cursor.at += valueLength;
   const count = cursor.varint();
   let headers: DecodedRecord['headers'] = NO_HEADERS;
   if (count > 0) {
@@ -153,17 +206,19 @@ function decodeRecord(
   }
   // The next record starts where this one's length says, whatever it held.
   cursor.at = end;
-  return {
+  return new KafkaRecord(
     magicByte,
     attributes,
-    timestamp,
+    buf,
+    keyStart,
+    keyLength < 0 ? -1 : keyStart + keyLength,
+    valueStart,
+    valueLength < 0 ? -1 : valueStart + valueLength,
     offset,
-    key,
-    value,
+    timestamp,
     headers,
-    isControlRecord: context.isControlBatch,
-    batchContext: context,
-  };
+    context,
+  );
 }
 
 /** kafkajs's decoder module's export, built on what the shim hands over from kafkajs. */
@@ -213,7 +268,7 @@ export function recordBatchDecoder(
       // A view into the response, header in front: the undecodable-batch codec reads it.
       cursor = new Cursor(await codec.decompress(buf.subarray(start + HEADER_BYTES, end)), 0);
     }
-    const records = new Array<DecodedRecord>(count);
+    const records = new Array<KafkaRecord>(count);
     for (let i = 0; i < count; i++)
       records[i] = decodeRecord(cursor, context, magicByte, firstOffset, firstTimestamp);
     return { ...batch, records };

@@ -94,6 +94,13 @@ describe('eventTimeScanner (the compiled scanner of @shoplens/native)', () => {
     expect(addon).toBeDefined();
   });
 
+  it('declines a range outside the buffer', () => {
+    const line = encoder.encode(JSON.stringify(sampleEvents.page_view));
+    expect(compiled(line, 0, line.length + 1)).toBeNaN();
+    expect(compiled(line, 5, 4)).toBeNaN();
+    expect(compiled(line, 0, line.length)).toBe(reference(line));
+  });
+
   it('gives the TypeScript scanner’s verdict and event time on every line', () => {
     let accepted = 0;
     fc.assert(
@@ -108,6 +115,13 @@ describe('eventTimeScanner (the compiled scanner of @shoplens/native)', () => {
           const expected = reference(line);
           if (!Number.isNaN(expected)) accepted++;
           expect({ text, time: compiled(line) }).toEqual({ text, time: expected });
+          // The same line as a range of a larger buffer.
+          const framed = new Uint8Array(line.length + 4).fill(0x7b);
+          framed.set(line, 2);
+          expect({ text, time: compiled(framed, 2, 2 + line.length) }).toEqual({
+            text,
+            time: expected,
+          });
         },
       ),
       { numRuns: 5000 },

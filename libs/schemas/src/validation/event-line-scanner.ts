@@ -404,14 +404,15 @@ export function eventScannerTables(): ScannerTables {
  * compiled scanner when @shoplens/native is built, else {@link EventLineScanner}. Both
  * give the same verdict and time on every line (event-line-scanner.spec.ts).
  */
-export function eventTimeScanner(): (line: Uint8Array) => number {
+export function eventTimeScanner(): (line: Uint8Array, start?: number, end?: number) => number {
   const addon = nativeAddon();
   if (addon !== undefined) {
     const compiled = new addon.EventScanner(eventScannerTables());
-    return (line) => compiled.scanTime(line);
+    return (line, start = 0, end = line.length) => compiled.scanTime(line, start, end);
   }
   const scanner = new EventLineScanner();
-  return (line) => (scanner.scan(line, 0, line.length) >= 0 ? scanner.timeMs : Number.NaN);
+  return (line, start = 0, end = line.length) =>
+    scanner.scan(line, start, end) >= 0 ? scanner.timeMs : Number.NaN;
 }
 
 const PRODUCT_VIEW = EVENT_TYPES.indexOf('product_view');

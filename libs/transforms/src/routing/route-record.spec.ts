@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { parseEventLine } from '@shoplens/schemas';
 import { mutatedLineArb, sampleEvents, validEventArb } from '@shoplens/schemas/testing';
 import { compactJsonLine } from './compact-json-line.js';
-import { arrivalTime, routeRecord } from './route-record.js';
+import { arrivalTime, rawEventHour, routeRecord } from './route-record.js';
 
 const HOUR = 3_600_000;
 
@@ -43,6 +43,20 @@ describe('routeRecord', () => {
           expect(
             routed.zone === 'raw' ? { ...routed, line: Buffer.from(routed.line) } : routed,
           ).toEqual(expected);
+          // The same line inside a larger buffer, as the ingestor reads it from a fetch:
+          // an hour only for what goes to raw byte for byte, and then routeRecord's hour.
+          const framed = Buffer.concat([Buffer.from('x{'), bytes, Buffer.from('}\n')]);
+          const hour = rawEventHour(framed, 2, 2 + bytes.length, arrivalMs);
+          if (!Number.isNaN(hour))
+            expect({
+              zone: routed.zone,
+              hour,
+              same: routed.zone === 'raw' && Buffer.from(routed.line).equals(bytes),
+            }).toEqual({
+              zone: 'raw',
+              hour: routed.bucketMs,
+              same: true,
+            });
         },
       ),
       { numRuns: 2000 },

@@ -38,11 +38,8 @@ export type Routed =
  */
 export function routeRecord(value: Uint8Array | string | null, arrivalMs: number): Routed {
   const bytes = typeof value === 'string' ? utf8.encode(value) : (value ?? new Uint8Array(0));
-  // A line the scanner accepts is one compact line already; one whose time is too far
-  // ahead of its arrival goes to parseEventLine for the reason.
-  const timeMs = scanTime(bytes);
-  if (timeMs <= arrivalMs + DEFAULT_MAX_FUTURE_MS)
-    return { zone: 'raw', bucketMs: Math.floor(timeMs / HOUR_MS) * HOUR_MS, line: bytes };
+  const bucketMs = rawEventHour(bytes, 0, bytes.length, arrivalMs);
+  if (bucketMs === bucketMs) return { zone: 'raw', bucketMs, line: bytes };
   const result = parseEventLine(bytes, { arrivalTimeMs: arrivalMs });
   if (!result.ok) return quarantined(result.reason, result.issues, arrivalMs);
   return {
@@ -50,6 +47,25 @@ export function routeRecord(value: Uint8Array | string | null, arrivalMs: number
     bucketMs: Math.floor(result.eventTimeMs / HOUR_MS) * HOUR_MS,
     line: compactJsonLine(bytes),
   };
+}
+
+/**
+ * routeRecord's common case without an object: the raw file's event-time UTC hour for the
+ * record `bytes[start, end)` if the contract's fast path accepts it as it is (then the bytes
+ * are its raw line), else NaN, and routeRecord decides (it may still be valid). A line the
+ * scanner accepts is one compact line already; one whose time is too far ahead of its
+ * arrival goes to parseEventLine for the reason.
+ */
+export function rawEventHour(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  arrivalMs: number,
+): number {
+  const timeMs = scanTime(bytes, start, end);
+  return timeMs <= arrivalMs + DEFAULT_MAX_FUTURE_MS
+    ? Math.floor(timeMs / HOUR_MS) * HOUR_MS
+    : Number.NaN;
 }
 
 /** A quarantine outcome for a reason found outside the event itself (e.g. the transport). */
