@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-// The libraries as another project gets them: `npm pack` of @shoplens/schemas,
-// @shoplens/transforms and @shoplens/storage, installed from the tarballs into a scratch
+// The libraries as another project gets them: `npm pack` of @shoplens/native (with the
+// addon built here), @shoplens/schemas, @shoplens/transforms and @shoplens/storage, installed from the tarballs into a scratch
 // project outside the workspace (its third-party dependencies from the registry, at the
 // workspace's locked versions), type-checked by tsc and run as ESM. The programs are
 // src/packed/*.ts.txt (text here, so the workspace does not compile them).
 
 const exec = promisify(execFile);
 const root = join(__dirname, '..', '..', '..');
-const PACKAGES = ['schemas', 'transforms', 'storage'] as const;
+const PACKAGES = ['native', 'schemas', 'transforms', 'storage'] as const;
 
 interface LockEntry {
   readonly version?: string;
