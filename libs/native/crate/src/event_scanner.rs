@@ -222,6 +222,23 @@ impl EventScanner {
         -1
     }
 
+    /// The field of the key whose opening quote is at `i`, and where its closing quote is.
+    fn key_at(&self, line: &[u8], i: usize, end: usize) -> Option<(usize, usize)> {
+        if line.get(i) != Some(&b'"') {
+            return None;
+        }
+        let ks = i + 1;
+        let mut at = ks;
+        while at < end && line[at] != b'"' {
+            at += 1;
+        }
+        let field = self.key_field(&line[ks..at]);
+        if field < 0 {
+            return None;
+        }
+        Some((field as usize, at))
+    }
+
     /// The end quote of a plain string from `i`, or None for an escape, a control or non-ASCII byte.
     fn string(line: &[u8], mut i: usize, end: usize) -> Option<usize> {
         while i < end {
@@ -271,19 +288,8 @@ impl EventScanner {
             i += 1;
             let mut seen = 0u32;
             loop {
-                if line.get(i) != Some(&b'"') {
-                    return None;
-                }
-                i += 1;
-                let ks = i;
-                while i < end && line[i] != b'"' {
-                    i += 1;
-                }
-                let field = self.key_field(&line[ks..i]);
-                if field < 0 {
-                    return None;
-                }
-                let field = field as usize;
+                let (field, at) = self.key_at(line, i, end)?;
+                i = at;
                 let fb = 1u32 << field;
                 if fb & self.item_allowed == 0 || seen & fb != 0 {
                     return None;
@@ -343,19 +349,8 @@ impl EventScanner {
         let mut seen = 0u32;
         let mut i = 1usize;
         loop {
-            if line.get(i) != Some(&b'"') {
-                return None;
-            }
-            i += 1;
-            let ks = i;
-            while i < end && line[i] != b'"' {
-                i += 1;
-            }
-            let field = self.key_field(&line[ks..i]);
-            if field < 0 {
-                return None;
-            }
-            let field = field as usize;
+            let (field, at) = self.key_at(line, i, end)?;
+            i = at;
             let fb = 1u32 << field;
             if seen & fb != 0 || line.get(i + 1) != Some(&b':') {
                 return None;
