@@ -7,11 +7,14 @@ ARG AIRFLOW_VERSION=3.3.2
 
 # The compiled hot paths (libs/native, a Node-API addon in Rust): Node-API is stable
 # across Node.js versions, so the addon built here loads in every Node.js stage below.
+# Gzip's level 1 by ISA-L (the `isal` feature), whose build needs nasm and the autotools.
 FROM rust:1-slim-bookworm AS native
+RUN apt-get update && apt-get install -y --no-install-recommends nasm autoconf automake libtool make \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /crate
 COPY libs/native/crate ./
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
-    cargo build --release --locked && cp target/release/libshoplens_native.so /shoplens_native.node
+    cargo build --release --locked --features isal && cp target/release/libshoplens_native.so /shoplens_native.node
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /repo

@@ -1,7 +1,10 @@
 // Builds the @shoplens/native addon (libs/native/crate, Rust) into
 // libs/native/shoplens_native.node with cargo, from crates.io on first use.
 // Without cargo the build says so and succeeds: the library then uses its JavaScript
-// paths (slower). SHOPLENS_NATIVE=required (CI) makes a missing toolchain an error.
+// paths (slower). Gzip's level 1 is ISA-L's (the crate's `isal` feature) when its build
+// tools are here (nasm, autoconf, automake, libtool; as root with apt-get they are
+// installed on first use), else libdeflate's. SHOPLENS_NATIVE=required (CI) makes a missing
+// toolchain, or ISA-L's, an error.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,7 +29,40 @@ if (spawnSync(cargo, ['--version'], { stdio: 'ignore' }).status !== 0) {
   process.exit(0);
 }
 
-execFileSync(cargo, ['build', '--release', '--locked', '--target-dir', targetDir], {
+/** What ISA-L's build (isal-sys: autogen.sh, configure, make with nasm) runs. */
+const isalTools = ['nasm', 'autoreconf', 'aclocal', 'libtoolize', 'make'];
+const isalPackages = ['nasm', 'autoconf', 'automake', 'libtool', 'make'];
+const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const missingIsalTools = () => isalTools.filter((tool) => !has(tool));
+
+function aptInstall(packages) {
+  if (process.getuid?.() !== 0 || !has('apt-get')) return false;
+  console.log(`build-native: installing ${packages.join(' ')} (apt-get) for ISA-L's gzip`);
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  if (install()) return true;
+  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+  return install();
+}
+
+let missing = missingIsalTools();
+if (missing.length > 0 && aptInstall(isalPackages)) missing = missingIsalTools();
+const features = missing.length === 0 ? ['--features', 'isal'] : [];
+if (missing.length > 0) {
+  const message =
+    `build-native: ${missing.join(', ')} not found: gzip level 1 uses libdeflate, about half ` +
+    `ISA-L's speed (install ${isalPackages.join(' ')} for it)`;
+  if (required) {
+    console.error(`${message}; SHOPLENS_NATIVE=required, so this is an error`);
+    process.exit(1);
+  }
+  console.warn(message);
+}
+
+execFileSync(cargo, ['build', '--release', '--locked', ...features, '--target-dir', targetDir], {
   cwd: crate,
   stdio: 'inherit',
 });
@@ -36,4 +72,4 @@ const library = { darwin: 'libshoplens_native.dylib', win32: 'shoplens_native.dl
 ];
 copyFileSync(join(targetDir, 'release', library ?? 'libshoplens_native.so'), `${out}.tmp`);
 renameSync(`${out}.tmp`, out);
-console.log(`build-native: ${out}`);
+console.log(`build-native: ${out}${features.length > 0 ? ' (with ISA-L)' : ''}`);

@@ -29,6 +29,8 @@ export interface ScannerTables {
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
   gzipSync(input: Buffer, level: number): Buffer;
+  /** Which library compresses at `level`. */
+  gzipEngine(level: number): 'isa-l' | 'libdeflate';
   EventScanner: new (tables: ScannerTables) => {
     /** The event time (epoch ms) of `line[start, end)` if the fast path accepts it, else NaN. */
     scanTime(line: Uint8Array, start: number, end: number): number;

@@ -10,7 +10,7 @@ import { caughtUp } from './caught-up.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { statsLine } from './stats-line.js';
 import { writeWithRetry } from './write-with-retry.js';
-import { nativeStatus } from '@shoplens/native';
+import { gzipEngine, nativeStatus } from '@shoplens/native';
 import { KafkaRecord, undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
 import {
   arrivalTime,
@@ -157,6 +157,7 @@ export class Ingestor {
         groupId: this.options.groupId,
         lake: this.options.store.url,
         native: nativeStatus(),
+        gzip: { level: this.options.gzipLevel, engine: gzipEngine(this.options.gzipLevel) },
       },
       'ingestor started',
     );
