@@ -29,6 +29,7 @@ export interface ScannerTables {
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
   gzipSync(input: Buffer, level: number): Buffer;
+  gzipLines(lines: readonly Buffer[], level: number): Promise<Buffer>;
   /** Which library compresses at `level`. */
   gzipEngine(level: number): 'isa-l' | 'libdeflate';
   EventScanner: new (tables: ScannerTables) => {

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { gzip, gzipEngine, gzipSync } from './gzip.js';
+import { gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';
 import { nativeStatus } from './addon.js';
 
 describe('gzip', () => {
@@ -35,6 +35,27 @@ describe('gzip', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('gzips lines as the lines joined, each followed by a newline', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 3_000 }), { maxLength: 40 }),
+        fc.constantFrom(0, 1, 3, 9),
+        fc.boolean(),
+        async (parts, level, views) => {
+          // Views into a larger buffer, as the ingestor's chunks are.
+          const lines = parts.map((p) =>
+            views
+              ? Buffer.concat([Buffer.from('x'), p, Buffer.from('y')]).subarray(1, p.length + 1)
+              : p,
+          );
+          const expected = Buffer.concat(parts.flatMap((p) => [Buffer.from(p), Buffer.from('\n')]));
+          expect(gunzipSync(await gzipLines(lines, level)).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

@@ -26,6 +26,36 @@ export function gzip(input: Buffer, level: number): Promise<Buffer> {
     : zlibGzipAsync(input, { level: Math.min(level, ZLIB_MAX_LEVEL) });
 }
 
+/**
+ * One gzip member holding each of `lines` followed by `\n` (JSON Lines), the same bytes as
+ * `gzip` of the lines joined: with the addon the lines are joined on the thread pool too,
+ * so the calling thread copies nothing.
+ */
+export function gzipLines(lines: readonly Uint8Array[], level: number): Promise<Buffer> {
+  checkLevel(level);
+  const addon = nativeAddon();
+  if (addon) return addon.gzipLines(lines.map(asBuffer), level);
+  let size = 0;
+  for (const line of lines) size += line.byteLength + 1;
+  const joined = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const line of lines) {
+    joined.set(line, at);
+    at += line.byteLength;
+    joined[at++] = NEWLINE;
+  }
+  return zlibGzipAsync(joined, { level: Math.min(level, ZLIB_MAX_LEVEL) });
+}
+
+const NEWLINE = 0x0a;
+
+/** A Buffer over the same bytes (Node-API takes Buffers; a Uint8Array is viewed, not copied). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Which library `gzip(…, level)` runs: for start-up lines and docs. */
 export function gzipEngine(level: number): 'isa-l' | 'libdeflate' | 'zlib' {
   checkLevel(level);

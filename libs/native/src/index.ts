@@ -5,4 +5,4 @@ export {
   type NativeStatus,
   type ScannerTables,
 } from './addon.js';
-export { gzip, gzipEngine, gzipSync } from './gzip.js';
+export { gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';

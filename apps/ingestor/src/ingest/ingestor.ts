@@ -381,6 +381,8 @@ export class Ingestor {
     }).then(
       (key) => {
         buffers.written(file);
+        // Written and gzipped: its chunks can hold the next files' lines.
+        file.lines.release();
         this.stats.flushes++;
         this.stats.flushRecords += file.records;
         this.stats.flushBytes += file.bytes;

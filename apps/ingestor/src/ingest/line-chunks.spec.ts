@@ -49,6 +49,20 @@ describe('LineChunks', () => {
     }
   });
 
+  it("reuses a released file's chunks for the next file, which holds only its own lines", () => {
+    const first = new LineChunks();
+    first.append(Buffer.from('{"first":1}'));
+    const [firstChunk] = first.seal();
+    first.release();
+    expect(() => first.seal()).toThrow(/released/);
+    const next = new LineChunks();
+    next.append(Buffer.from('{"n":2}'));
+    const sealed = next.seal();
+    expect(sealed[0]!.buffer).toBe(firstChunk!.buffer);
+    expect(chunkLines(sealed).map(String)).toEqual(['{"n":2}']);
+    next.release();
+  });
+
   it('holds nothing when no line came', () => {
     expect(new LineChunks().seal()).toEqual([]);
   });

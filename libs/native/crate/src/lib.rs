@@ -94,6 +94,38 @@ pub fn gzip(input: Buffer, level: u32) -> Result<AsyncTask<GzipTask>> {
     Ok(AsyncTask::new(GzipTask { input, level }))
 }
 
+pub struct GzipLinesTask {
+    lines: Vec<Buffer>,
+    level: u32,
+}
+
+impl Task for GzipLinesTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let size = self.lines.iter().map(|l| l.len() + 1).sum();
+        let mut joined = Vec::with_capacity(size);
+        for line in &self.lines {
+            joined.extend_from_slice(line);
+            joined.push(b'\n');
+        }
+        gzip_bytes(&joined, self.level)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output.into())
+    }
+}
+
+/// One gzip member holding each of `lines` followed by `\n`, joined and compressed on
+/// Node's thread pool (the main thread copies nothing).
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn gzip_lines(lines: Vec<Buffer>, level: u32) -> Result<AsyncTask<GzipLinesTask>> {
+    check_level(level)?;
+    Ok(AsyncTask::new(GzipLinesTask { lines, level }))
+}
+
 /// The same, on the calling thread.
 #[napi]
 pub fn gzip_sync(input: Buffer, level: u32) -> Result<Buffer> {

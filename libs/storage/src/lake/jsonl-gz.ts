@@ -1,21 +1,15 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { gzip } from '@shoplens/native';
+import { gzipLines } from '@shoplens/native';
 
 const NEWLINE = 0x0a;
 
-/** Joins records as JSON Lines and gzips them (libdeflate, or zlib, off the main thread). */
+/**
+ * Joins records as JSON Lines and gzips them, both off the main thread with the compiled
+ * addon (`gzipLines` of @shoplens/native), else joined here and gzipped by zlib.
+ */
 export async function encodeJsonlGz(lines: readonly Uint8Array[], level = 3): Promise<Uint8Array> {
-  let size = 0;
-  for (const line of lines) size += line.byteLength + 1;
-  const joined = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const line of lines) {
-    joined.set(line, at);
-    at += line.byteLength;
-    joined[at++] = NEWLINE;
-  }
-  return gzip(joined, level);
+  return gzipLines(lines, level);
 }
 
 /** The lines of a JSONL.gz stream, without their `\n`; empty lines are skipped. */
