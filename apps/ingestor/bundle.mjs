@@ -1,8 +1,9 @@
 // Bundles the ingestor into dist/apps/ingestor/main.js with kafkajs inlined, so that the
 // per-record part of its fetch path can be replaced (docs/ingestion.md, "Reading"):
 // - protocol/recordBatch/v0/decoder.js: recordBatchDecoder of @shoplens/runtime, the same
-//   batches and records read straight from the response bytes, without 64-bit Long
-//   arithmetic and a decoder object per record;
+//   batches read straight from the response bytes, without 64-bit Long arithmetic, each
+//   one's records as one PackedRecords (their offsets and positions in a Float64Array, no
+//   object per record), which kafkajs sees as one message standing for the batch;
 // - consumer/batch.js: the check that a record is at or past the fetched offset compares
 //   numbers (the record's offsetNumber) instead of parsing each record's offset string into a Long;
 // - consumer/consumerGroup.js: fetch-ahead (createFetchAhead of @shoplens/runtime): the
@@ -26,10 +27,13 @@ const recordBatchDecoderShim = `
 const { KafkaJSPartialMessageError } = require('../../../errors')
 const { lookupCodecByAttributes } = require('../../message/compression')
 const { recordBatchDecoder } = require(${JSON.stringify(decoderSource)})
-module.exports = recordBatchDecoder({
-  lookupCodecByAttributes,
-  partialMessageError: message => new KafkaJSPartialMessageError(message),
-})
+module.exports = recordBatchDecoder(
+  {
+    lookupCodecByAttributes,
+    partialMessageError: message => new KafkaJSPartialMessageError(message),
+  },
+  { packed: true },
+)
 `;
 
 /** kafkajs's source with each `from` replaced; fails the build if kafkajs no longer has one. */

@@ -42,4 +42,9 @@ export {
   type RecordRun,
   type WireRecord,
 } from './kafka/record-batch.js';
-export { KafkaRecord } from './kafka/record-batch-decoder.js';
+export {
+  KafkaRecord,
+  PACKED_STRIDE,
+  PACKED_VALUE_AT,
+  PackedRecords,
+} from './kafka/record-batch-decoder.js';

@@ -42,6 +42,8 @@ export {
   SCANNED_STRINGS,
   eventScannerTables,
   eventTimeScanner,
+  eventTimesScanner,
+  type EventTimesScanner,
 } from './validation/event-line-scanner.js';
 export {
   parseEventTime,

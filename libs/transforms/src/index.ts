@@ -67,6 +67,13 @@ export { NO_CURRENCY } from './realtime/minute-rows.js';
 export type { MinuteKpiRow, WindowOutcome } from './realtime/minute-rows.js';
 export { keptPurchase } from './dedupe/kept-purchase.js';
 export type { PurchaseKey } from './dedupe/kept-purchase.js';
-export { routeRecord, rawEventHour, quarantined, arrivalTime } from './routing/route-record.js';
+export {
+  routeRecord,
+  rawEventHour,
+  rawHourOf,
+  scanEventTimes,
+  quarantined,
+  arrivalTime,
+} from './routing/route-record.js';
 export type { Routed } from './routing/route-record.js';
 export { compactJsonLine } from './routing/compact-json-line.js';

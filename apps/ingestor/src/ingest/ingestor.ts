@@ -11,12 +11,19 @@ import { OffsetCommitter } from './offset-committer.js';
 import { statsLine } from './stats-line.js';
 import { writeWithRetry } from './write-with-retry.js';
 import { gzipEngine, nativeStatus } from '@shoplens/native';
-import { KafkaRecord, undecodableBatchOf, watchConsumerCrashes } from '@shoplens/runtime';
+import {
+  PACKED_STRIDE,
+  PACKED_VALUE_AT,
+  PackedRecords,
+  undecodableBatchOf,
+  watchConsumerCrashes,
+} from '@shoplens/runtime';
 import {
   arrivalTime,
   quarantined,
-  rawEventHour,
+  rawHourOf,
   routeRecord,
+  scanEventTimes,
   type Routed,
 } from '@shoplens/transforms';
 
@@ -249,71 +256,88 @@ export class Ingestor {
     let nowMs = this.now();
     let sinceCheck = STALE_CHECK_EVERY;
     let sinceTurn = 0;
+    // kafkajs's Batch keeps the offset it fetched from, though its types do not say so.
+    const fetchedOffset = Number((batch as { fetchedOffset?: string }).fetchedOffset ?? 0);
     for (const message of batch.messages) {
-      // kafkajs's seek check is a Long parse and a map lookup: every few hundred records.
-      if (this.stopping || !isRunning()) return resolve();
-      if (++sinceTurn >= YIELD_EVERY) {
-        sinceTurn = 0;
-        await nextTurn();
+      // The bundled kafkajs hands over each record batch as one PackedRecords: the common
+      // record (a plain, valid event) goes from the fetched bytes to its file without an
+      // object, a view or a string, and the batch's lines are scanned in one call.
+      const run = message instanceof PackedRecords ? message : undefined;
+      const count = run === undefined ? 1 : run.count;
+      let times: Float64Array | undefined;
+      if (run !== undefined) {
+        times = new Float64Array(count);
+        scanEventTimes(run.buf, run.fields, count, PACKED_STRIDE, PACKED_VALUE_AT, times);
+      }
+      for (let i = 0; i < count; i++) {
+        // kafkajs's seek check is a Long parse and a map lookup: every few hundred records.
         if (this.stopping || !isRunning()) return resolve();
-      }
-      if (++sinceCheck >= STALE_CHECK_EVERY) {
-        sinceCheck = 0;
-        if (isStale()) return resolve();
-      }
-      // The bundled kafkajs hands over KafkaRecords: the common record (a plain, valid event)
-      // goes from the fetched bytes to its file without a Buffer view, string or object.
-      const fast = message instanceof KafkaRecord ? message : undefined;
-      const offset = fast !== undefined ? fast.offsetNumber : Number(message.offset);
-      const arrivalMs = arrivalTime(
-        fast !== undefined ? fast.timestampNumber : Number(message.timestamp),
-        nowMs,
-      );
-      const hourMs =
-        fast !== undefined && fast.valueEnd >= 0 && undecodableBatchOf(fast.headers) === undefined
-          ? rawEventHour(fast.buf, fast.valueStart, fast.valueEnd, arrivalMs)
-          : Number.NaN;
-      let result: Accepted;
-      let reason: ReasonCode | undefined;
-      if (hourMs === hourMs) {
-        result = buffers.add(
-          offset,
-          nowMs,
-          'raw',
-          hourMs,
-          fast!.buf,
-          fast!.valueStart,
-          fast!.valueEnd,
-        );
-      } else {
-        const routed = this.route(message.value, message.headers, arrivalMs, key, String(offset));
-        const record: Uint8Array | QuarantineRecord =
-          routed.zone === 'raw'
-            ? routed.line
-            : {
-                topic,
-                partition,
-                offset: String(offset),
-                arrivalMs,
-                reason: routed.reason,
-                issues: routed.issues,
-                key: message.key ?? null,
-                value: message.value ?? new Uint8Array(0),
-              };
-        if (routed.zone === 'quarantine') reason = routed.reason;
-        result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, record);
-      }
-      resolved = offset;
-      if (result.accepted) {
-        this.stats.countRecord(reason === undefined ? 'raw' : 'quarantine', reason);
-        for (const file of result.sealed) this.startWrite(buffers, file);
-        if (this.writes.size >= this.options.maxConcurrentWrites) {
-          resolve();
-          await this.waitForWrites(heartbeat);
-          nowMs = this.now();
+        if (++sinceTurn >= YIELD_EVERY) {
+          sinceTurn = 0;
+          await nextTurn();
+          if (this.stopping || !isRunning()) return resolve();
         }
-      } else {
-        this.stats.redelivered++;
+        if (++sinceCheck >= STALE_CHECK_EVERY) {
+          sinceCheck = 0;
+          if (isStale()) return resolve();
+        }
+        let offset: number;
+        let arrivalMs: number;
+        let hourMs = Number.NaN;
+        if (run !== undefined) {
+          offset = run.offsetAt(i);
+          // A fetch returns whole record batches: the first may start before the fetched offset.
+          if (offset < fetchedOffset) continue;
+          arrivalMs = arrivalTime(run.timestampAt(i), nowMs);
+          // Headers may mark a batch that could not be decompressed: read those in full.
+          if (!run.hasHeadersAt(i)) hourMs = rawHourOf(times![i]!, arrivalMs);
+        } else {
+          offset = Number(message.offset);
+          arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
+        }
+        let result: Accepted;
+        let reason: ReasonCode | undefined;
+        if (hourMs === hourMs) {
+          result = buffers.add(
+            offset,
+            nowMs,
+            'raw',
+            hourMs,
+            run!.buf,
+            run!.valueStartAt(i),
+            run!.valueEndAt(i),
+          );
+        } else {
+          const record = run !== undefined ? run.record(i) : message;
+          const routed = this.route(record.value, record.headers, arrivalMs, key, String(offset));
+          const line: Uint8Array | QuarantineRecord =
+            routed.zone === 'raw'
+              ? routed.line
+              : {
+                  topic,
+                  partition,
+                  offset: String(offset),
+                  arrivalMs,
+                  reason: routed.reason,
+                  issues: routed.issues,
+                  key: record.key ?? null,
+                  value: record.value ?? new Uint8Array(0),
+                };
+          if (routed.zone === 'quarantine') reason = routed.reason;
+          result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, line);
+        }
+        resolved = offset;
+        if (result.accepted) {
+          this.stats.countRecord(reason === undefined ? 'raw' : 'quarantine', reason);
+          for (const file of result.sealed) this.startWrite(buffers, file);
+          if (this.writes.size >= this.options.maxConcurrentWrites) {
+            resolve();
+            await this.waitForWrites(heartbeat);
+            nowMs = this.now();
+          }
+        } else {
+          this.stats.redelivered++;
+        }
       }
     }
     resolve();

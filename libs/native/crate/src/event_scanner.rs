@@ -196,17 +196,52 @@ impl EventScanner {
         if start > end || end > line.len() {
             return f64::NAN;
         }
-        let line = &line[start..end];
-        // A bug here must not take the process down: a panic declines the line, which
-        // then goes to parseEventLine, whose judgement is the rule anyway.
+        self.scan_guarded(&line[start..end])
+    }
+
+    /// `scan_time` of many ranges of `buf` in one call: range i is
+    /// `ranges[i * stride + at]` to `ranges[i * stride + at + 1]` (an end below 0: no
+    /// line, NaN), its event time goes to `out[i]`, for i below `count`.
+    #[napi]
+    pub fn scan_times(
+        &mut self,
+        buf: &[u8],
+        ranges: Float64Array,
+        count: u32,
+        stride: u32,
+        at: u32,
+        mut out: Float64Array,
+    ) -> Result<()> {
+        let (count, stride, at) = (count as usize, stride as usize, at as usize);
+        if stride <= at + 1 || ranges.len() < count * stride || out.len() < count {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "scanTimes: ranges or out too short for count, stride and at",
+            ));
+        }
+        let out: &mut [f64] = &mut out;
+        for i in 0..count {
+            let (start, end) = (ranges[i * stride + at], ranges[i * stride + at + 1]);
+            out[i] = if start >= 0.0 && end >= start && end <= buf.len() as f64 {
+                self.scan_guarded(&buf[start as usize..end as usize])
+            } else {
+                f64::NAN
+            };
+        }
+        Ok(())
+    }
+}
+
+impl EventScanner {
+    /// `scan`'s time or NaN. A bug here must not take the process down: a panic declines
+    /// the line, which then goes to parseEventLine, whose judgement is the rule anyway.
+    fn scan_guarded(&mut self, line: &[u8]) -> f64 {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.scan(line))) {
             Ok(Some(ms)) => ms,
             _ => f64::NAN,
         }
     }
-}
 
-impl EventScanner {
     fn key_field(&self, k: &[u8]) -> i32 {
         let n = k.len();
         if n == 0 || n >= 64 || k[0] >= 128 {

@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { recordBatchDecoder, type KafkajsDecoder } from './record-batch-decoder.js';
+import {
+  PackedRecords,
+  type KafkaRecord,
+  recordBatchDecoder,
+  type KafkajsDecoder,
+} from './record-batch-decoder.js';
 
 // Batches written by kafkajs's own encoder, read by kafkajs's decoder and by the drop-in.
 const load = createRequire(__filename);
@@ -26,6 +31,27 @@ const Long = load('kafkajs/src/utils/long') as { fromValue: (v: string) => unkno
 const decode = recordBatchDecoder({
   lookupCodecByAttributes,
   partialMessageError: (message) => new KafkaJSPartialMessageError(message),
+});
+
+const decodePacked = recordBatchDecoder(
+  {
+    lookupCodecByAttributes,
+    partialMessageError: (message) => new KafkaJSPartialMessageError(message),
+  },
+  { packed: true },
+);
+
+/** kafkajs's fields of a record, read through its getters. */
+const fieldsOf = (r: KafkaRecord) => ({
+  magicByte: r.magicByte,
+  attributes: r.attributes,
+  timestamp: r.timestamp,
+  offset: r.offset,
+  key: r.key,
+  value: r.value,
+  headers: r.headers,
+  isControlRecord: r.isControlRecord,
+  batchContext: r.batchContext,
 });
 
 const bytes = fc.option(
@@ -99,25 +125,49 @@ describe('recordBatchDecoder', () => {
         theirs.offset = ours.offset = 3;
         const expected = await kafkajsDecode(theirs);
         const actual = await decode(ours);
-        // kafkajs's fields, read through the records' getters.
-        const records = actual.records.map((r) => ({
-          magicByte: r.magicByte,
-          attributes: r.attributes,
-          timestamp: r.timestamp,
-          offset: r.offset,
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          isControlRecord: r.isControlRecord,
-          batchContext: r.batchContext,
-        }));
-        expect({ ...actual, records }).toEqual(expected);
-        for (const r of actual.records) {
+        const plain = actual.records as KafkaRecord[];
+        expect({ ...actual, records: plain.map(fieldsOf) }).toEqual(expected);
+        for (const r of plain) {
           expect(r.offsetNumber).toBe(Number(r.offset));
           expect(r.timestampNumber).toBe(Number(r.timestamp));
           if (r.value !== null) expect(r.buf.subarray(r.valueStart, r.valueEnd)).toEqual(r.value);
         }
         expect(ours.offset).toBe(theirs.offset);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('packs the same records into one PackedRecords per batch, offsets and positions included', async () => {
+    await fc.assert(
+      fc.asyncProperty(batch, fc.nat(3), async (b, tail) => {
+        const buf = Buffer.concat([Buffer.alloc(3), await encode(b), Buffer.alloc(tail)]);
+        const plainDecoder = new Decoder(buf);
+        const packedDecoder = new Decoder(buf);
+        plainDecoder.offset = packedDecoder.offset = 3;
+        const { records: plain, ...plainBatch } = await decode(plainDecoder);
+        const { records: packed, ...packedBatch } = await decodePacked(packedDecoder);
+        expect(packedBatch).toEqual(plainBatch);
+        expect(packedDecoder.offset).toBe(plainDecoder.offset);
+        expect(packed).toHaveLength(1);
+        const run = packed[0] as PackedRecords;
+        expect(run).toBeInstanceOf(PackedRecords);
+        const records = plain as KafkaRecord[];
+        expect(run.count).toBe(records.length);
+        // What kafkajs's Batch reads of the one message standing for the batch.
+        const last = records.at(-1)!;
+        expect([run.offset, run.offsetNumber]).toEqual([last.offset, last.offsetNumber]);
+        expect(run.isControlRecord).toBe(last.isControlRecord);
+        expect(run.key).toEqual(records[0]!.key);
+        records.forEach((r, i) => {
+          expect(fieldsOf(run.record(i))).toEqual(fieldsOf(r));
+          expect(run.offsetAt(i)).toBe(r.offsetNumber);
+          expect(run.timestampAt(i)).toBe(r.timestampNumber);
+          expect(run.hasHeadersAt(i)).toBe(Object.keys(r.headers).length > 0);
+          expect([run.valueStartAt(i), run.valueEndAt(i)]).toEqual(
+            r.valueEnd < 0 ? [run.valueStartAt(i), -1] : [r.valueStart, r.valueEnd],
+          );
+        });
       }),
       { numRuns: 300 },
     );

@@ -53,7 +53,7 @@ interface BatchContext {
 }
 
 export interface DecodedBatch extends BatchContext {
-  readonly records: KafkaRecord[];
+  readonly records: (KafkaRecord | PackedRecords)[];
 }
 
 const TIMESTAMP_TYPE_FLAG_MASK = 0x8;
@@ -162,6 +162,161 @@ export class KafkaRecord implements DecodedRecord {
   }
 }
 
+/** A record's headers as kafkajs gives them, from `cursor` at their count. */
+function decodeHeaders(cursor: Cursor): DecodedRecord['headers'] {
+  const count = cursor.varint();
+  if (count <= 0) return NO_HEADERS;
+  const byKey: Record<string, Buffer | null | (Buffer | null)[]> = {};
+  for (let i = 0; i < count; i++) {
+    const keyBytes = cursor.bytes();
+    const name = keyBytes === null ? 'null' : keyBytes.toString('utf8');
+    const headerValue = cursor.bytes();
+    const seen = byKey[name];
+    byKey[name] =
+      seen === undefined
+        ? headerValue
+        : Array.isArray(seen)
+          ? [...seen, headerValue]
+          : [seen, headerValue];
+  }
+  return byKey;
+}
+
+/** What PackedRecords keeps per record in `fields`, in this order. */
+const PACKED = {
+  offset: 0,
+  timestamp: 1,
+  keyStart: 2,
+  keyEnd: 3,
+  valueStart: 4,
+  valueEnd: 5,
+  headers: 6,
+  attributes: 7,
+} as const;
+/** Numbers per record in `PackedRecords.fields`. */
+export const PACKED_STRIDE = 8;
+/** Where a record's value range starts in its `fields` (valueStart, then valueEnd). */
+export const PACKED_VALUE_AT = PACKED.valueStart;
+
+/**
+ * One record batch's records without an object per record, for a reader that takes
+ * records in bulk (the ingestor's bundle, see recordBatchDecoder's `packed`): their
+ * offsets, timestamps and key and value positions in `buf`, `PACKED_STRIDE` numbers a
+ * record in `fields` (-1 for a null key or value; for headers, -1 when there are none, else
+ * where they start). `record(i)` gives the i-th as a KafkaRecord.
+ *
+ * To kafkajs it is one message standing for the batch: its `offset` is the batch's last
+ * record's, so kafkajs's filters keep it while any of its records is at or past the fetched
+ * offset and `lastOffset()` is right; the reader skips the records before the fetched offset
+ * (a fetch returns whole batches). Its `key` is the first record's: a control batch holds
+ * one control record, whose key tells kafkajs's aborted-transaction filter a commit from
+ * an abort.
+ */
+export class PackedRecords {
+  readonly offsetNumber: number;
+
+  constructor(
+    readonly magicByte: number,
+    /** The bytes the keys and values are in: the decompressed batch, or the response. */
+    readonly buf: Buffer,
+    readonly count: number,
+    readonly fields: Float64Array,
+    readonly batchContext: BatchContext,
+  ) {
+    this.offsetNumber = fields[(count - 1) * PACKED_STRIDE + PACKED.offset]!;
+  }
+
+  get offset(): string {
+    return String(this.offsetNumber);
+  }
+
+  get isControlRecord(): boolean {
+    return this.batchContext.isControlBatch;
+  }
+
+  get key(): Buffer | null {
+    return this.record(0).key;
+  }
+
+  offsetAt(i: number): number {
+    return this.fields[i * PACKED_STRIDE + PACKED.offset]!;
+  }
+
+  timestampAt(i: number): number {
+    return this.fields[i * PACKED_STRIDE + PACKED.timestamp]!;
+  }
+
+  /** Whether the i-th record has headers (then it is read through `record(i)`). */
+  hasHeadersAt(i: number): boolean {
+    return this.fields[i * PACKED_STRIDE + PACKED.headers]! >= 0;
+  }
+
+  valueStartAt(i: number): number {
+    return this.fields[i * PACKED_STRIDE + PACKED.valueStart]!;
+  }
+
+  /** -1: a null value. */
+  valueEndAt(i: number): number {
+    return this.fields[i * PACKED_STRIDE + PACKED.valueEnd]!;
+  }
+
+  /** The i-th record as kafkajs's decoder would give it. */
+  record(i: number): KafkaRecord {
+    const at = i * PACKED_STRIDE;
+    const f = this.fields;
+    const headersAt = f[at + PACKED.headers]!;
+    return new KafkaRecord(
+      this.magicByte,
+      f[at + PACKED.attributes]!,
+      this.buf,
+      f[at + PACKED.keyStart]!,
+      f[at + PACKED.keyEnd]!,
+      f[at + PACKED.valueStart]!,
+      f[at + PACKED.valueEnd]!,
+      f[at + PACKED.offset]!,
+      f[at + PACKED.timestamp]!,
+      headersAt < 0 ? NO_HEADERS : decodeHeaders(new Cursor(this.buf, headersAt)),
+      this.batchContext,
+    );
+  }
+}
+
+/** The records from `cursor` into `fields`, PACKED_STRIDE numbers each. */
+function packRecords(
+  cursor: Cursor,
+  count: number,
+  context: BatchContext,
+  firstOffset: number,
+  firstTimestamp: number,
+): Float64Array {
+  const fields = new Float64Array(count * PACKED_STRIDE);
+  const { buf } = cursor;
+  const appendTime =
+    context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
+      ? Number(context.maxTimestamp)
+      : undefined;
+  for (let i = 0, at = 0; i < count; i++, at += PACKED_STRIDE) {
+    const length = cursor.varint();
+    const end = cursor.at + length;
+    fields[at + PACKED.attributes] = (buf[cursor.at++]! << 24) >> 24;
+    const timestampDelta = cursor.varlong();
+    fields[at + PACKED.timestamp] = appendTime ?? firstTimestamp + timestampDelta;
+    fields[at + PACKED.offset] = firstOffset + cursor.varint();
+    const keyLength = cursor.varint();
+    fields[at + PACKED.keyStart] = cursor.at;
+    fields[at + PACKED.keyEnd] = keyLength < 0 ? -1 : cursor.at + keyLength;
+    if (keyLength > 0) cursor.at += keyLength;
+    const valueLength = cursor.varint();
+    fields[at + PACKED.valueStart] = cursor.at;
+    fields[at + PACKED.valueEnd] = valueLength < 0 ? -1 : cursor.at + valueLength;
+    if (valueLength > 0) cursor.at += valueLength;
+    // A header count of 0 is one byte 0; anything else is read when the record is.
+    fields[at + PACKED.headers] = buf[cursor.at] === 0 ? -1 : cursor.at;
+    cursor.at = end;
+  }
+  return fields;
+}
+
 /** kafkajs's record fields, decoded from `cursor` at a record's length prefix. */
 function decodeRecord(
   cursor: Cursor,
@@ -186,24 +341,7 @@ function decodeRecord(
   const valueLength = cursor.varint();
   const valueStart = cursor.at;
   if (valueLength > 0) cursor.at += valueLength;
-  const count = cursor.varint();
-  let headers: DecodedRecord['headers'] = NO_HEADERS;
-  if (count > 0) {
-    const byKey: Record<string, Buffer | null | (Buffer | null)[]> = {};
-    for (let i = 0; i < count; i++) {
-      const keyBytes = cursor.bytes();
-      const name = keyBytes === null ? 'null' : keyBytes.toString('utf8');
-      const headerValue = cursor.bytes();
-      const seen = byKey[name];
-      byKey[name] =
-        seen === undefined
-          ? headerValue
-          : Array.isArray(seen)
-            ? [...seen, headerValue]
-            : [seen, headerValue];
-    }
-    headers = byKey;
-  }
+  const headers = decodeHeaders(cursor);
   // The next record starts where this one's length says, whatever it held.
   cursor.at = end;
   return new KafkaRecord(
@@ -224,6 +362,10 @@ function decodeRecord(
 /** kafkajs's decoder module's export, built on what the shim hands over from kafkajs. */
 export function recordBatchDecoder(
   deps: RecordBatchDecoderDeps,
+  options: {
+    /** Each batch's records as one PackedRecords (kafkajs then sees one message a batch). */
+    readonly packed?: boolean;
+  } = {},
 ): (fetchDecoder: KafkajsDecoder) => Promise<DecodedBatch> {
   return async (fetchDecoder) => {
     const buf = fetchDecoder.buffer;
@@ -267,6 +409,14 @@ export function recordBatchDecoder(
       if (count <= 0) return { ...batch, records: [] };
       // A view into the response, header in front: the undecodable-batch codec reads it.
       cursor = new Cursor(await codec.decompress(buf.subarray(start + HEADER_BYTES, end)), 0);
+    }
+    if (options.packed) {
+      if (count <= 0) return { ...batch, records: [] };
+      const fields = packRecords(cursor, count, context, firstOffset, firstTimestamp);
+      return {
+        ...batch,
+        records: [new PackedRecords(magicByte, cursor.buf, count, fields, context)],
+      };
     }
     const records = new Array<KafkaRecord>(count);
     for (let i = 0; i < count; i++)

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { nativeAddon } from '@shoplens/native';
 import { CONTRACT_LIMITS, type ShopEvent } from '../contract/events.js';
 import { mutatedLineArb, sampleEvents, validEventArb } from '../testing/index.js';
-import { EventLineScanner, eventTimeScanner, SCAN_FIELD } from './event-line-scanner.js';
+import {
+  EventLineScanner,
+  eventTimeScanner,
+  eventTimesScanner,
+  SCAN_FIELD,
+} from './event-line-scanner.js';
 import { parseEventLine } from './parse-event-line.js';
 
 const scanner = new EventLineScanner();
@@ -161,5 +166,56 @@ describe('eventTimeScanner (the compiled scanner of @shoplens/native)', () => {
       expect({ text, time: compiled(line) }).toEqual({ text, time: expected });
     }
     expect(accepted).toBeGreaterThan(10);
+  });
+});
+
+describe('eventTimesScanner (many lines in one call)', () => {
+  const many = eventTimesScanner();
+  const one = eventTimeScanner();
+
+  it('gives each range the time the one-line scanner gives it, in any stride and column', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            validEventArb().map((e) => JSON.stringify(e)),
+            mutatedLineArb(),
+            fc.constant(null),
+          ),
+          { maxLength: 30 },
+        ),
+        fc.integer({ min: 2, max: 9 }),
+        fc.nat(7),
+        (texts, stride, column) => {
+          const at = column % (stride - 1);
+          // The lines one after another, as record values in a fetched batch are.
+          const parts = texts.map((t) => encoder.encode(t ?? ''));
+          const buf = new Uint8Array(parts.reduce((n, p) => n + p.length + 3, 0)).fill(0x20);
+          const ranges = new Float64Array(texts.length * stride).fill(7);
+          let pos = 1;
+          parts.forEach((p, i) => {
+            buf.set(p, pos);
+            ranges[i * stride + at] = pos;
+            ranges[i * stride + at + 1] = texts[i] === null ? -1 : pos + p.length;
+            pos += p.length + 3;
+          });
+          const out = new Float64Array(texts.length).fill(1);
+          many(buf, ranges, texts.length, stride, at, out);
+          const expected = parts.map((p, i) =>
+            texts[i] === null
+              ? Number.NaN
+              : one(buf, ranges[i * stride + at]!, ranges[i * stride + at]! + p.length),
+          );
+          expect([...out]).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses ranges or an output too short for the count', () => {
+    const out = new Float64Array(2);
+    expect(() => many(new Uint8Array(4), new Float64Array(3), 2, 2, 0, out)).toThrow(/too short/);
+    expect(() => many(new Uint8Array(4), new Float64Array(4), 3, 2, 0, out)).toThrow(/too short/);
   });
 });
