@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 
 /**
  * Whether every assigned partition has been read to its high watermark, asked of the
@@ -8,32 +8,28 @@ import type { Kafka } from 'kafkajs';
  * An empty partition is therefore read up already.
  */
 export async function caughtUp(
-  kafka: Kafka,
+  admin: Admin,
   groupId: string,
   assignment: Readonly<Record<string, readonly number[]>>,
   readUpTo: (topic: string, partition: number) => number | undefined,
   fromBeginning: boolean,
 ): Promise<boolean> {
-  const admin = kafka.admin();
+  // Connecting a connected admin client is a no-op: the caller keeps one for every check.
   await admin.connect();
-  try {
-    const topics = Object.keys(assignment);
-    const committed = new Map<string, number>();
-    for (const t of await admin.fetchOffsets({ groupId, topics })) {
-      for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, Number(p.offset));
-    }
-    for (const topic of topics) {
-      const wanted = new Set(assignment[topic]);
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        if (!wanted.has(p.partition)) continue;
-        const commit = committed.get(`${topic}/${p.partition}`) ?? -1;
-        const start = fromBeginning ? Number(p.low) : Number(p.high);
-        const position = readUpTo(topic, p.partition) ?? (commit >= 0 ? commit : start);
-        if (position < Number(p.high)) return false;
-      }
-    }
-    return true;
-  } finally {
-    await admin.disconnect();
+  const topics = Object.keys(assignment);
+  const committed = new Map<string, number>();
+  for (const t of await admin.fetchOffsets({ groupId, topics })) {
+    for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, Number(p.offset));
   }
+  for (const topic of topics) {
+    const wanted = new Set(assignment[topic]);
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      if (!wanted.has(p.partition)) continue;
+      const commit = committed.get(`${topic}/${p.partition}`) ?? -1;
+      const start = fromBeginning ? Number(p.low) : Number(p.high);
+      const position = readUpTo(topic, p.partition) ?? (commit >= 0 ? commit : start);
+      if (position < Number(p.high)) return false;
+    }
+  }
+  return true;
 }

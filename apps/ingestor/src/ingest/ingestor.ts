@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ReasonCode } from '@shoplens/schemas';
 import type { ObjectStore, QuarantineRecord } from '@shoplens/storage';
@@ -81,6 +81,8 @@ export class Ingestor {
   private assigned = false;
   private assignment: Record<string, number[]> = {};
   private idleCheck: Promise<void> | undefined;
+  /** The idle check's admin client: connected on its first check, kept for the next. */
+  private admin: Admin | undefined;
   private abortWrites = false;
   private readonly batches = new Set<Promise<void>>();
   private lastRecordAt: number;
@@ -206,6 +208,7 @@ export class Ingestor {
     await this.consumer
       .disconnect()
       .catch((err: unknown) => this.log.warn({ err }, 'disconnect failed'));
+    await this.admin?.disconnect().catch(() => undefined);
     this.logStats(true);
     this.finish(result === 'timeout' || !committed ? 'unclean' : outcome);
   }
@@ -342,7 +345,14 @@ export class Ingestor {
     }
     resolve();
     if (resolved !== undefined) this.lastRecordAt = this.now();
-    this.stats.lagByPartition.set(key, Number(batch.offsetLag()));
+    const lag = Number(batch.offsetLag());
+    this.stats.lagByPartition.set(key, lag);
+    // A one-shot run (exitWhenIdleMs) that has read a partition up to its end writes what it
+    // holds of it now, while it waits to be idle: the records are in the lake and committed
+    // that much sooner, and the exit has less left to write. A long-running ingestor keeps
+    // its files open for more records (fewer, larger files).
+    if (lag === 0 && this.options.exitWhenIdleMs !== undefined)
+      for (const file of buffers.sealAll()) this.startWrite(buffers, file);
     this.boundMemory();
     await this.waitForWrites(heartbeat);
     await heartbeat();
@@ -455,7 +465,7 @@ export class Ingestor {
       this.writes.size === 0
     ) {
       this.idleCheck = caughtUp(
-        this.options.kafka,
+        (this.admin ??= this.options.kafka.admin()),
         this.options.groupId,
         this.assignment,
         (topic, partition) => this.buffers.get(this.partitionKey(topic, partition))?.nextOffset,
