@@ -12,6 +12,7 @@ export {
 export { createAppLogger, REDACTED_PATHS, type AppLoggerOptions } from './app-logger.js';
 export { kafkaLogCreator } from './kafka-log-creator.js';
 export { createKafkaClient, watchConsumerCrashes } from './kafka-client.js';
+export { framedSocketFactory, ResponseFramer } from './kafka/framed-socket.js';
 export { readCommandLine } from './command-line.js';
 export {
   KAFKA_COMPRESSIONS,

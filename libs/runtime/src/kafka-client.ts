@@ -2,11 +2,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafka-log-creator.js';
 import { registerKafkaCodecs } from './kafka/kafka-codecs.js';
+import { framedSocketFactory } from './kafka/framed-socket.js';
 
 /**
- * A kafkajs client as every shoplens consumer wants it: its logs in pino, and retries
- * patient enough (about two minutes) to ride out a broker restart, and every codec
- * Kafka defines registered.
+ * A kafkajs client as every shoplens consumer wants it: its logs in pino, retries
+ * patient enough (about two minutes) to ride out a broker restart, every codec Kafka
+ * defines registered, and responses read whole through one buffer per connection
+ * (framedSocketFactory).
  */
 export function createKafkaClient(options: {
   readonly clientId: string;
@@ -20,6 +22,7 @@ export function createKafkaClient(options: {
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(options.logger),
     retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+    socketFactory: framedSocketFactory(),
   });
 }
 
