@@ -25,6 +25,19 @@ export interface ScannerTables {
   readonly devices: readonly string[];
 }
 
+/**
+ * The event times of `count` ranges of `buf` at once: range i from `ranges[i * stride + at]`
+ * to `ranges[i * stride + at + 1]` (an end below 0: no line, NaN), its time to `out[i]`.
+ */
+export type ScanTimes = (
+  buf: Uint8Array,
+  ranges: Float64Array,
+  count: number,
+  stride: number,
+  at: number,
+  out: Float64Array,
+) => void;
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -35,18 +48,7 @@ export interface NativeAddon {
   EventScanner: new (tables: ScannerTables) => {
     /** The event time (epoch ms) of `line[start, end)` if the fast path accepts it, else NaN. */
     scanTime(line: Uint8Array, start: number, end: number): number;
-    /**
-     * scanTime of `count` ranges of `buf` at once: range i from `ranges[i * stride + at]` to
-     * `ranges[i * stride + at + 1]` (an end below 0: NaN), its time to `out[i]`.
-     */
-    scanTimes(
-      buf: Uint8Array,
-      ranges: Float64Array,
-      count: number,
-      stride: number,
-      at: number,
-      out: Float64Array,
-    ): void;
+    scanTimes: ScanTimes;
   };
 }
 

@@ -3,6 +3,7 @@ export {
   nativeStatus,
   type NativeAddon,
   type NativeStatus,
+  type ScanTimes,
   type ScannerTables,
 } from './addon.js';
 export { gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';

@@ -1,6 +1,6 @@
 import { COUNTRY_CODES } from '../contract/countries.js';
 import { CONTRACT_LIMITS, DEVICES, EVENT_TYPES, SCHEMA_VERSION } from '../contract/events.js';
-import { nativeAddon, type ScannerTables } from '@shoplens/native';
+import { nativeAddon, type ScannerTables, type ScanTimes } from '@shoplens/native';
 import { parseEventTimeBytes } from './event-time.js';
 
 /**
@@ -421,14 +421,7 @@ export function eventTimeScanner(): (line: Uint8Array, start?: number, end?: num
  * no line: NaN), its time goes to `out[i]`. With the compiled scanner one call does them
  * all (no call into the addon per line).
  */
-export type EventTimesScanner = (
-  buf: Uint8Array,
-  ranges: Float64Array,
-  count: number,
-  stride: number,
-  at: number,
-  out: Float64Array,
-) => void;
+export type EventTimesScanner = ScanTimes;
 
 export function eventTimesScanner(): EventTimesScanner {
   const addon = nativeAddon();
