@@ -26,6 +26,8 @@ interface Poison {
   readonly key?: string | null;
   /** The Kafka timestamp; default now. */
   readonly timestampMs?: number;
+  /** Kafka record headers (tracing, as many producers add). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Raw: the line it must be stored as. Quarantine: its reason (original bytes kept). */
   readonly expect: { readonly raw: string } | { readonly reason: ReasonCode };
 }
@@ -56,6 +58,7 @@ function poisons(nowMs: number): Poison[] {
   const micro = event();
   const nano = event();
   const noKey = event();
+  const withHeaders = event();
   const future = event({ event_time: new Date(nowMs + 30 * 3_600_000).toISOString() });
   const purchase = {
     ...event({ event_type: 'purchase', order_id: 'o-1', currency: 'USD' }),
@@ -151,6 +154,18 @@ function poisons(nowMs: number): Poison[] {
       expect: { raw: json(nano) },
     },
     { label: 'no key', value: text(json(noKey)), key: null, expect: { raw: json(noKey) } },
+    {
+      label: 'a valid event with headers',
+      value: text(json(withHeaders)),
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      expect: { raw: json(withHeaders) },
+    },
+    {
+      label: 'an invalid record with headers',
+      value: text('{"event_type":"page_view"}'),
+      headers: { 'x-source': 'shop' },
+      expect: { reason: 'missing_field' },
+    },
   ];
 }
 
@@ -220,6 +235,7 @@ describe('hostile records through the broker to the bundled ingestor', () => {
               key: record.key === undefined ? 'k' : record.key,
               value: record.value,
               timestamp: String(record.timestampMs ?? nowMs),
+              ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
             },
           ],
         });

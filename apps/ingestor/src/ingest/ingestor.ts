@@ -293,8 +293,9 @@ export class Ingestor {
           // A fetch returns whole record batches: the first may start before the fetched offset.
           if (offset < fetchedOffset) continue;
           arrivalMs = arrivalTime(run.timestampAt(i), nowMs);
-          // Headers may mark a batch that could not be decompressed: read those in full.
-          if (!run.hasHeadersAt(i)) hourMs = rawHourOf(times![i]!, arrivalMs);
+          // A header may mark a batch that could not be decompressed: those are read in full.
+          if (!run.hasHeadersAt(i) || undecodableBatchOf(run.record(i).headers) === undefined)
+            hourMs = rawHourOf(times![i]!, arrivalMs);
         } else {
           offset = Number(message.offset);
           arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
