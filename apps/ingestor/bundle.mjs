@@ -135,6 +135,16 @@ await bundleApp({
       loader: 'js',
       resolveDir: dirname(args.path),
     }));
+    b.onLoad({ filter: /kafkajs[\\/]src[\\/]network[\\/]connection\.js$/ }, (args) => ({
+      contents: patched(args.path, [
+        `      const remainderBuffer = decoder.readAll()
+      this.chunks = [remainderBuffer]`,
+        `      const remainderBuffer = decoder.readAll()
+      this.chunks = remainderBuffer.length > 0 ? [remainderBuffer] : []`,
+      ]),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
     b.onLoad({ filter: /kafkajs[\\/]src[\\/]consumer[\\/]consumerGroup\.js$/ }, (args) => ({
       contents: patched(args.path, ...consumerGroupPatches),
       loader: 'js',

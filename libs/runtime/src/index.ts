@@ -13,6 +13,7 @@ export { createAppLogger, REDACTED_PATHS, type AppLoggerOptions } from './app-lo
 export { kafkaLogCreator } from './kafka-log-creator.js';
 export { createKafkaClient, watchConsumerCrashes } from './kafka-client.js';
 export { framedSocketFactory, ResponseFramer } from './kafka/framed-socket.js';
+export { ResponsePool, responsePool } from './kafka/response-pool.js';
 export { readCommandLine } from './command-line.js';
 export {
   KAFKA_COMPRESSIONS,

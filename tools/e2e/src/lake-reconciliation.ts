@@ -9,6 +9,8 @@ export interface Reconciliation {
   readonly duplicateRaw: number;
   readonly missingQuarantine: number;
   readonly wrongReason: number;
+  /** Quarantined under the right offset, but not the bytes the broker holds there. */
+  readonly wrongValue: number;
   readonly unexpectedQuarantine: number;
 }
 
@@ -18,14 +20,18 @@ export interface Reconciliation {
  */
 export function reconcile(records: readonly BrokerRecord[], lake: LakeContents): Reconciliation {
   const wantRaw = new Map<string, number>();
-  const wantQuarantine = new Map<string, string>();
+  const wantQuarantine = new Map<string, { reason: string; value: Buffer }>();
   for (const r of records) {
     // The ingestor's own routing rule, applied to what the broker holds.
     const routed = routeRecord(r.value, r.timestampMs);
     if (routed.zone === 'raw') {
       const line = Buffer.from(routed.line).toString('utf8');
       wantRaw.set(line, (wantRaw.get(line) ?? 0) + 1);
-    } else wantQuarantine.set(`${r.topic}/${r.partition}/${r.offset}`, routed.reason);
+    } else
+      wantQuarantine.set(`${r.topic}/${r.partition}/${r.offset}`, {
+        reason: routed.reason,
+        value: Buffer.from(r.value ?? []),
+      });
   }
   const haveRaw = new Map<string, number>();
   for (const line of lake.raw) {
@@ -43,13 +49,15 @@ export function reconcile(records: readonly BrokerRecord[], lake: LakeContents):
   for (const [line, n] of haveRaw) if (!wantRaw.has(line)) unexpectedRaw += n;
   let missingQuarantine = 0;
   let wrongReason = 0;
+  let wrongValue = 0;
   let unexpectedQuarantine = 0;
-  const seen = new Map<string, string>();
-  for (const q of lake.quarantine) seen.set(`${q.topic}/${q.partition}/${q.offset}`, q.reason);
-  for (const [key, reason] of wantQuarantine) {
+  const seen = new Map<string, { reason: string; value: Buffer }>();
+  for (const q of lake.quarantine) seen.set(`${q.topic}/${q.partition}/${q.offset}`, q);
+  for (const [key, want] of wantQuarantine) {
     const found = seen.get(key);
     if (found === undefined) missingQuarantine++;
-    else if (found !== reason) wrongReason++;
+    else if (found.reason !== want.reason) wrongReason++;
+    else if (!found.value.equals(want.value)) wrongValue++;
   }
   for (const key of seen.keys()) if (!wantQuarantine.has(key)) unexpectedQuarantine++;
   return {
@@ -58,6 +66,7 @@ export function reconcile(records: readonly BrokerRecord[], lake: LakeContents):
     duplicateRaw,
     missingQuarantine,
     wrongReason,
+    wrongValue,
     unexpectedQuarantine,
   };
 }

@@ -262,88 +262,94 @@ export class Ingestor {
     let sinceTurn = 0;
     // kafkajs's Batch keeps the offset it fetched from, though its types do not say so.
     const fetchedOffset = Number((batch as { fetchedOffset?: string }).fetchedOffset ?? 0);
-    for (const message of batch.messages) {
-      // The bundled kafkajs hands over each record batch as one PackedRecords: the common
-      // record (a plain, valid event) goes from the fetched bytes to its file without an
-      // object, a view or a string, and the batch's lines are scanned in one call.
-      const run = message instanceof PackedRecords ? message : undefined;
-      const count = run === undefined ? 1 : run.count;
-      let times: Float64Array | undefined;
-      if (run !== undefined) {
-        times = new Float64Array(count);
-        scanEventTimes(run.buf, run.fields, count, PACKED_STRIDE, PACKED_VALUE_AT, times);
-      }
-      for (let i = 0; i < count; i++) {
-        // kafkajs's seek check is a Long parse and a map lookup: every few hundred records.
-        if (this.stopping || !isRunning()) return resolve();
-        if (++sinceTurn >= YIELD_EVERY) {
-          sinceTurn = 0;
-          await nextTurn();
-          if (this.stopping || !isRunning()) return resolve();
-        }
-        if (++sinceCheck >= STALE_CHECK_EVERY) {
-          sinceCheck = 0;
-          if (isStale()) return resolve();
-        }
-        let offset: number;
-        let arrivalMs: number;
-        let hourMs = Number.NaN;
+    try {
+      for (const message of batch.messages) {
+        // The bundled kafkajs hands over each record batch as one PackedRecords: the common
+        // record (a plain, valid event) goes from the fetched bytes to its file without an
+        // object, a view or a string, and the batch's lines are scanned in one call.
+        const run = message instanceof PackedRecords ? message : undefined;
+        const count = run === undefined ? 1 : run.count;
+        let times: Float64Array | undefined;
         if (run !== undefined) {
-          offset = run.offsetAt(i);
-          // A fetch returns whole record batches: the first may start before the fetched offset.
-          if (offset < fetchedOffset) continue;
-          arrivalMs = arrivalTime(run.timestampAt(i), nowMs);
-          // A header may mark a batch that could not be decompressed: those are read in full.
-          if (!run.hasHeadersAt(i) || undecodableBatchOf(run.record(i).headers) === undefined)
-            hourMs = rawHourOf(times![i]!, arrivalMs);
-        } else {
-          offset = Number(message.offset);
-          arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
+          times = new Float64Array(count);
+          scanEventTimes(run.buf, run.fields, count, PACKED_STRIDE, PACKED_VALUE_AT, times);
         }
-        let result: Accepted;
-        let reason: ReasonCode | undefined;
-        if (hourMs === hourMs) {
-          result = buffers.add(
-            offset,
-            nowMs,
-            'raw',
-            hourMs,
-            run!.buf,
-            run!.valueStartAt(i),
-            run!.valueEndAt(i),
-          );
-        } else {
-          const record = run !== undefined ? run.record(i) : message;
-          const routed = this.route(record.value, record.headers, arrivalMs, key, String(offset));
-          const line: Uint8Array | QuarantineRecord =
-            routed.zone === 'raw'
-              ? routed.line
-              : {
-                  topic,
-                  partition,
-                  offset: String(offset),
-                  arrivalMs,
-                  reason: routed.reason,
-                  issues: routed.issues,
-                  key: record.key ?? null,
-                  value: record.value ?? new Uint8Array(0),
-                };
-          if (routed.zone === 'quarantine') reason = routed.reason;
-          result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, line);
-        }
-        resolved = offset;
-        if (result.accepted) {
-          this.stats.countRecord(reason === undefined ? 'raw' : 'quarantine', reason);
-          for (const file of result.sealed) this.startWrite(buffers, file);
-          if (this.writes.size >= this.options.maxConcurrentWrites) {
-            resolve();
-            await this.waitForWrites(heartbeat);
-            nowMs = this.now();
+        for (let i = 0; i < count; i++) {
+          // kafkajs's seek check is a Long parse and a map lookup: every few hundred records.
+          if (this.stopping || !isRunning()) return resolve();
+          if (++sinceTurn >= YIELD_EVERY) {
+            sinceTurn = 0;
+            await nextTurn();
+            if (this.stopping || !isRunning()) return resolve();
           }
-        } else {
-          this.stats.redelivered++;
+          if (++sinceCheck >= STALE_CHECK_EVERY) {
+            sinceCheck = 0;
+            if (isStale()) return resolve();
+          }
+          let offset: number;
+          let arrivalMs: number;
+          let hourMs = Number.NaN;
+          if (run !== undefined) {
+            offset = run.offsetAt(i);
+            // A fetch returns whole record batches: the first may start before the fetched offset.
+            if (offset < fetchedOffset) continue;
+            arrivalMs = arrivalTime(run.timestampAt(i), nowMs);
+            // A header may mark a batch that could not be decompressed: those are read in full.
+            if (!run.hasHeadersAt(i) || undecodableBatchOf(run.record(i).headers) === undefined)
+              hourMs = rawHourOf(times![i]!, arrivalMs);
+          } else {
+            offset = Number(message.offset);
+            arrivalMs = arrivalTime(Number(message.timestamp), nowMs);
+          }
+          let result: Accepted;
+          let reason: ReasonCode | undefined;
+          if (hourMs === hourMs) {
+            result = buffers.add(
+              offset,
+              nowMs,
+              'raw',
+              hourMs,
+              run!.buf,
+              run!.valueStartAt(i),
+              run!.valueEndAt(i),
+            );
+          } else {
+            const record = run !== undefined ? run.record(i) : message;
+            const routed = this.route(record.value, record.headers, arrivalMs, key, String(offset));
+            const line: Uint8Array | QuarantineRecord =
+              routed.zone === 'raw'
+                ? routed.line
+                : {
+                    topic,
+                    partition,
+                    offset: String(offset),
+                    arrivalMs,
+                    reason: routed.reason,
+                    issues: routed.issues,
+                    // Copies: a run's bytes are reused once the batch is released.
+                    key: record.key == null ? null : Buffer.from(record.key),
+                    value: record.value == null ? new Uint8Array(0) : Buffer.from(record.value),
+                  };
+            if (routed.zone === 'quarantine') reason = routed.reason;
+            result = buffers.add(offset, nowMs, routed.zone, routed.bucketMs, line);
+          }
+          resolved = offset;
+          if (result.accepted) {
+            this.stats.countRecord(reason === undefined ? 'raw' : 'quarantine', reason);
+            for (const file of result.sealed) this.startWrite(buffers, file);
+            if (this.writes.size >= this.options.maxConcurrentWrites) {
+              resolve();
+              await this.waitForWrites(heartbeat);
+              nowMs = this.now();
+            }
+          } else {
+            this.stats.redelivered++;
+          }
         }
       }
+    } finally {
+      // Nothing here keeps a view of a run's bytes: raw lines are copied into their files.
+      for (const message of batch.messages) if (message instanceof PackedRecords) message.release();
     }
     resolve();
     if (resolved !== undefined) this.lastRecordAt = this.now();

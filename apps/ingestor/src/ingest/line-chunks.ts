@@ -5,10 +5,10 @@ export const CHUNK_BYTES = 512 * 1024;
 /**
  * Chunks of files already written, for the next files to fill: a member then allocates
  * almost no new chunk memory in steady state, and V8, which counts every new buffer's
- * memory towards its next garbage collection, collects less often. At most 16 MiB.
+ * memory towards its next garbage collection, collects less often. At most 64 MiB.
  */
 const spareChunks: Buffer[] = [];
-const MAX_SPARE_CHUNKS = 32;
+const MAX_SPARE_CHUNKS = 128;
 
 /**
  * The lines of one raw file, copied as they arrive into a few large buffers, each holding

@@ -1,19 +1,21 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
+import { responsePool } from './response-pool.js';
 
 /** What kafkajs's own factory sets: a dead peer is noticed within about a minute. */
 const KEEP_ALIVE_DELAY_MS = 60_000;
 /** The one buffer a connection reads into (Node's own reads take 64 KiB each). */
 const READ_BUFFER_BYTES = 64 * 1024;
-/** Responses up to this size share Node's buffer pool; larger ones get their own memory. */
-const POOLED_FRAME_BYTES = 4 * 1024;
+/** Responses up to this size share Node's buffer pool; larger ones come from responsePool. */
+const SMALL_FRAME_BYTES = 4 * 1024;
 
 /**
  * Cuts a connection's bytes into whole Kafka responses (a 4-byte big-endian size, then
  * that many bytes), each handed on in one Buffer of its own, size included, as soon as its
  * last byte is in. A response is copied once, into a buffer of its exact size, whatever
- * the reads that brought it in.
+ * the reads that brought it in; a large one's memory comes from `responsePool`, reused
+ * when a reader that retained it releases it.
  */
 export class ResponseFramer {
   private readonly header = Buffer.alloc(4);
@@ -33,7 +35,7 @@ export class ResponseFramer {
         if (size < 0) throw new Error(`Kafka response with a negative size (${size})`);
         const total = 4 + size;
         this.frame =
-          total <= POOLED_FRAME_BYTES ? Buffer.allocUnsafe(total) : Buffer.allocUnsafeSlow(total);
+          total <= SMALL_FRAME_BYTES ? Buffer.allocUnsafe(total) : responsePool.take(total);
         this.header.copy(this.frame, 0);
         this.fill = 4;
         this.headerFill = 0;

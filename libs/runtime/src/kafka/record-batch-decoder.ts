@@ -9,6 +9,8 @@
  * numbers (exact below 2^53: offsets, and epoch milliseconds for 285,000 years).
  */
 
+import { responsePool } from './response-pool.js';
+
 /** The part of kafkajs's Decoder this reads: its buffer and position. */
 export interface KafkajsDecoder {
   readonly buffer: Buffer;
@@ -260,6 +262,15 @@ export class PackedRecords {
     return this.fields[i * PACKED_STRIDE + PACKED.valueEnd]!;
   }
 
+  /**
+   * The reader is done with these records, and keeps no view of `buf` from `record(i)`:
+   * the response's memory may be reused (responsePool). Once, when the batch is handled.
+   */
+  release(): void {
+    responsePool.release(this.buf);
+    responsePool.release(this.fields);
+  }
+
   /** The i-th record as kafkajs's decoder would give it. */
   record(i: number): KafkaRecord {
     const at = i * PACKED_STRIDE;
@@ -289,7 +300,10 @@ function packRecords(
   firstOffset: number,
   firstTimestamp: number,
 ): Float64Array {
-  const fields = new Float64Array(count * PACKED_STRIDE);
+  // Every number is written below, so reused memory needs no clearing.
+  const memory = responsePool.take(count * PACKED_STRIDE * 8);
+  const fields = new Float64Array(memory.buffer, memory.byteOffset, count * PACKED_STRIDE);
+  responsePool.retain(fields);
   const { buf } = cursor;
   const appendTime =
     context.timestampType === LOG_APPEND_TIME && context.maxTimestamp
@@ -413,6 +427,8 @@ export function recordBatchDecoder(
     if (options.packed) {
       if (count <= 0) return { ...batch, records: [] };
       const fields = packRecords(cursor, count, context, firstOffset, firstTimestamp);
+      // Held until the reader releases the records (a decompressed batch is not the pool's).
+      responsePool.retain(cursor.buf);
       return {
         ...batch,
         records: [new PackedRecords(magicByte, cursor.buf, count, fields, context)],
