@@ -1,6 +1,6 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync as gzipSyncZlib } from 'node:zlib';
 import fc from 'fast-check';
-import { gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';
+import { GunzipBuffer, gunzip, gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';
 import { nativeStatus } from './addon.js';
 
 describe('gzip', () => {
@@ -80,5 +80,87 @@ describe('gzip', () => {
   it('refuses a level that is not 0 to 12', () => {
     expect(() => gzip(Buffer.alloc(1), 13)).toThrow(/0 to 12, got 13/);
     expect(() => gzipSync(Buffer.alloc(1), 1.5)).toThrow(/0 to 12/);
+  });
+});
+
+describe('gunzip', () => {
+  it('reads what zlib writes, one member or several, with the size hint right or wrong', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 30_000 }),
+            // Compressible far beyond its compressed size: the output must grow.
+            fc.integer({ min: 0, max: 400_000 }).map((n) => new Uint8Array(n).fill(0x7b)),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.integer({ min: 0, max: 9 }),
+        async (members, level) => {
+          const input = Buffer.concat(members.map((m) => gzipSyncZlib(m, { level })));
+          const expected = Buffer.concat(members.map((m) => Buffer.from(m)));
+          expect((await gunzip(input, 1 << 30)).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('ignores bytes after the last member, as zlib does', async () => {
+    const input = Buffer.concat([gzipSyncZlib(Buffer.from('{"a":1}\n')), Buffer.from([0, 0, 0])]);
+    expect((await gunzip(input, 1024)).toString()).toBe('{"a":1}\n');
+    expect(gunzipSync(input).toString()).toBe('{"a":1}\n');
+  });
+
+  it('rejects what is not gzip, a corrupt or cut stream, and output past its limit', async () => {
+    const good = gzipSyncZlib(Buffer.from('x'.repeat(100_000)));
+    await expect(gunzip(Buffer.from('{"a":1}'), 1024)).rejects.toThrow(/not gzip/);
+    await expect(gunzip(good.subarray(0, good.length - 9), 1 << 20)).rejects.toThrow(
+      /corrupt or truncated/,
+    );
+    const corrupt = Buffer.from(good);
+    corrupt[20] = corrupt[20]! ^ 0xff;
+    await expect(gunzip(corrupt, 1 << 20)).rejects.toThrow();
+    await expect(gunzip(good, 50_000)).rejects.toThrow(/more than 50000 bytes/);
+  });
+});
+
+describe('GunzipBuffer', () => {
+  it('decompresses stream after stream into its memory, growing it as they need', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(
+            fc.oneof(
+              fc.uint8Array({ maxLength: 20_000 }),
+              fc.integer({ min: 0, max: 300_000 }).map((n) => new Uint8Array(n).fill(0x22)),
+            ),
+            { minLength: 1, maxLength: 3 },
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (streams) => {
+          const out = new GunzipBuffer(1 << 30);
+          for (const members of streams) {
+            const input = Buffer.concat(members.map((m) => gzipSyncZlib(m)));
+            const text = await out.gunzip(input);
+            expect(text.equals(Buffer.concat(members.map((m) => Buffer.from(m))))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects output past its limit, and a second call while one runs', async () => {
+    const out = new GunzipBuffer(10_000);
+    await expect(out.gunzip(gzipSyncZlib(Buffer.alloc(50_000)))).rejects.toThrow(
+      /more than 10000 bytes/,
+    );
+    const first = out.gunzip(gzipSyncZlib(Buffer.alloc(10)));
+    await expect(out.gunzip(gzipSyncZlib(Buffer.alloc(10)))).rejects.toThrow(
+      /one gunzip at a time/,
+    );
+    expect((await first).length).toBe(10);
   });
 });

@@ -6,4 +6,4 @@ export {
   type ScanTimes,
   type ScannerTables,
 } from './addon.js';
-export { gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';
+export { GunzipBuffer, gunzip, gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';

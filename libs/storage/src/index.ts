@@ -13,7 +13,14 @@ export { openLake } from './lake/open-lake.js';
 export type { Lake, LakeOptions } from './lake/open-lake.js';
 export { parquetDayPrefix, parquetKey, tzOfPathValue, tzPathValue } from './lake/layout.js';
 export type { ParquetDay, ParquetZone } from './lake/layout.js';
-export { listRawFiles, readRawFile, readRawLines, writeRawFile } from './lake/raw-zone.js';
+export {
+  listRawFiles,
+  readRawFile,
+  readRawLines,
+  rawPiecesBuffer,
+  readRawPieces,
+  writeRawFile,
+} from './lake/raw-zone.js';
 export type { RawFile } from './lake/raw-zone.js';
 export {
   quarantineDays,

@@ -1,6 +1,7 @@
-import { createGunzip } from 'node:zlib';
 import { EVENT_TYPES, parseEventLine, SCAN_FIELD } from '@shoplens/schemas';
 import {
+  rawPiecesBuffer,
+  readRawPieces,
   writeQuarantineFile,
   type ObjectStore,
   type QuarantineRecord,
@@ -44,38 +45,13 @@ export interface ScanResult {
   readonly spiltBytes: number;
 }
 
-/** Decompressed bytes of a raw file, in chunks of about this size. */
-const CHUNK_BYTES = 1 << 20;
-
-/**
- * A raw file's bytes, decompressed (off this thread) in chunks of about a megabyte, each
- * cut after its last line break (the rest is carried into the next): whole lines only.
- */
-async function* rawLines(store: ObjectStore, key: string): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  const source = await store.get(key);
-  source.on('error', (err) => gunzip.destroy(err));
-  let rest: Buffer | undefined;
-  for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) {
-    const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
-    const last = data.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      rest = data;
-      continue;
-    }
-    rest = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : undefined;
-    yield data.subarray(0, last);
-  }
-  if (rest !== undefined) yield rest;
-}
-
 /**
  * The first pass over a share of the day's raw files: every line validated, invalid ones
  * quarantined (by the run whose hours hold them), each valid event of the day (and each
  * purchase of the hours around it) written as a binary record to the spill bucket of its
  * event_id, so that every copy of an event lands in one bucket; the copies of the day
  * are counted per user and session into the keyed spill (CopyTally). Nothing of the day
- * is kept in memory: a megabyte of one raw file at a time, decompressed off this thread,
+ * is kept in memory: one raw file at a time (readRawPieces), decompressed off this thread,
  * and a tally of a bounded number of keys.
  */
 export async function scanShare(
@@ -94,6 +70,8 @@ export async function scanShare(
   const tally = new CopyTally(tallyWriter, options.spill.buckets);
   const key = new Int32Array(4);
   const scanner = new LineScanner();
+  // One file at a time, each piece done with before the next: one buffer for all of them.
+  const pieces = rawPiecesBuffer();
   const buckets = options.spill.buckets;
   let lines = 0;
   let quarantined = 0;
@@ -101,7 +79,7 @@ export async function scanShare(
     for (const file of files) {
       const invalid: QuarantineRecord[] = [];
       let offset = 0;
-      for await (const data of rawLines(store, file.key)) {
+      for await (const data of readRawPieces(store, file, pieces)) {
         for (let start = 0; start < data.length;) {
           let end = data.indexOf(NEWLINE, start);
           if (end < 0) end = data.length;

@@ -1,5 +1,6 @@
 //! The compiled hot paths of shoplens, loaded by `@shoplens/native` (libs/native/src):
 //! gzip (level 1 by ISA-L when built with the `isal` feature, every level by libdeflate),
+//! gunzip (libdeflate),
 //! and the contract's fast path for event lines (event_scanner.rs).
 //! Each function here has a JavaScript counterpart that gives the same result, used when
 //! the addon is not built; the library's tests hold the two to each other.
@@ -131,4 +132,145 @@ pub fn gzip_lines(lines: Vec<Buffer>, level: u32) -> Result<AsyncTask<GzipLinesT
 pub fn gzip_sync(input: Buffer, level: u32) -> Result<Buffer> {
     check_level(level)?;
     Ok(gzip_bytes(&input, level)?.into())
+}
+
+/// libdeflate's decompressor, freed when dropped.
+struct Decompressor(*mut libdeflate_sys::libdeflate_decompressor);
+
+impl Drop for Decompressor {
+    fn drop(&mut self) {
+        unsafe { libdeflate_sys::libdeflate_free_decompressor(self.0) }
+    }
+}
+
+/// The gzip magic bytes: what starts a member.
+fn is_member(bytes: &[u8]) -> bool {
+    bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
+}
+
+/// Decompresses every member of `input` into `out`, one after another, as zlib's gunzip
+/// reads them (bytes after the last member that do not start another are ignored, as zlib
+/// does): the bytes written, or None if `out` is too small.
+fn gunzip_into_slice(d: &Decompressor, input: &[u8], out: &mut [u8]) -> Result<Option<usize>> {
+    if !is_member(input) {
+        return Err(Error::from_reason("gunzip: not gzip (no gzip header)"));
+    }
+    let (mut at, mut written) = (0, 0);
+    while at < input.len() && is_member(&input[at..]) {
+        let (mut used_in, mut used_out) = (0usize, 0usize);
+        let r = unsafe {
+            libdeflate_sys::libdeflate_gzip_decompress_ex(
+                d.0,
+                input[at..].as_ptr().cast(),
+                input.len() - at,
+                out[written..].as_mut_ptr().cast(),
+                out.len() - written,
+                &mut used_in,
+                &mut used_out,
+            )
+        };
+        if r == libdeflate_sys::libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE {
+            return Ok(None);
+        }
+        if r != libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS {
+            return Err(Error::from_reason(format!(
+                "gunzip: corrupt or truncated gzip at byte {at}"
+            )));
+        }
+        at += used_in;
+        written += used_out;
+    }
+    Ok(Some(written))
+}
+
+fn decompressor() -> Result<Decompressor> {
+    let d = Decompressor(unsafe { libdeflate_sys::libdeflate_alloc_decompressor() });
+    if d.0.is_null() {
+        return Err(Error::from_reason("gunzip: out of memory"));
+    }
+    Ok(d)
+}
+
+/// A single member's size (mod 2^32) is its last four bytes: the common file's exact size.
+fn size_hint(input: &[u8]) -> usize {
+    let n = input.len();
+    if n < 18 {
+        return 0;
+    }
+    u32::from_le_bytes([input[n - 4], input[n - 3], input[n - 2], input[n - 1]]) as usize
+}
+
+/// Every member of `input` decompressed (gunzip_into_slice); an error past `max_bytes`.
+fn gunzip_bytes(input: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
+    let d = decompressor()?;
+    let mut size = size_hint(input).max(input.len().saturating_mul(2)).max(1024).min(max_bytes);
+    loop {
+        let mut out = vec![0u8; size];
+        if let Some(n) = gunzip_into_slice(&d, input, &mut out)? {
+            out.truncate(n);
+            return Ok(out);
+        }
+        if size >= max_bytes {
+            return Err(Error::from_reason(format!(
+                "gunzip: more than {max_bytes} bytes decompressed"
+            )));
+        }
+        size = size.saturating_mul(2).min(max_bytes);
+    }
+}
+
+pub struct GunzipTask {
+    input: Buffer,
+    max_bytes: usize,
+}
+
+impl Task for GunzipTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        gunzip_bytes(&self.input, self.max_bytes)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output.into())
+    }
+}
+
+/// `input`'s gzip members decompressed on Node's thread pool, at most `max_bytes` of them.
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn gunzip(input: Buffer, max_bytes: f64) -> Result<AsyncTask<GunzipTask>> {
+    if !(max_bytes >= 0.0) {
+        return Err(Error::new(Status::InvalidArg, "gunzip: max_bytes below 0".to_string()));
+    }
+    Ok(AsyncTask::new(GunzipTask { input, max_bytes: max_bytes as usize }))
+}
+
+pub struct GunzipIntoTask {
+    input: Buffer,
+    out: Buffer,
+}
+
+impl Task for GunzipIntoTask {
+    type Output = f64;
+    type JsValue = f64;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let d = decompressor()?;
+        Ok(match gunzip_into_slice(&d, &self.input, &mut self.out)? {
+            Some(n) => n as f64,
+            None => -1.0,
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
+
+/// `input`'s gzip members decompressed into `out` on Node's thread pool: the bytes
+/// written, or -1 if `out` is too small. `out` must not be touched until it resolves.
+#[napi(ts_return_type = "Promise<number>")]
+pub fn gunzip_into(input: Buffer, out: Buffer) -> AsyncTask<GunzipIntoTask> {
+    AsyncTask::new(GunzipIntoTask { input, out })
 }

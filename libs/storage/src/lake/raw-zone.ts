@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../object-store/object-store.js';
 import { listAll } from '../object-store/object-store-helpers.js';
-import { decodeJsonlGz, encodeJsonlGz } from './jsonl-gz.js';
+import { GunzipBuffer } from '@shoplens/native';
+import { decodeJsonlGz, encodeJsonlGz, jsonlGzPieces, WHOLE_TEXT_BYTES } from './jsonl-gz.js';
 import type { ParsedRawKey, RawFileId } from './layout.js';
 import { hourStart, parseRawKey, rawHourPrefix, rawKey } from './layout.js';
 
@@ -62,6 +63,26 @@ export async function listRawFiles(store: ObjectStore, range: RawRange): Promise
 /** The lines of one raw file. */
 export async function* readRawFile(store: ObjectStore, key: string): AsyncGenerator<Buffer> {
   yield* decodeJsonlGz(await store.get(key));
+}
+
+/**
+ * One raw file's lines in bulk: its bytes decompressed, in pieces of whole lines joined by
+ * `\n` (the last piece may lack its `\n`; empty lines are the reader's to skip). The whole
+ * file in one piece where it can be (`jsonlGzPieces`): for readers that scan bytes. A
+ * reader of many files passes one `rawPiecesBuffer()` to every call, as long as it reads
+ * one file at a time and is done with a piece when it asks for the next.
+ */
+export function readRawPieces(
+  store: ObjectStore,
+  file: RawFile,
+  out?: GunzipBuffer,
+): AsyncGenerator<Buffer> {
+  return jsonlGzPieces(store, file.key, file.size, out);
+}
+
+/** Memory for readRawPieces to decompress file after file into. */
+export function rawPiecesBuffer(): GunzipBuffer {
+  return new GunzipBuffer(WHOLE_TEXT_BYTES);
 }
 
 export interface RawLine {
