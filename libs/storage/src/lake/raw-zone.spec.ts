@@ -1,19 +1,16 @@
+import { gzipSync } from 'node:zlib';
 import { createMemoryObjectStore } from '../object-store/memory-object-store.js';
 import { decodeJsonlGz, encodeJsonlGz } from './jsonl-gz.js';
-import { gzipSync } from 'node:zlib';
 import { listRawFiles, readRawLines, readRawPieces, writeRawFile } from './raw-zone.js';
 
 const line = (s: string) => Buffer.from(s);
 const at = (iso: string) => Date.parse(iso);
 
-/** The lines of readRawPieces, non-empty ones, as strings. */
-async function piecesLines(store: ReturnType<typeof createMemoryObjectStore>, key: string) {
-  const size = (await store.get(key).then(async (s) => {
-    let n = 0;
-    for await (const c of s) n += (c as Buffer).length;
-    return n;
-  })) as number;
-  const file = { key, size } as Parameters<typeof readRawPieces>[1];
+/** Stores `body` under `key`, then reads it back through readRawPieces: its non-empty lines. */
+async function piecesLines(key: string, body: Buffer): Promise<string[]> {
+  const store = createMemoryObjectStore();
+  await store.put(key, body);
+  const file = { key, size: body.length } as Parameters<typeof readRawPieces>[1];
   const out: string[] = [];
   for await (const piece of readRawPieces(store, file))
     for (const l of piece.toString().split('\n')) if (l !== '') out.push(l);
@@ -22,28 +19,23 @@ async function piecesLines(store: ReturnType<typeof createMemoryObjectStore>, ke
 
 describe('raw zone', () => {
   it('reads a raw file in pieces of whole lines, one gzip member or several', async () => {
-    const store = createMemoryObjectStore();
     const lines = Array.from({ length: 30_000 }, (_, i) =>
       JSON.stringify({ i, ü: 'x'.repeat(i % 50) }),
     );
-    await store.put('one.jsonl.gz', gzipSync(lines.join('\n') + '\n'));
-    await store.put(
-      'three.jsonl.gz',
-      Buffer.concat([
-        gzipSync(lines.slice(0, 7).join('\n') + '\n'),
-        gzipSync(lines.slice(7, 20_000).join('\n') + '\n'),
-        gzipSync(lines.slice(20_000).join('\n')),
-      ]),
-    );
-    expect(await piecesLines(store, 'one.jsonl.gz')).toEqual(lines);
-    expect(await piecesLines(store, 'three.jsonl.gz')).toEqual(lines);
+    const three = Buffer.concat([
+      gzipSync(lines.slice(0, 7).join('\n') + '\n'),
+      gzipSync(lines.slice(7, 20_000).join('\n') + '\n'),
+      gzipSync(lines.slice(20_000).join('\n')),
+    ]);
+    expect(await piecesLines('one.jsonl.gz', gzipSync(lines.join('\n') + '\n'))).toEqual(lines);
+    expect(await piecesLines('three.jsonl.gz', three)).toEqual(lines);
   });
 
   it('fails on a corrupt raw file as zlib does', async () => {
-    const store = createMemoryObjectStore();
     const good = gzipSync('{"a":1}\n'.repeat(10_000));
-    await store.put('cut.jsonl.gz', good.subarray(0, good.length - 20));
-    await expect(piecesLines(store, 'cut.jsonl.gz')).rejects.toThrow(/unexpected end of file/);
+    await expect(piecesLines('cut.jsonl.gz', good.subarray(0, good.length - 20))).rejects.toThrow(
+      /unexpected end of file/,
+    );
   });
 
   it('round-trips JSON Lines through gzip, bytes exact', async () => {
