@@ -43,9 +43,7 @@ export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
   gzipSync(input: Buffer, level: number): Buffer;
   gzipLines(lines: readonly Buffer[], level: number): Promise<Buffer>;
-  /** Every gzip member of `input`, decompressed; rejects past `maxBytes` of output. */
-  gunzip(input: Buffer, maxBytes: number): Promise<Buffer>;
-  /** The same into `out`: the bytes written, or -1 if `out` is too small. */
+  /** Every gzip member of `input`, decompressed into `out`: the bytes written, or -1 if `out` is too small. */
   gunzipInto(input: Buffer, out: Buffer): Promise<number>;
   /** Which library compresses at `level`. */
   gzipEngine(level: number): 'isa-l' | 'libdeflate';

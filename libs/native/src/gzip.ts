@@ -80,9 +80,8 @@ export function gzipSync(input: Buffer, level: number): Buffer {
  */
 export function gunzip(input: Buffer, maxBytes: number): Promise<Buffer> {
   if (!(maxBytes >= 0)) throw new RangeError(`gunzip: maxBytes must be 0 or more, got ${maxBytes}`);
-  const addon = nativeAddon();
-  return addon
-    ? addon.gunzip(input, maxBytes)
+  return nativeAddon()
+    ? new GunzipBuffer(maxBytes).gunzip(input)
     : zlibGunzipAsync(input, { maxOutputLength: Math.min(maxBytes, 2 ** 32) || 1 });
 }
 

@@ -1,6 +1,6 @@
 //! The compiled hot paths of shoplens, loaded by `@shoplens/native` (libs/native/src):
 //! gzip (level 1 by ISA-L when built with the `isal` feature, every level by libdeflate),
-//! gunzip (libdeflate),
+//! gunzip into a caller's buffer (libdeflate),
 //! and the contract's fast path for event lines (event_scanner.rs).
 //! Each function here has a JavaScript counterpart that gives the same result, used when
 //! the addon is not built; the library's tests hold the two to each other.
@@ -189,61 +189,6 @@ fn decompressor() -> Result<Decompressor> {
         return Err(Error::from_reason("gunzip: out of memory"));
     }
     Ok(d)
-}
-
-/// A single member's size (mod 2^32) is its last four bytes: the common file's exact size.
-fn size_hint(input: &[u8]) -> usize {
-    let n = input.len();
-    if n < 18 {
-        return 0;
-    }
-    u32::from_le_bytes([input[n - 4], input[n - 3], input[n - 2], input[n - 1]]) as usize
-}
-
-/// Every member of `input` decompressed (gunzip_into_slice); an error past `max_bytes`.
-fn gunzip_bytes(input: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
-    let d = decompressor()?;
-    let mut size = size_hint(input).max(input.len().saturating_mul(2)).max(1024).min(max_bytes);
-    loop {
-        let mut out = vec![0u8; size];
-        if let Some(n) = gunzip_into_slice(&d, input, &mut out)? {
-            out.truncate(n);
-            return Ok(out);
-        }
-        if size >= max_bytes {
-            return Err(Error::from_reason(format!(
-                "gunzip: more than {max_bytes} bytes decompressed"
-            )));
-        }
-        size = size.saturating_mul(2).min(max_bytes);
-    }
-}
-
-pub struct GunzipTask {
-    input: Buffer,
-    max_bytes: usize,
-}
-
-impl Task for GunzipTask {
-    type Output = Vec<u8>;
-    type JsValue = Buffer;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        gunzip_bytes(&self.input, self.max_bytes)
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        Ok(output.into())
-    }
-}
-
-/// `input`'s gzip members decompressed on Node's thread pool, at most `max_bytes` of them.
-#[napi(ts_return_type = "Promise<Buffer>")]
-pub fn gunzip(input: Buffer, max_bytes: f64) -> Result<AsyncTask<GunzipTask>> {
-    if !(max_bytes >= 0.0) {
-        return Err(Error::new(Status::InvalidArg, "gunzip: max_bytes below 0".to_string()));
-    }
-    Ok(AsyncTask::new(GunzipTask { input, max_bytes: max_bytes as usize }))
 }
 
 pub struct GunzipIntoTask {
