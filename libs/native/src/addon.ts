@@ -38,6 +38,47 @@ export type ScanTimes = (
   out: Float64Array,
 ) => void;
 
+/** The batch's first pass (libs/native/crate/src/spill_scan.rs): where and what it spills. */
+export interface SpillScanOptions {
+  readonly tables: ScannerTables;
+  /** Files `<dir>/<writer>-<bucket>` (event records), `<dir>/<tallyWriter>-<bucket>` (counts). */
+  readonly dir: string;
+  readonly writer: string;
+  readonly tallyWriter: string;
+  readonly buckets: number;
+  /** The day's instants: its events are spilt and counted, purchases around it spilt. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Field numbers of the record's strings in its order (event_id, user_id, session_id first), how many are written. */
+  readonly recordStrings: readonly number[];
+  readonly writtenStrings: number;
+  /** Field numbers of the record's three numbers. */
+  readonly recordNumbers: readonly number[];
+  /** Per event type code, its funnel step bit (or 0); the purchase's code. */
+  readonly stepOfCode: readonly number[];
+  readonly purchaseCode: number;
+  /** Keys counted before the counts are written out; bytes buffered per bucket file. */
+  readonly tallyKeys: number;
+  readonly chunkBytes: number;
+}
+
+export interface SpillScan {
+  /**
+   * Spills the lines of `data` from `from` until one the fast path declines (true) or the
+   * end (false); `state` gets the declined line's start and end, where to go on from, and
+   * the lines scanned before it.
+   */
+  scan(data: Uint8Array, from: number, state: Float64Array): boolean;
+  /** Appends an encoded record to `bucket`; a `step` of 0 or more also counts its copy. */
+  push(record: Uint8Array, length: number, bucket: number, step: number): void;
+  /** Bytes written to the files so far. */
+  readonly bytes: number;
+  /** Writes the counts out, then every buffer, and closes the files. */
+  finish(): void;
+  /** Writes the buffers out and closes the files. */
+  close(): void;
+}
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -52,6 +93,7 @@ export interface NativeAddon {
     scanTime(line: Uint8Array, start: number, end: number): number;
     scanTimes: ScanTimes;
   };
+  SpillScan: new (options: SpillScanOptions) => SpillScan;
 }
 
 /** Whether the addon is in use, and if not, why. */

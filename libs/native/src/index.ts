@@ -5,5 +5,7 @@ export {
   type NativeStatus,
   type ScanTimes,
   type ScannerTables,
+  type SpillScan,
+  type SpillScanOptions,
 } from './addon.js';
 export { GunzipBuffer, gunzip, gzip, gzipEngine, gzipLines, gzipSync } from './gzip.js';

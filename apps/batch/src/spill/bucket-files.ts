@@ -4,7 +4,7 @@ import { RecordBuffer } from './event-record.js';
 import { bytesHash } from './key-counts.js';
 
 /** Bytes buffered per bucket before they are written out. */
-const CHUNK = 128 * 1024;
+export const SPILL_CHUNK_BYTES = 128 * 1024;
 
 /**
  * One writer's spill files: records appended to `<dir>/<name>-<bucket>`, one file per
@@ -32,7 +32,7 @@ export class BucketWriter {
   target(bucket: number): RecordBuffer {
     let chunk = this.#chunks[bucket];
     if (chunk === undefined) {
-      chunk = new RecordBuffer(CHUNK + 4096);
+      chunk = new RecordBuffer(SPILL_CHUNK_BYTES + 4096);
       this.#chunks[bucket] = chunk;
     }
     return chunk;
@@ -40,7 +40,7 @@ export class BucketWriter {
 
   /** A record was encoded into {@link target}: writes the bucket out once it is full. */
   written(bucket: number): void {
-    if (this.#chunks[bucket]!.at >= CHUNK) this.#flush(bucket);
+    if (this.#chunks[bucket]!.at >= SPILL_CHUNK_BYTES) this.#flush(bucket);
   }
 
   /** Appends `src[start, end)` to a bucket. */

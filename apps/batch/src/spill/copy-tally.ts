@@ -4,7 +4,7 @@ import { bytesHash, KeyCounts } from './key-counts.js';
 import { SESSION_COUNTS, writeSessionCounts, writeUserCount } from './keyed-record.js';
 
 /** Keys a tally holds before it writes its counts out: a few megabytes a table. */
-const TALLY_KEYS = 1 << 17;
+export const TALLY_KEYS = 1 << 17;
 
 /**
  * Counts of event copies per user and per session (and per funnel step of a session),

@@ -69,41 +69,8 @@ export async function orderBuckets(
     const acc = new KpiAccumulator(calendar);
     const users = new KeyCounts(1);
     const sessions = new KeyCounts(SESSION_COUNTS);
-    for (const chunk of readBucket(spill.dir, options.keyedWriters, bucket)) {
-      for (let at = 0; at < chunk.length; at += chunk.readUInt32LE(at)) {
-        const body = at + KEYED_HEADER;
-        switch (chunk[at + 4]) {
-          case KEYED.user: {
-            const k = body + 8;
-            const end = k + chunk.readUInt32LE(body + 4);
-            const e = users.entry(chunk, k, end, bytesHash(chunk, k, end));
-            users.counts[e]! += chunk.readInt32LE(body);
-            break;
-          }
-          case KEYED.session: {
-            const k = body + 4 * SESSION_COUNTS + 4;
-            const end = k + chunk.readUInt32LE(k - 4);
-            const o = sessions.entry(chunk, k, end, bytesHash(chunk, k, end)) * SESSION_COUNTS;
-            const counts = sessions.counts;
-            for (let i = 0; i < SESSION_COUNTS; i++)
-              counts[o + i]! += chunk.readInt32LE(body + 4 * i);
-            break;
-          }
-          case KEYED.refund: {
-            const amount = chunk.readDoubleLE(body);
-            const eventId = keyedString(chunk, body + 8);
-            const currency = keyedString(chunk, body + 12 + Buffer.byteLength(eventId));
-            acc.addRefund(day, eventId, currency, amount);
-            break;
-          }
-          case KEYED.purchase:
-            acc.addPurchase(decodePurchase(chunk, body));
-            break;
-          default:
-            throw new RangeError(`unknown keyed record kind ${chunk[at + 4]}`);
-        }
-      }
-    }
+    for (const chunk of readBucket(spill.dir, options.keyedWriters, bucket))
+      addKeyedRecords(chunk, day, acc, users, sessions);
     countUsersAndSessions(acc, day, users, sessions);
     const own = acc.kpisPart(day, earlier);
     part = part === undefined ? own : mergeDayKpisParts(day, tz, hours, [part, own]);
@@ -134,6 +101,53 @@ export async function orderBuckets(
   const curatedKeys = await curated.close();
   const orderItemKeys = await items.close();
   return { ...index, curatedKeys, orderItemKeys, curatedRows: curated.rows };
+}
+
+/**
+ * The keyed records of one file of a bucket: users' and sessions' copies summed, refunds
+ * and purchases into `acc`. A function of its own, apart from the async pass: V8 then
+ * optimises this loop once, small, instead of the whole pass around it (on-stack, again
+ * after each deoptimisation: 1.4 s of compiling at 1 M events).
+ */
+function addKeyedRecords(
+  chunk: Buffer,
+  day: string,
+  acc: KpiAccumulator,
+  users: KeyCounts,
+  sessions: KeyCounts,
+): void {
+  for (let at = 0; at < chunk.length; at += chunk.readUInt32LE(at)) {
+    const body = at + KEYED_HEADER;
+    switch (chunk[at + 4]) {
+      case KEYED.user: {
+        const k = body + 8;
+        const end = k + chunk.readUInt32LE(body + 4);
+        const e = users.entry(chunk, k, end, bytesHash(chunk, k, end));
+        users.counts[e]! += chunk.readInt32LE(body);
+        break;
+      }
+      case KEYED.session: {
+        const k = body + 4 * SESSION_COUNTS + 4;
+        const end = k + chunk.readUInt32LE(k - 4);
+        const o = sessions.entry(chunk, k, end, bytesHash(chunk, k, end)) * SESSION_COUNTS;
+        const counts = sessions.counts;
+        for (let i = 0; i < SESSION_COUNTS; i++) counts[o + i]! += chunk.readInt32LE(body + 4 * i);
+        break;
+      }
+      case KEYED.refund: {
+        const amount = chunk.readDoubleLE(body);
+        const eventId = keyedString(chunk, body + 8);
+        const currency = keyedString(chunk, body + 12 + Buffer.byteLength(eventId));
+        acc.addRefund(day, eventId, currency, amount);
+        break;
+      }
+      case KEYED.purchase:
+        acc.addPurchase(decodePurchase(chunk, body));
+        break;
+      default:
+        throw new RangeError(`unknown keyed record kind ${chunk[at + 4]}`);
+    }
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { EVENT_TYPES, parseEventLine, SCAN_FIELD } from '@shoplens/schemas';
+import { nativeAddon, type SpillScan } from '@shoplens/native';
+import { EVENT_TYPES, eventScannerTables, parseEventLine, SCAN_FIELD } from '@shoplens/schemas';
 import {
   rawPiecesBuffer,
   readRawPieces,
@@ -8,9 +9,9 @@ import {
   type RawFile,
 } from '@shoplens/storage';
 import { parseUuid, stepOf, uuidBucket } from '@shoplens/transforms';
-import { BucketWriter } from './bucket-files.js';
-import { CopyTally } from './copy-tally.js';
-import { encodeEvent } from './event-record.js';
+import { BucketWriter, SPILL_CHUNK_BYTES } from './bucket-files.js';
+import { CopyTally, TALLY_KEYS } from './copy-tally.js';
+import { encodeEvent, KPI_STRINGS, RECORD_STRINGS, RecordBuffer } from './event-record.js';
 import { LineScanner } from './scan-line.js';
 import type { SpillPlan } from './spill-plan.js';
 
@@ -37,6 +38,11 @@ export interface ScanOptions {
   readonly writer: string;
   /** This scan's keyed spill files (copies per user and session, keyed-record.ts). */
   readonly tallyWriter: string;
+  /**
+   * Which first pass: the compiled one (@shoplens/native, the default; TypeScript's when
+   * the addon is not built), or TypeScript's. Both write the same bytes.
+   */
+  readonly engine?: 'native' | 'script';
 }
 
 export interface ScanResult {
@@ -61,15 +67,12 @@ export async function scanShare(
 ): Promise<ScanResult> {
   const { startMs, endMs } = options;
   const ownHour = hoursOfDay(startMs, endMs);
-  const writer = new BucketWriter(options.spill.dir, options.writer, options.spill.buckets);
-  const tallyWriter = new BucketWriter(
-    options.spill.dir,
-    options.tallyWriter,
-    options.spill.buckets,
-  );
-  const tally = new CopyTally(tallyWriter, options.spill.buckets);
+  const spill = (options.engine ?? 'native') === 'native' ? nativeSpill(options) : undefined;
+  const script = spill === undefined ? new ScriptSink(options) : undefined;
+  const sink: Sink = script ?? new NativeSink(spill!);
   const key = new Int32Array(4);
-  const scanner = new LineScanner();
+  const scanner = spill === undefined ? new LineScanner() : undefined;
+  const state = new Float64Array(4);
   // One file at a time, each piece done with before the next: one buffer for all of them.
   const pieces = rawPiecesBuffer();
   const buckets = options.spill.buckets;
@@ -79,7 +82,47 @@ export async function scanShare(
     for (const file of files) {
       const invalid: QuarantineRecord[] = [];
       let offset = 0;
+      /** A line the fast path declined: judged by parseEventLine. */
+      const judge = (data: Buffer, lineStart: number, end: number) => {
+        lines++;
+        const line = data.subarray(lineStart, end);
+        const result = parseEventLine(line);
+        if (!result.ok) {
+          invalid.push({
+            topic: file.topic,
+            partition: file.partition,
+            offset: `${file.startOffset}+${offset}`,
+            arrivalMs: file.hourStartMs,
+            reason: result.reason,
+            issues: result.issues,
+            key: null,
+            value: Buffer.from(line),
+          });
+        } else {
+          const t = result.eventTimeMs;
+          const ofDay = t >= startMs && t < endMs;
+          if (ofDay || result.event.event_type === 'purchase') {
+            parseUuid(result.event.event_id, key);
+            const bucket = uuidBucket(key, buckets);
+            const out = sink.target(bucket);
+            const at = out.at;
+            encodeEvent(out, key, result.event, t, options.writeCurated);
+            sink.written(bucket, at, ofDay ? stepOf(result.event.event_type) : -1);
+          }
+        }
+        offset++;
+      };
       for await (const data of readRawPieces(store, file, pieces)) {
+        if (spill !== undefined) {
+          for (let from = 0; ; from = state[2]!) {
+            const declined = spill.scan(data, from, state);
+            lines += state[3]!;
+            offset += state[3]!;
+            if (!declined) break;
+            judge(data, state[0]!, state[1]!);
+          }
+          continue;
+        }
         for (let start = 0; start < data.length;) {
           let end = data.indexOf(NEWLINE, start);
           if (end < 0) end = data.length;
@@ -89,58 +132,33 @@ export async function scanShare(
           }
           const lineStart = start;
           start = end + 1;
-          lines++;
-          const code = scanner.scan(data, lineStart, end);
-          if (code >= 0) {
-            const t = scanner.timeMs;
-            const ofDay = t >= startMs && t < endMs;
-            if (ofDay || scanner.isPurchase) {
-              const bucket = uuidBucket(scanner.key, buckets);
-              scanner.encode(writer.target(bucket), data, code, options.writeCurated);
-              writer.written(bucket);
-              if (ofDay) {
-                const { start: s, end: e } = scanner;
-                tally.addKeys(
-                  data,
-                  s[USER]!,
-                  e[USER]!,
-                  s[SESSION]!,
-                  e[SESSION]!,
-                  STEP_OF_CODE[code]!,
-                  1,
-                );
-              }
-            }
-            offset++;
+          const code = scanner!.scan(data, lineStart, end);
+          if (code < 0) {
+            judge(data, lineStart, end);
             continue;
           }
-          const line = data.subarray(lineStart, end);
-          const result = parseEventLine(line);
-          if (!result.ok) {
-            invalid.push({
-              topic: file.topic,
-              partition: file.partition,
-              offset: `${file.startOffset}+${offset}`,
-              arrivalMs: file.hourStartMs,
-              reason: result.reason,
-              issues: result.issues,
-              key: null,
-              value: Buffer.from(line),
-            });
-          } else {
-            const t = result.eventTimeMs;
-            const ofDay = t >= startMs && t < endMs;
-            if (ofDay || result.event.event_type === 'purchase') {
-              parseUuid(result.event.event_id, key);
-              const bucket = uuidBucket(key, buckets);
-              const out = writer.target(bucket);
-              const at = out.at;
-              encodeEvent(out, key, result.event, t, options.writeCurated);
-              if (ofDay) tally.add(out.buf, at, stepOf(result.event.event_type), 1);
-              writer.written(bucket);
-            }
-          }
+          lines++;
           offset++;
+          const t = scanner!.timeMs;
+          const ofDay = t >= startMs && t < endMs;
+          if (!ofDay && !scanner!.isPurchase) continue;
+          const bucket = uuidBucket(scanner!.key, buckets);
+          const out = sink.target(bucket);
+          const at = out.at;
+          scanner!.encode(out, data, code, options.writeCurated);
+          if (ofDay) {
+            const { start: s, end: e } = scanner!;
+            script!.tally.addKeys(
+              data,
+              s[USER]!,
+              e[USER]!,
+              s[SESSION]!,
+              e[SESSION]!,
+              STEP_OF_CODE[code]!,
+              1,
+            );
+          }
+          sink.written(bucket, at, -1);
         }
       }
       if (invalid.length > 0 && ownHour(file)) {
@@ -158,10 +176,108 @@ export async function scanShare(
         quarantined += invalid.length;
       }
     }
-    tally.flush();
+    sink.finish();
   } finally {
-    writer.close();
-    tallyWriter.close();
+    sink.close();
   }
-  return { lines, quarantined, spiltBytes: writer.bytes + tallyWriter.bytes };
+  return { lines, quarantined, spiltBytes: sink.bytes };
+}
+
+/** The compiled first pass (spill_scan.rs), if the addon is built. */
+function nativeSpill(options: ScanOptions): SpillScan | undefined {
+  const addon = nativeAddon();
+  if (addon === undefined) return undefined;
+  return new addon.SpillScan({
+    tables: eventScannerTables(),
+    dir: options.spill.dir,
+    writer: options.writer,
+    tallyWriter: options.tallyWriter,
+    buckets: options.spill.buckets,
+    startMs: options.startMs,
+    endMs: options.endMs,
+    recordStrings: RECORD_STRINGS.map((name) => SCAN_FIELD[name]),
+    writtenStrings: options.writeCurated ? RECORD_STRINGS.length : KPI_STRINGS,
+    recordNumbers: [SCAN_FIELD.price_cents, SCAN_FIELD.quantity, SCAN_FIELD.amount_cents],
+    stepOfCode: STEP_OF_CODE,
+    purchaseCode: EVENT_TYPES.indexOf('purchase'),
+    tallyKeys: TALLY_KEYS,
+    chunkBytes: SPILL_CHUNK_BYTES,
+  });
+}
+
+/** Where a scan's records go: encoded into {@link target}, then {@link written}. */
+interface Sink {
+  target(bucket: number): RecordBuffer;
+  /** The record from `at` is done; a `step` of 0 or more counts its copy (of the day). */
+  written(bucket: number, at: number, step: number): void;
+  finish(): void;
+  close(): void;
+  readonly bytes: number;
+}
+
+/** The TypeScript first pass: bucket files and a tally of its own. */
+class ScriptSink implements Sink {
+  readonly #writer: BucketWriter;
+  readonly #tallyWriter: BucketWriter;
+  readonly tally: CopyTally;
+
+  constructor(options: ScanOptions) {
+    const { dir, buckets } = options.spill;
+    this.#writer = new BucketWriter(dir, options.writer, buckets);
+    this.#tallyWriter = new BucketWriter(dir, options.tallyWriter, buckets);
+    this.tally = new CopyTally(this.#tallyWriter, buckets);
+  }
+
+  target(bucket: number): RecordBuffer {
+    return this.#writer.target(bucket);
+  }
+
+  written(bucket: number, at: number, step: number): void {
+    if (step >= 0) this.tally.add(this.#writer.target(bucket).buf, at, step, 1);
+    this.#writer.written(bucket);
+  }
+
+  finish(): void {
+    this.tally.flush();
+  }
+
+  close(): void {
+    this.#writer.close();
+    this.#tallyWriter.close();
+  }
+
+  get bytes(): number {
+    return this.#writer.bytes + this.#tallyWriter.bytes;
+  }
+}
+
+/** The compiled pass's files: a declined line's record is encoded here, then pushed. */
+class NativeSink implements Sink {
+  readonly #spill: SpillScan;
+  readonly #record = new RecordBuffer(4096);
+
+  constructor(spill: SpillScan) {
+    this.#spill = spill;
+  }
+
+  target(): RecordBuffer {
+    this.#record.at = 0;
+    return this.#record;
+  }
+
+  written(bucket: number, _at: number, step: number): void {
+    this.#spill.push(this.#record.buf, this.#record.at, bucket, step);
+  }
+
+  finish(): void {
+    this.#spill.finish();
+  }
+
+  close(): void {
+    this.#spill.close();
+  }
+
+  get bytes(): number {
+    return this.#spill.bytes;
+  }
 }

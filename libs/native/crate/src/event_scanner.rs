@@ -42,6 +42,8 @@ struct Fields {
     currency: usize,
     device: usize,
     country: usize,
+    product_id: usize,
+    category: usize,
 }
 
 #[napi]
@@ -66,24 +68,86 @@ pub struct EventScanner {
     devices: Vec<Vec<u8>>,
     f: Fields,
     product_view: usize,
-    start: Vec<usize>,
-    end: Vec<usize>,
-    num: Vec<f64>,
+    pub(crate) start: Vec<usize>,
+    pub(crate) end: Vec<usize>,
+    pub(crate) num: Vec<f64>,
     at: usize,
+    /// Of the last line accepted: per item, product_id, category and product_name (start,
+    /// end; `ABSENT` when there is no product_name); per item, price_cents and quantity.
+    pub(crate) item_str: Vec<usize>,
+    pub(crate) item_num: Vec<f64>,
+    pub(crate) items: usize,
+    /// The fields present (one bit per field number), the event type's code, the event id
+    /// as four 32-bit words (as parseUuid of @shoplens/transforms reads it).
+    pub(crate) seen: u32,
+    pub(crate) code: usize,
+    pub(crate) key: [i32; 4],
+    /// Per field (then `OBJECT`, `ITEM` past the fields): the key that last followed it.
+    next_key: Vec<i8>,
 }
+
+/// Where `next_key` holds the first key of an event, and of an item.
+const OBJECT: usize = 0;
+const ITEM: usize = 1;
+
+/// Byte equality of two short strings (keys are at most 63 bytes, most under 16): two
+/// overlapping word loads each instead of a call to memcmp.
+#[inline(always)]
+fn same_short(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word8 = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap());
+    let word4 = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap());
+    match n {
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        _ => a == b,
+    }
+}
+
+/// An item's product_name that is not there.
+pub(crate) const ABSENT: usize = usize::MAX;
 
 const KEY_SLOTS: usize = 64 * 128;
 
-/// Which bytes are hexadecimal digits.
-const IS_HEX: [bool; 256] = {
-    let mut t = [false; 256];
+/// Each byte's value as a hexadecimal digit, 0xff for any other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
     let mut c = 0;
     while c < 256 {
-        t[c] = matches!(c as u8, b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F');
+        t[c] = match c as u8 {
+            b'0'..=b'9' => c as u8 - b'0',
+            b'a'..=b'f' => c as u8 - b'a' + 10,
+            b'A'..=b'F' => c as u8 - b'A' + 10,
+            _ => 0xff,
+        };
         c += 1;
     }
     t
 };
+
+/// Where a UUID's 32 hexadecimal digits are, around its four dashes.
+const NIBBLE_AT: [u8; 32] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29,
+    30, 31, 32, 33, 34, 35,
+];
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of 8 bytes may end a plain string: a quote, a backslash, a control byte or
+/// one from 0x7f up. Exact for the first such byte; bytes above it may be flagged falsely.
+#[inline(always)]
+fn may_end_string(x: u64) -> bool {
+    let quote = x ^ (ONES * b'"' as u64);
+    let backslash = x ^ (ONES * b'\\' as u64);
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v;
+    let control = x.wrapping_sub(ONES * 0x20) & !x;
+    let high = x.wrapping_add(ONES) | x;
+    (zero_in(quote) | zero_in(backslash) | control | high) & HIGHS != 0
+}
 
 #[napi]
 impl EventScanner {
@@ -133,6 +197,8 @@ impl EventScanner {
             currency: field("currency")?,
             device: field("device")?,
             country: field("country")?,
+            product_id: field("product_id")?,
+            category: field("category")?,
         };
         let keys: Vec<Vec<u8>> = t.keys.iter().map(|k| k.as_bytes().to_vec()).collect();
         let mut key_first = vec![-1i8; KEY_SLOTS];
@@ -185,6 +251,13 @@ impl EventScanner {
             end: vec![0; n],
             num: vec![0.0; n],
             at: 0,
+            item_str: vec![0; t.max_items as usize * 6],
+            item_num: vec![0.0; t.max_items as usize * 2],
+            items: 0,
+            seen: 0,
+            code: 0,
+            key: [0; 4],
+            next_key: vec![-1; n + 2],
         })
     }
 
@@ -235,7 +308,7 @@ impl EventScanner {
 impl EventScanner {
     /// `scan`'s time or NaN. A bug here must not take the process down: a panic declines
     /// the line, which then goes to parseEventLine, whose judgement is the rule anyway.
-    fn scan_guarded(&mut self, line: &[u8]) -> f64 {
+    pub(crate) fn scan_guarded(&mut self, line: &[u8]) -> f64 {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.scan(line))) {
             Ok(Some(ms)) => ms,
             _ => f64::NAN,
@@ -249,7 +322,7 @@ impl EventScanner {
         }
         let mut f = self.key_first[(n << 7) | k[0] as usize];
         while f >= 0 {
-            if self.keys[f as usize] == k {
+            if same_short(&self.keys[f as usize], k) {
                 return f as i32;
             }
             f = self.key_next[f as usize];
@@ -258,11 +331,28 @@ impl EventScanner {
     }
 
     /// The field of the key whose opening quote is at `i`, and where its closing quote is.
-    fn key_at(&self, line: &[u8], i: usize, end: usize) -> Option<(usize, usize)> {
+    /// `after` is the field of the key before it in its object (`OBJECT` or `ITEM` for the
+    /// first): lines of one producer have their keys in one order, so the key that followed
+    /// it last time is tried first, with one comparison.
+    fn key_at(
+        &mut self,
+        line: &[u8],
+        i: usize,
+        end: usize,
+        after: usize,
+    ) -> Option<(usize, usize)> {
         if line.get(i) != Some(&b'"') {
             return None;
         }
         let ks = i + 1;
+        let guess = self.next_key[after];
+        if guess >= 0 {
+            let k = &self.keys[guess as usize];
+            let e = ks + k.len();
+            if e < end && line[e] == b'"' && same_short(&line[ks..e], k) {
+                return Some((guess as usize, e));
+            }
+        }
         let mut at = ks;
         while at < end && line[at] != b'"' {
             at += 1;
@@ -271,11 +361,20 @@ impl EventScanner {
         if field < 0 {
             return None;
         }
+        self.next_key[after] = field as i8;
         Some((field as usize, at))
     }
 
     /// The end quote of a plain string from `i`, or None for an escape, a control or non-ASCII byte.
     fn string(line: &[u8], mut i: usize, end: usize) -> Option<usize> {
+        // Eight bytes at a time while none can end the string, then byte by byte.
+        while i + 8 <= end {
+            let x = u64::from_le_bytes(line[i..i + 8].try_into().unwrap());
+            if may_end_string(x) {
+                break;
+            }
+            i += 8;
+        }
         while i < end {
             let b = line[i];
             if b == b'"' {
@@ -322,8 +421,12 @@ impl EventScanner {
             }
             i += 1;
             let mut seen = 0u32;
+            let o = n * 6;
+            self.item_str[o + 4] = ABSENT;
+            let mut after = self.keys.len() + ITEM;
             loop {
-                let (field, at) = self.key_at(line, i, end)?;
+                let (field, at) = self.key_at(line, i, end, after)?;
+                after = field;
                 i = at;
                 let fb = 1u32 << field;
                 if fb & self.item_allowed == 0 || seen & fb != 0 {
@@ -343,6 +446,7 @@ impl EventScanner {
                     if !(v >= self.min_int[field] && v <= self.max_int[field]) {
                         return None;
                     }
+                    self.item_num[n * 2 + usize::from(field != self.f.price_cents)] = v;
                     i = self.at;
                 } else {
                     if line.get(i) != Some(&b'"') {
@@ -354,6 +458,15 @@ impl EventScanner {
                     if len < self.min_len[field] || len > self.max_len[field] {
                         return None;
                     }
+                    let slot = o + if field == self.f.product_id {
+                        0
+                    } else if field == self.f.category {
+                        2
+                    } else {
+                        4
+                    };
+                    self.item_str[slot] = vs;
+                    self.item_str[slot + 1] = e;
                     i = e + 1;
                 }
                 match line.get(i) {
@@ -373,6 +486,7 @@ impl EventScanner {
                 _ => return None,
             }
         }
+        self.items = n;
         Some(i + 1)
     }
 
@@ -383,8 +497,10 @@ impl EventScanner {
         }
         let mut seen = 0u32;
         let mut i = 1usize;
+        let mut after = self.keys.len() + OBJECT;
         loop {
-            let (field, at) = self.key_at(line, i, end)?;
+            let (field, at) = self.key_at(line, i, end, after)?;
+            after = field;
             i = at;
             let fb = 1u32 << field;
             if seen & fb != 0 || line.get(i + 1) != Some(&b':') {
@@ -479,22 +595,35 @@ impl EventScanner {
         if code == self.product_view && self.num[self.f.quantity] != 1.0 {
             return None;
         }
-        parse_event_time(&line[self.start[self.f.event_time]..self.end[self.f.event_time]])
+        let ms =
+            parse_event_time(&line[self.start[self.f.event_time]..self.end[self.f.event_time]])?;
+        self.seen = seen;
+        self.code = code;
+        Some(ms)
     }
 
-    fn uuid(&self, line: &[u8]) -> bool {
+    /// Whether the event id is a UUID; if so, its 128 bits go to `key`.
+    fn uuid(&mut self, line: &[u8]) -> bool {
         let s = self.start[self.f.event_id];
         if self.end[self.f.event_id] - s != 36 {
             return false;
         }
         let id: &[u8; 36] = line[s..s + 36].try_into().unwrap();
-        id.iter().enumerate().all(|(i, &c)| {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                c == b'-'
-            } else {
-                IS_HEX[c as usize]
+        if id[8] != b'-' || id[13] != b'-' || id[18] != b'-' || id[23] != b'-' {
+            return false;
+        }
+        // Branch-free: a byte that is no hex digit sets the high bit of `bad`.
+        let mut bad = 0u8;
+        for (w, nibbles) in NIBBLE_AT.chunks_exact(8).enumerate() {
+            let mut word = 0u32;
+            for &at in nibbles {
+                let v = HEX_VALUE[id[at as usize] as usize];
+                bad |= v;
+                word = (word << 4) | (v & 15) as u32;
             }
-        })
+            self.key[w] = word as i32;
+        }
+        bad & 0x80 == 0
     }
 }
 

@@ -1,11 +1,13 @@
 //! The compiled hot paths of shoplens, loaded by `@shoplens/native` (libs/native/src):
 //! gzip (level 1 by ISA-L when built with the `isal` feature, every level by libdeflate),
 //! gunzip into a caller's buffer (libdeflate),
-//! and the contract's fast path for event lines (event_scanner.rs).
+//! the contract's fast path for event lines (event_scanner.rs), and the batch's first pass
+//! over them into its spill files (spill_scan.rs).
 //! Each function here has a JavaScript counterpart that gives the same result, used when
 //! the addon is not built; the library's tests hold the two to each other.
 
 mod event_scanner;
+mod spill_scan;
 
 use libdeflater::{CompressionLvl, Compressor};
 use napi::bindgen_prelude::*;
@@ -21,7 +23,13 @@ const MAX_LEVEL: u32 = 12;
 fn isal_level1(input: &[u8]) -> Option<Vec<u8>> {
     // Deflate's stored blocks add 5 bytes per 64 KiB; the gzip frame 18 bytes.
     let mut out = vec![0u8; input.len() + input.len() / 16 + 1024];
-    let n = isal::compress_into(input, &mut out, isal::CompressionLevel::One, isal::Codec::Gzip).ok()?;
+    let n = isal::compress_into(
+        input,
+        &mut out,
+        isal::CompressionLevel::One,
+        isal::Codec::Gzip,
+    )
+    .ok()?;
     out.truncate(n);
     out.shrink_to_fit();
     Some(out)
