@@ -79,6 +79,54 @@ export interface SpillScan {
   close(): void;
 }
 
+/** The batch's second pass (libs/native/crate/src/dedup_pass.rs). */
+export interface DedupPassOptions {
+  /** The keyed spill files it writes: `<dir>/<writer>-<bucket>`. */
+  readonly dir: string;
+  readonly writer: string;
+  readonly buckets: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** How many strings a spill record holds. */
+  readonly recordStrings: number;
+  readonly stepOfCode: readonly number[];
+  readonly purchaseCode: number;
+  readonly refundCode: number;
+  readonly tallyKeys: number;
+  readonly chunkBytes: number;
+}
+
+export interface DedupBucketResult {
+  /** Kept ids, then earlier days' repeats: 16-byte big-endian UUIDs. */
+  readonly ids: Buffer;
+  readonly distinct: number;
+  readonly repeats: number;
+  readonly valid: number;
+  readonly crossShare: number;
+}
+
+export interface DedupPass {
+  /** Starts a bucket, with the ids an earlier day counted (16 bytes each). */
+  beginBucket(bucket: number, earlier: Uint8Array, expected: number): void;
+  /** Starts the next share's file of the bucket. */
+  beginShare(share: number, bytes: number): void;
+  /**
+   * Deduplicates the records of `chunk` from `from`; with `kept`, names the records to
+   * write as curated rows (their offsets; how many in `state[0]`) and stops when it is
+   * full. Returns where it stopped.
+   */
+  records(
+    chunk: Uint8Array,
+    from: number,
+    kept: Float64Array | undefined,
+    state: Float64Array,
+  ): number;
+  endBucket(): DedupBucketResult;
+  finish(): void;
+  close(): void;
+  readonly bytes: number;
+}
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -94,6 +142,7 @@ export interface NativeAddon {
     scanTimes: ScanTimes;
   };
   SpillScan: new (options: SpillScanOptions) => SpillScan;
+  DedupPass: new (options: DedupPassOptions) => DedupPass;
 }
 
 /** Whether the addon is in use, and if not, why. */

@@ -5,6 +5,9 @@ export {
   type NativeStatus,
   type ScanTimes,
   type ScannerTables,
+  type DedupBucketResult,
+  type DedupPass,
+  type DedupPassOptions,
   type SpillScan,
   type SpillScanOptions,
 } from './addon.js';

@@ -2,9 +2,18 @@ import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
 import { eventIdsTable, stepOf, UuidSet } from '@shoplens/transforms';
 import { CuratedWriter } from '../curated-writer.js';
 import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
-import { BucketWriter, readBucket, stringBucket } from './bucket-files.js';
-import { CopyTally } from './copy-tally.js';
-import { decodeEvent, recordKey, recordLength, recordTime, recordType } from './event-record.js';
+import { nativeAddon, type DedupPass } from '@shoplens/native';
+import { EVENT_TYPES } from '@shoplens/schemas';
+import { BucketWriter, readBucket, SPILL_CHUNK_BYTES, stringBucket } from './bucket-files.js';
+import { CopyTally, TALLY_KEYS } from './copy-tally.js';
+import {
+  decodeEvent,
+  RECORD_STRINGS,
+  recordKey,
+  recordLength,
+  recordTime,
+  recordType,
+} from './event-record.js';
 import { writePurchase, writeRefund } from './keyed-record.js';
 import type { DayWork } from '../worker-protocol.js';
 
@@ -15,6 +24,11 @@ export interface DedupOptions extends DayWork {
   readonly writer: string;
   /** Prefix of this thread's curated part names. */
   readonly partPrefix: string;
+  /**
+   * Which pass: the compiled one (@shoplens/native, the default; TypeScript's when the
+   * addon is not built), or TypeScript's. Both write the same keyed files.
+   */
+  readonly engine?: 'native' | 'script';
 }
 
 export interface DedupResult {
@@ -49,10 +63,14 @@ export async function dedupBuckets(
   buckets: readonly number[],
   options: DedupOptions,
 ): Promise<DedupResult> {
-  const { day, tz, startMs, endMs, spill } = options;
-  const keyed = new BucketWriter(spill.dir, options.writer, spill.buckets);
+  const { day, tz, spill } = options;
   const curated = new CuratedWriter(store, { day, tz }, { prefix: options.partPrefix });
-  const tally = new CopyTally(keyed, spill.buckets);
+  const writeCurated = options.writeCurated ? curated : undefined;
+  const compiled = (options.engine ?? 'native') === 'native' ? nativeDedup(options) : undefined;
+  const pass: BucketPass =
+    compiled === undefined
+      ? new ScriptPass(options, writeCurated)
+      : new NativePass(compiled, writeCurated);
   const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
   const indexKeys: string[] = [];
   let valid = 0;
@@ -60,40 +78,21 @@ export async function dedupBuckets(
   let repeatCount = 0;
   let crossShare = 0;
   let indexEvents = 0;
-  const pass: PassContext = {
-    startMs,
-    endMs,
-    buckets: spill.buckets,
-    keyed,
-    tally,
-    curated: options.writeCurated ? curated : undefined,
-  };
   try {
     for (const bucket of buckets) {
-      const earlier = new UuidSet(16);
-      for (const ids of readBucket(spill.dir, ['earlier'], bucket)) earlier.addBytes(ids);
       const chunks = readBucket(spill.dir, options.scanWriters, bucket);
-      const dedup = new BucketDedup(
-        pass,
+      pass.begin(
         bucket,
-        earlier,
+        Buffer.concat(readBucket(spill.dir, ['earlier'], bucket)),
         chunks.reduce((n, c) => n + c.length, 0) / 160,
       );
-      for (const [share, chunk] of chunks.entries()) {
-        // What this share read itself, to tell its own copies from another share's.
-        const own = share > 0 ? new UuidSet(chunk.length / 160) : undefined;
-        for (let at = 0; at < chunk.length;) {
-          at = dedup.records(chunk, at, own);
-          const written = dedup.takePending();
-          if (written !== undefined) await written;
-        }
-      }
-      const { ids, repeats } = dedup;
-      valid += dedup.valid;
-      crossShare += dedup.crossShare;
-      distinct += ids.size;
-      repeatCount += repeats.size;
-      const dayIds = Buffer.concat([ids.toBytes(), repeats.toBytes()]);
+      for (const [share, chunk] of chunks.entries()) await pass.share(share, chunk);
+      const counts = pass.end();
+      valid += counts.valid;
+      crossShare += counts.crossShare;
+      distinct += counts.distinct;
+      repeatCount += counts.repeats;
+      const dayIds = counts.ids;
       if (dayIds.length > 0) {
         const part = parquetKey({ zone: 'index', dataset: 'event_ids', day, tz }, bucket);
         await writeParquet(store, part, eventIdsTable(dayIds), { dictionaryColumns: [] });
@@ -102,9 +101,9 @@ export async function dedupBuckets(
         addKeysFingerprint(dayIds, fingerprint);
       }
     }
-    tally.flush();
+    pass.finish();
   } finally {
-    keyed.close();
+    pass.close();
   }
   const curatedKeys = options.writeCurated ? await curated.close() : [];
   return {
@@ -231,5 +230,144 @@ class BucketDedup {
     const b = stringBucket(orderId, buckets);
     writePurchase(keyed.target(b), chunk, at, at + recordLength(chunk, at));
     keyed.written(b);
+  }
+}
+
+/** One bucket's counts and ids: kept, then earlier days' repeats (UuidSet's `toBytes`). */
+interface BucketCounts {
+  readonly ids: Buffer;
+  readonly distinct: number;
+  readonly repeats: number;
+  readonly valid: number;
+  readonly crossShare: number;
+}
+
+/** The pass over bucket after bucket, by either engine. */
+interface BucketPass {
+  /** Starts a bucket: the ids an earlier day counted (16 bytes each), its size, about. */
+  begin(bucket: number, earlier: Buffer, expected: number): void;
+  /** The file of one share of the first pass, in share order. */
+  share(share: number, chunk: Buffer): Promise<void>;
+  end(): BucketCounts;
+  finish(): void;
+  close(): void;
+}
+
+/** The compiled pass (dedup_pass.rs), if the addon is built. */
+function nativeDedup(options: DedupOptions): DedupPass | undefined {
+  const addon = nativeAddon();
+  if (addon === undefined) return undefined;
+  return new addon.DedupPass({
+    dir: options.spill.dir,
+    writer: options.writer,
+    buckets: options.spill.buckets,
+    startMs: options.startMs,
+    endMs: options.endMs,
+    recordStrings: RECORD_STRINGS.length,
+    stepOfCode: EVENT_TYPES.map(stepOf),
+    purchaseCode: EVENT_TYPES.indexOf('purchase'),
+    refundCode: EVENT_TYPES.indexOf('refund'),
+    tallyKeys: TALLY_KEYS,
+    chunkBytes: SPILL_CHUNK_BYTES,
+  });
+}
+
+/** Records the compiled pass names at a time for the curated zone. */
+const KEPT_BATCH = 4096;
+
+class NativePass implements BucketPass {
+  readonly #pass: DedupPass;
+  readonly #curated: CuratedWriter | undefined;
+  readonly #kept: Float64Array | undefined;
+  readonly #state = new Float64Array(1);
+
+  constructor(pass: DedupPass, curated: CuratedWriter | undefined) {
+    this.#pass = pass;
+    this.#curated = curated;
+    this.#kept = curated === undefined ? undefined : new Float64Array(KEPT_BATCH);
+  }
+
+  begin(bucket: number, earlier: Buffer, expected: number): void {
+    this.#pass.beginBucket(bucket, earlier, Math.ceil(expected));
+  }
+
+  async share(share: number, chunk: Buffer): Promise<void> {
+    this.#pass.beginShare(share, chunk.length);
+    const kept = this.#kept;
+    for (let at = 0; at < chunk.length;) {
+      at = this.#pass.records(chunk, at, kept, this.#state);
+      const named = this.#state[0]!;
+      for (let i = 0; i < named; i++) {
+        const written = this.#curated!.appendRecord(chunk, kept![i]!);
+        if (written !== undefined) await written;
+      }
+    }
+  }
+
+  end(): BucketCounts {
+    return this.#pass.endBucket();
+  }
+
+  finish(): void {
+    this.#pass.finish();
+  }
+
+  close(): void {
+    this.#pass.close();
+  }
+}
+
+class ScriptPass implements BucketPass {
+  readonly #keyed: BucketWriter;
+  readonly #context: PassContext;
+  #dedup: BucketDedup | undefined;
+
+  constructor(options: DedupOptions, curated: CuratedWriter | undefined) {
+    const { spill } = options;
+    this.#keyed = new BucketWriter(spill.dir, options.writer, spill.buckets);
+    this.#context = {
+      startMs: options.startMs,
+      endMs: options.endMs,
+      buckets: spill.buckets,
+      keyed: this.#keyed,
+      tally: new CopyTally(this.#keyed, spill.buckets),
+      curated,
+    };
+  }
+
+  begin(bucket: number, earlier: Buffer, expected: number): void {
+    const ids = new UuidSet(16);
+    ids.addBytes(earlier);
+    this.#dedup = new BucketDedup(this.#context, bucket, ids, expected);
+  }
+
+  async share(share: number, chunk: Buffer): Promise<void> {
+    const dedup = this.#dedup!;
+    // What this share read itself, to tell its own copies from another share's.
+    const own = share > 0 ? new UuidSet(chunk.length / 160) : undefined;
+    for (let at = 0; at < chunk.length;) {
+      at = dedup.records(chunk, at, own);
+      const written = dedup.takePending();
+      if (written !== undefined) await written;
+    }
+  }
+
+  end(): BucketCounts {
+    const { ids, repeats, valid, crossShare } = this.#dedup!;
+    return {
+      ids: Buffer.concat([ids.toBytes(), repeats.toBytes()]),
+      distinct: ids.size,
+      repeats: repeats.size,
+      valid,
+      crossShare,
+    };
+  }
+
+  finish(): void {
+    this.#context.tally.flush();
+  }
+
+  close(): void {
+    this.#keyed.close();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -12,6 +12,8 @@ import {
   writeRawFile,
   type ObjectStore,
 } from '@shoplens/storage';
+import { bucketPath } from './bucket-files.js';
+import { dedupBuckets, type DedupOptions } from './dedup-buckets.js';
 import { scanShare, type ScanOptions } from './scan-share.js';
 
 const HOUR = 3_600_000;
@@ -27,11 +29,22 @@ function tempDir(name: string): string {
   return d;
 }
 
-/** Every file of a directory by name, with its bytes. */
-function filesOf(dir: string): Record<string, Buffer> {
+/** Every file under a directory by its path, with its bytes. */
+function filesOf(dir: string, under = ''): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const name of readdirSync(dir).sort()) out[name] = readFileSync(join(dir, name));
+  for (const entry of readdirSync(join(dir, under), { withFileTypes: true })) {
+    const path = under === '' ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory()) Object.assign(out, filesOf(dir, path));
+    else out[path] = readFileSync(join(dir, path));
+  }
   return out;
+}
+
+/** Both maps hold the same files, byte for byte. */
+function expectSameFiles(a: Record<string, Buffer>, b: Record<string, Buffer>): void {
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+  for (const [name, bytes] of Object.entries(b))
+    expect({ name, same: a[name]!.equals(bytes) }).toEqual({ name, same: true });
 }
 
 /** The day scanned. */
@@ -64,7 +77,7 @@ const linesArb = fc.array(
     { weight: 2, arbitrary: mutatedLineArb() },
     { weight: 1, arbitrary: fc.constant('') },
   ),
-  { minLength: 1, maxLength: 120 },
+  { minLength: 10, maxLength: 120 },
 );
 
 /** Writes the same raw files into a new lake: one per topic partition, hour 0 of day 0. */
@@ -121,12 +134,7 @@ describe('the first pass (scanShare)', () => {
           const compiled = await scan(files, DAY_START, 'native', curated);
           const script = await scan(files, DAY_START, 'script', curated);
           expect(compiled.result).toEqual(script.result);
-          expect(Object.keys(compiled.spill)).toEqual(Object.keys(script.spill));
-          for (const [name, bytes] of Object.entries(script.spill))
-            expect({ name, same: compiled.spill[name]!.equals(bytes) }).toEqual({
-              name,
-              same: true,
-            });
+          expectSameFiles(compiled.spill, script.spill);
           expect(compiled.quarantine).toEqual(script.quarantine);
           spilt += script.result.spiltBytes;
           declined += files.flat().filter((l) => l.startsWith('\uFEFF')).length;
@@ -137,5 +145,96 @@ describe('the first pass (scanShare)', () => {
     // The property is about files that spill and lines the fast path declines.
     expect(spilt).toBeGreaterThan(40_000);
     expect(declined).toBeGreaterThan(10);
+  });
+});
+
+/** The first pass over `shares` (each a share's files) into one spill directory. */
+async function spillOf(shares: string[][][], curated: boolean) {
+  const spillDir = tempDir('spill');
+  const buckets = 3;
+  for (const [share, files] of shares.entries()) {
+    const store = await lakeOf(files, DAY_START);
+    const raw = await listRawFiles(store, { fromMs: DAY_START, toMs: DAY_START + DAY });
+    await scanShare(store, raw, {
+      startMs: DAY_START,
+      endMs: DAY_START + DAY,
+      writeCurated: curated,
+      spill: { dir: spillDir, buckets },
+      writer: `scan-${share}`,
+      tallyWriter: `tally-${share}`,
+    });
+  }
+  return { spillDir, buckets, writers: shares.map((_, i) => `scan-${i}`) };
+}
+
+describe('the dedup pass (dedupBuckets)', () => {
+  it('writes the same keyed files, counts, ids and curated rows compiled as in TypeScript', async () => {
+    let records = 0;
+    let dropped = 0;
+    let repeats = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(linesArb, { minLength: 1, maxLength: 2 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.boolean(),
+        fc.nat(),
+        async (shares, curated, seed) => {
+          // Copies within and across shares.
+          const copied = shares.map((files, i) =>
+            i === 0 ? files : [...files, shares[0]![0]!.slice(0, 15)],
+          );
+          const { spillDir, buckets, writers } = await spillOf(copied, curated);
+          // Some events an earlier day counted: ids of the first share's lines.
+          const earlier = copied[0]!.flat().flatMap((l) => {
+            const m = /"event_id":"([0-9a-f-]{36})"/.exec(l);
+            return m !== null && (seed + l.length) % 3 === 0
+              ? [Buffer.from(m[1]!.replace(/-/g, ''), 'hex')]
+              : [];
+          });
+          for (let b = 0; b < buckets; b++)
+            writeFileSync(bucketPath(spillDir, 'earlier', b), Buffer.concat(earlier));
+          const run = async (engine: DedupOptions['engine']) => {
+            const dir = tempDir('dedup');
+            cpSync(spillDir, dir, { recursive: true });
+            const lake = tempDir('out');
+            const store = createLocalObjectStore({ root: lake, fsync: false });
+            const result = await dedupBuckets(store, [0, 1, 2], {
+              day: '2026-03-10',
+              tz: 'UTC',
+              startMs: DAY_START,
+              endMs: DAY_START + DAY,
+              writeCurated: curated,
+              spill: { dir, buckets },
+              scanWriters: writers,
+              writer: 'keyed-0',
+              partPrefix: 'events-0',
+              engine,
+            });
+            const keyed = Object.fromEntries(
+              Object.entries(filesOf(dir)).filter(([name]) => name.startsWith('keyed-')),
+            );
+            const curatedFiles = Object.fromEntries(
+              Object.entries(filesOf(lake)).filter(([name]) => name.startsWith('curated/')),
+            );
+            return { result, keyed, curatedFiles };
+          };
+          const compiled = await run('native');
+          const script = await run('script');
+          expect(compiled.result).toEqual(script.result);
+          expectSameFiles(compiled.keyed, script.keyed);
+          expectSameFiles(compiled.curatedFiles, script.curatedFiles);
+          records += script.result.valid;
+          dropped += script.result.valid - script.result.distinct;
+          repeats += script.result.repeats;
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // The property is about buckets with records, copies to drop and earlier days' ids.
+    expect(records).toBeGreaterThan(400);
+    expect(dropped).toBeGreaterThan(100);
+    expect(repeats).toBeGreaterThan(10);
   });
 });

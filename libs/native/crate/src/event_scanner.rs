@@ -93,7 +93,7 @@ const ITEM: usize = 1;
 /// Byte equality of two short strings (keys are at most 63 bytes, most under 16): two
 /// overlapping word loads each instead of a call to memcmp.
 #[inline(always)]
-fn same_short(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_short(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

@@ -1,11 +1,12 @@
 //! The compiled hot paths of shoplens, loaded by `@shoplens/native` (libs/native/src):
 //! gzip (level 1 by ISA-L when built with the `isal` feature, every level by libdeflate),
 //! gunzip into a caller's buffer (libdeflate),
-//! the contract's fast path for event lines (event_scanner.rs), and the batch's first pass
-//! over them into its spill files (spill_scan.rs).
+//! the contract's fast path for event lines (event_scanner.rs), and the batch's first two
+//! passes: event lines into its spill files (spill_scan.rs), and their dedup (dedup_pass.rs).
 //! Each function here has a JavaScript counterpart that gives the same result, used when
 //! the addon is not built; the library's tests hold the two to each other.
 
+mod dedup_pass;
 mod event_scanner;
 mod spill_scan;
 

@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::event_scanner::{EventScanner, ScannerTables, ABSENT};
+use crate::event_scanner::{same_short, EventScanner, ScannerTables, ABSENT};
 
 /// Bytes a record header holds before its strings (event-record.ts `HEADER_BYTES`).
-const HEADER_BYTES: usize = 29;
-const ABSENT_LEN: u32 = 0xffff_ffff;
+pub(crate) const HEADER_BYTES: usize = 29;
+pub(crate) const ABSENT_LEN: u32 = 0xffff_ffff;
 /// Keyed records (keyed-record.ts): a user's count, a session's counts.
 const KEYED_USER: u8 = 1;
 const KEYED_SESSION: u8 = 2;
@@ -50,17 +50,17 @@ pub struct SpillScanOptions {
 }
 
 /// Bucket files, each appended to through a buffer, opened (truncated) on first write.
-struct BucketFiles {
+pub(crate) struct BucketFiles {
     dir: PathBuf,
     name: String,
     chunk: usize,
     bufs: Vec<Vec<u8>>,
     files: Vec<Option<File>>,
-    bytes: f64,
+    pub(crate) bytes: f64,
 }
 
 impl BucketFiles {
-    fn new(dir: &str, name: &str, buckets: usize, chunk: usize) -> Self {
+    pub(crate) fn new(dir: &str, name: &str, buckets: usize, chunk: usize) -> Self {
         BucketFiles {
             dir: PathBuf::from(dir),
             name: name.to_string(),
@@ -71,7 +71,7 @@ impl BucketFiles {
         }
     }
 
-    fn target(&mut self, bucket: usize) -> &mut Vec<u8> {
+    pub(crate) fn target(&mut self, bucket: usize) -> &mut Vec<u8> {
         let chunk = self.chunk;
         let buf = &mut self.bufs[bucket];
         if buf.capacity() == 0 {
@@ -80,7 +80,7 @@ impl BucketFiles {
         buf
     }
 
-    fn written(&mut self, bucket: usize) -> Result<()> {
+    pub(crate) fn written(&mut self, bucket: usize) -> Result<()> {
         if self.bufs[bucket].len() >= self.chunk {
             self.flush(bucket)?;
         }
@@ -111,7 +111,7 @@ impl BucketFiles {
     }
 
     /// Writes out every buffer and closes the files.
-    fn close(&mut self) -> Result<()> {
+    pub(crate) fn close(&mut self) -> Result<()> {
         let mut first = Ok(());
         for b in 0..self.bufs.len() {
             let r = self.flush(b);
@@ -192,7 +192,7 @@ impl KeyCounts {
             }
             if h == hash {
                 let (a, b, _) = self.meta[e as usize - 1];
-                if &self.arena[a as usize..b as usize] == key {
+                if same_short(&self.arena[a as usize..b as usize], key) {
                     return e as usize - 1;
                 }
             }
@@ -232,9 +232,80 @@ impl KeyCounts {
 }
 
 /// Appends a string of the record: its length, then its bytes.
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
+}
+
+/// Copies of events counted per user and per session (and per funnel step of a session),
+/// written to the keyed bucket of each key when the tally is full (copy-tally.ts).
+pub(crate) struct CopyTally {
+    users: KeyCounts,
+    sessions: KeyCounts,
+    limit: usize,
+    buckets: u32,
+}
+
+impl CopyTally {
+    pub(crate) fn new(buckets: u32, limit: u32) -> Self {
+        CopyTally {
+            users: KeyCounts::new(1, 4096),
+            sessions: KeyCounts::new(SESSION_COUNTS, 4096),
+            limit: limit.max(1) as usize,
+            buckets,
+        }
+    }
+
+    /// `delta` copies more for `user` and `session` (and the session's funnel step `step`,
+    /// a single bit or 0): copy-tally.ts `addKeys`.
+    pub(crate) fn count(
+        &mut self,
+        files: &mut BucketFiles,
+        user: &[u8],
+        session: &[u8],
+        step: u32,
+        delta: i32,
+    ) -> Result<()> {
+        let u = self.users.entry(user, bytes_hash(user));
+        self.users.counts[u] += delta;
+        let s = self.sessions.entry(session, bytes_hash(session));
+        let o = s * SESSION_COUNTS;
+        self.sessions.counts[o] += delta;
+        if step != 0 {
+            self.sessions.counts[o + 32 - step.leading_zeros() as usize] += delta;
+        }
+        if self.users.len() >= self.limit || self.sessions.len() >= self.limit {
+            self.flush(files)?;
+        }
+        Ok(())
+    }
+
+    /// Every count to the keyed bucket of its key (keyed-record.ts), users first, each in
+    /// the order its key was first counted; then the tally is empty.
+    pub(crate) fn flush(&mut self, files: &mut BucketFiles) -> Result<()> {
+        let buckets = self.buckets;
+        for (table, kind) in [
+            (&mut self.users, KEYED_USER),
+            (&mut self.sessions, KEYED_SESSION),
+        ] {
+            for (e, &(a, b, hash)) in table.meta.iter().enumerate() {
+                let bucket = (hash % buckets) as usize;
+                let key = &table.arena[a as usize..b as usize];
+                let counts = &table.counts[e * table.width..(e + 1) * table.width];
+                let out = files.target(bucket);
+                let length = 5 + 4 * counts.len() + 4 + key.len();
+                out.extend_from_slice(&(length as u32).to_le_bytes());
+                out.push(kind);
+                for c in counts {
+                    out.extend_from_slice(&c.to_le_bytes());
+                }
+                put_bytes(out, key);
+                files.written(bucket)?;
+            }
+            table.clear();
+        }
+        Ok(())
+    }
 }
 
 #[napi]
@@ -242,8 +313,7 @@ pub struct SpillScan {
     scanner: EventScanner,
     spill: BucketFiles,
     tally_files: BucketFiles,
-    users: KeyCounts,
-    sessions: KeyCounts,
+    tally: CopyTally,
     buckets: u32,
     start_ms: f64,
     end_ms: f64,
@@ -252,7 +322,6 @@ pub struct SpillScan {
     record_numbers: Vec<usize>,
     step_of_code: Vec<u32>,
     purchase_code: usize,
-    tally_keys: usize,
     user_field: usize,
     session_field: usize,
 }
@@ -294,8 +363,7 @@ impl SpillScan {
         Ok(SpillScan {
             spill: BucketFiles::new(&o.dir, &o.writer, buckets, chunk),
             tally_files: BucketFiles::new(&o.dir, &o.tally_writer, buckets, chunk),
-            users: KeyCounts::new(1, 4096),
-            sessions: KeyCounts::new(SESSION_COUNTS, 4096),
+            tally: CopyTally::new(o.buckets, o.tally_keys),
             buckets: o.buckets,
             start_ms: o.start_ms,
             end_ms: o.end_ms,
@@ -304,7 +372,6 @@ impl SpillScan {
             record_numbers: o.record_numbers.iter().map(|&f| f as usize).collect(),
             step_of_code: o.step_of_code,
             purchase_code: o.purchase_code as usize,
-            tally_keys: o.tally_keys.max(1) as usize,
             user_field,
             session_field,
             scanner: EventScanner::new(o.tables)?,
@@ -368,7 +435,8 @@ impl SpillScan {
         self.spill.written(b)?;
         if step >= 0 {
             let (user, session) = record_user_session(record)?;
-            self.count(user, session, step as u32)?;
+            self.tally
+                .count(&mut self.tally_files, user, session, step as u32, 1)?;
         }
         Ok(())
     }
@@ -382,7 +450,7 @@ impl SpillScan {
     /// Writes the tally's counts out, then every buffer, and closes the files.
     #[napi]
     pub fn finish(&mut self) -> Result<()> {
-        let r = self.flush_tally();
+        let r = self.tally.flush(&mut self.tally_files);
         let c = self.close();
         r.and(c)
     }
@@ -397,7 +465,7 @@ impl SpillScan {
 }
 
 /// The user_id and session_id of a record: its second and third strings.
-fn record_user_session(r: &[u8]) -> Result<(&[u8], &[u8])> {
+pub(crate) fn record_user_session(r: &[u8]) -> Result<(&[u8], &[u8])> {
     let bad = || Error::from_reason("spill scan: a record cut short".to_string());
     let len = |p: usize| -> Result<usize> {
         let b: [u8; 4] = r.get(p..p + 4).ok_or_else(bad)?.try_into().unwrap();
@@ -472,51 +540,9 @@ impl SpillScan {
             let sc = &self.scanner;
             let (us, ue, ss, se) = (sc.start[uf], sc.end[uf], sc.start[sf], sc.end[sf]);
             let step = self.step_of_code[sc.code];
-            self.count(&line[us..ue], &line[ss..se], step)?;
-        }
-        Ok(())
-    }
-
-    /// One copy more for `user` and `session` (and the session's funnel step `step`, a
-    /// single bit or 0): copy-tally.ts `addKeys` with a delta of 1.
-    fn count(&mut self, user: &[u8], session: &[u8], step: u32) -> Result<()> {
-        let u = self.users.entry(user, bytes_hash(user));
-        self.users.counts[u] += 1;
-        let s = self.sessions.entry(session, bytes_hash(session));
-        let o = s * SESSION_COUNTS;
-        self.sessions.counts[o] += 1;
-        if step != 0 {
-            self.sessions.counts[o + 32 - step.leading_zeros() as usize] += 1;
-        }
-        if self.users.len() >= self.tally_keys || self.sessions.len() >= self.tally_keys {
-            self.flush_tally()?;
-        }
-        Ok(())
-    }
-
-    /// Every count to the keyed bucket of its key (keyed-record.ts), users first, each in
-    /// the order its key was first counted; then the tally is empty.
-    fn flush_tally(&mut self) -> Result<()> {
-        let buckets = self.buckets;
-        for (table, kind) in [
-            (&mut self.users, KEYED_USER),
-            (&mut self.sessions, KEYED_SESSION),
-        ] {
-            for (e, &(a, b, hash)) in table.meta.iter().enumerate() {
-                let bucket = (hash % buckets) as usize;
-                let key = &table.arena[a as usize..b as usize];
-                let counts = &table.counts[e * table.width..(e + 1) * table.width];
-                let out = self.tally_files.target(bucket);
-                let length = 5 + 4 * counts.len() + 4 + key.len();
-                out.extend_from_slice(&(length as u32).to_le_bytes());
-                out.push(kind);
-                for c in counts {
-                    out.extend_from_slice(&c.to_le_bytes());
-                }
-                put_bytes(out, key);
-                self.tally_files.written(bucket)?;
-            }
-            table.clear();
+            let (user, session) = (&line[us..ue], &line[ss..se]);
+            self.tally
+                .count(&mut self.tally_files, user, session, step, 1)?;
         }
         Ok(())
     }
