@@ -127,6 +127,14 @@ export interface DedupPass {
   readonly bytes: number;
 }
 
+/** The batch's last pass, its users and sessions (libs/native/crate/src/keyed_counts.rs). */
+export interface KeyedCounts {
+  /** Sums the user and session records of `chunk` from `from`, up to another kind's: its offset, or the end. */
+  add(chunk: Uint8Array, from: number): number;
+  /** Users with a kept event to `out[0]`, sessions by funnel steps to `out[1 + steps]`; then empty. */
+  take(out: Float64Array): void;
+}
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -143,6 +151,7 @@ export interface NativeAddon {
   };
   SpillScan: new (options: SpillScanOptions) => SpillScan;
   DedupPass: new (options: DedupPassOptions) => DedupPass;
+  KeyedCounts: new () => KeyedCounts;
 }
 
 /** Whether the addon is in use, and if not, why. */

@@ -8,6 +8,7 @@ export {
   type DedupBucketResult,
   type DedupPass,
   type DedupPassOptions,
+  type KeyedCounts,
   type SpillScan,
   type SpillScanOptions,
 } from './addon.js';

@@ -1,3 +1,4 @@
+import { nativeAddon, type KeyedCounts } from '@shoplens/native';
 import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
 import {
   KpiAccumulator,
@@ -24,6 +25,11 @@ export interface OrderOptions {
   /** Orders an earlier day counted (see EarlierCounted). */
   readonly earlier: EarlierCounted;
   readonly partPrefix: string;
+  /**
+   * Who sums users and sessions: the compiled addon (the default; TypeScript when it is
+   * not built), or TypeScript. Both count the same.
+   */
+  readonly engine?: 'native' | 'script';
 }
 
 export interface OrderResult {
@@ -65,13 +71,25 @@ export async function orderBuckets(
   const fingerprint: FingerprintSums = { lo: 0, hi: 0 };
   let indexOrders = 0;
   let crossDayDuplicateOrders = 0;
+  // Users and sessions summed by the addon when it is built (keyed_counts.rs).
+  const compiled = (options.engine ?? 'native') === 'native' ? nativeKeyedCounts() : undefined;
+  const counted = new Float64Array(17);
   for (const bucket of buckets) {
     const acc = new KpiAccumulator(calendar);
-    const users = new KeyCounts(1);
-    const sessions = new KeyCounts(SESSION_COUNTS);
-    for (const chunk of readBucket(spill.dir, options.keyedWriters, bucket))
-      addKeyedRecords(chunk, day, acc, users, sessions);
-    countUsersAndSessions(acc, day, users, sessions);
+    const chunks = readBucket(spill.dir, options.keyedWriters, bucket);
+    if (compiled !== undefined) {
+      for (const chunk of chunks) {
+        for (let at = compiled.add(chunk, 0); at < chunk.length; at = compiled.add(chunk, at))
+          at = addOrderRecord(chunk, at, day, acc);
+      }
+      compiled.take(counted);
+      acc.addCounted(day, counted[0]!, counted.subarray(1));
+    } else {
+      const users = new KeyCounts(1);
+      const sessions = new KeyCounts(SESSION_COUNTS);
+      for (const chunk of chunks) addKeyedRecords(chunk, day, acc, users, sessions);
+      countUsersAndSessions(acc, day, users, sessions);
+    }
     const own = acc.kpisPart(day, earlier);
     part = part === undefined ? own : mergeDayKpisParts(day, tz, hours, [part, own]);
     const orders = acc.ordersOf(day);
@@ -134,20 +152,36 @@ function addKeyedRecords(
         for (let i = 0; i < SESSION_COUNTS; i++) counts[o + i]! += chunk.readInt32LE(body + 4 * i);
         break;
       }
-      case KEYED.refund: {
-        const amount = chunk.readDoubleLE(body);
-        const eventId = keyedString(chunk, body + 8);
-        const currency = keyedString(chunk, body + 12 + Buffer.byteLength(eventId));
-        acc.addRefund(day, eventId, currency, amount);
-        break;
-      }
-      case KEYED.purchase:
-        acc.addPurchase(decodePurchase(chunk, body));
-        break;
       default:
-        throw new RangeError(`unknown keyed record kind ${chunk[at + 4]}`);
+        addOrderRecord(chunk, at, day, acc);
     }
   }
+}
+
+/** A refund or purchase record of the keyed spill into `acc`: where the next record starts. */
+function addOrderRecord(chunk: Buffer, at: number, day: string, acc: KpiAccumulator): number {
+  const body = at + KEYED_HEADER;
+  switch (chunk[at + 4]) {
+    case KEYED.refund: {
+      const amount = chunk.readDoubleLE(body);
+      const eventId = keyedString(chunk, body + 8);
+      const currency = keyedString(chunk, body + 12 + Buffer.byteLength(eventId));
+      acc.addRefund(day, eventId, currency, amount);
+      break;
+    }
+    case KEYED.purchase:
+      acc.addPurchase(decodePurchase(chunk, body));
+      break;
+    default:
+      throw new RangeError(`unknown keyed record kind ${chunk[at + 4]}`);
+  }
+  return at + chunk.readUInt32LE(at);
+}
+
+/** The compiled sum of users and sessions, if the addon is built. */
+function nativeKeyedCounts(): KeyedCounts | undefined {
+  const addon = nativeAddon();
+  return addon === undefined ? undefined : new addon.KeyedCounts();
 }
 
 /**

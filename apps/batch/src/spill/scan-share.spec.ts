@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { nativeStatus } from '@shoplens/native';
+import { ZoneCalendar } from '@shoplens/transforms';
 import { mutatedLineArb, validEventArb } from '@shoplens/schemas/testing';
 import {
   createLocalObjectStore,
@@ -14,6 +15,7 @@ import {
 } from '@shoplens/storage';
 import { bucketPath } from './bucket-files.js';
 import { dedupBuckets, type DedupOptions } from './dedup-buckets.js';
+import { orderBuckets } from './order-buckets.js';
 import { scanShare, type ScanOptions } from './scan-share.js';
 
 const HOUR = 3_600_000;
@@ -164,14 +166,20 @@ async function spillOf(shares: string[][][], curated: boolean) {
       tallyWriter: `tally-${share}`,
     });
   }
-  return { spillDir, buckets, writers: shares.map((_, i) => `scan-${i}`) };
+  return {
+    spillDir,
+    buckets,
+    writers: shares.map((_, i) => `scan-${i}`),
+    tallies: shares.map((_, i) => `tally-${i}`),
+  };
 }
 
 describe('the dedup pass (dedupBuckets)', () => {
-  it('writes the same keyed files, counts, ids and curated rows compiled as in TypeScript', async () => {
+  it('writes the same keyed files, counts, ids, curated rows and KPIs compiled as in TypeScript', async () => {
     let records = 0;
     let dropped = 0;
     let repeats = 0;
+    let users = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(linesArb, { minLength: 1, maxLength: 2 }), {
@@ -185,7 +193,7 @@ describe('the dedup pass (dedupBuckets)', () => {
           const copied = shares.map((files, i) =>
             i === 0 ? files : [...files, shares[0]![0]!.slice(0, 15)],
           );
-          const { spillDir, buckets, writers } = await spillOf(copied, curated);
+          const { spillDir, buckets, writers, tallies } = await spillOf(copied, curated);
           // Some events an earlier day counted: ids of the first share's lines.
           const earlier = copied[0]!.flat().flatMap((l) => {
             const m = /"event_id":"([0-9a-f-]{36})"/.exec(l);
@@ -218,13 +226,33 @@ describe('the dedup pass (dedupBuckets)', () => {
             const curatedFiles = Object.fromEntries(
               Object.entries(filesOf(lake)).filter(([name]) => name.startsWith('curated/')),
             );
-            return { result, keyed, curatedFiles };
+            // The last pass on what this one wrote, both ways: the same KPIs.
+            const orders = async (engine: DedupOptions['engine']) =>
+              orderBuckets(
+                createLocalObjectStore({ root: tempDir('orders'), fsync: false }),
+                new ZoneCalendar('UTC'),
+                [0, 1, 2],
+                {
+                  day: '2026-03-10',
+                  writeCurated: false,
+                  spill: { dir, buckets },
+                  keyedWriters: [...tallies, 'keyed-0'],
+                  earlier: { orders: new Set() },
+                  partPrefix: 'orders-0',
+                  engine,
+                },
+              );
+            const [compiledKpis, scriptKpis] = [await orders('native'), await orders('script')];
+            expect(compiledKpis).toEqual(scriptKpis);
+            return { result, keyed, curatedFiles, kpis: scriptKpis.part };
           };
           const compiled = await run('native');
           const script = await run('script');
           expect(compiled.result).toEqual(script.result);
           expectSameFiles(compiled.keyed, script.keyed);
           expectSameFiles(compiled.curatedFiles, script.curatedFiles);
+          expect(compiled.kpis).toEqual(script.kpis);
+          users += script.kpis?.kpis.dailyActiveUsers[0]?.users ?? 0;
           records += script.result.valid;
           dropped += script.result.valid - script.result.distinct;
           repeats += script.result.repeats;
@@ -236,5 +264,6 @@ describe('the dedup pass (dedupBuckets)', () => {
     expect(records).toBeGreaterThan(400);
     expect(dropped).toBeGreaterThan(100);
     expect(repeats).toBeGreaterThan(10);
+    expect(users).toBeGreaterThan(100);
   });
 });

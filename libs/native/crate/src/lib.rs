@@ -8,6 +8,7 @@
 
 mod dedup_pass;
 mod event_scanner;
+mod keyed_counts;
 mod spill_scan;
 
 use libdeflater::{CompressionLvl, Compressor};

@@ -19,9 +19,9 @@ use crate::event_scanner::{same_short, EventScanner, ScannerTables, ABSENT};
 pub(crate) const HEADER_BYTES: usize = 29;
 pub(crate) const ABSENT_LEN: u32 = 0xffff_ffff;
 /// Keyed records (keyed-record.ts): a user's count, a session's counts.
-const KEYED_USER: u8 = 1;
-const KEYED_SESSION: u8 = 2;
-const SESSION_COUNTS: usize = 5;
+pub(crate) const KEYED_USER: u8 = 1;
+pub(crate) const KEYED_SESSION: u8 = 2;
+pub(crate) const SESSION_COUNTS: usize = 5;
 
 #[napi(object)]
 pub struct SpillScanOptions {
@@ -151,18 +151,18 @@ pub(crate) fn uuid_bucket(key: &[i32; 4], buckets: u32) -> u32 {
 
 /// Counters per byte-string key, in the order keys were first added (KeyCounts of
 /// apps/batch): an open-addressing table over an arena of the keys' bytes.
-struct KeyCounts {
+pub(crate) struct KeyCounts {
     width: usize,
     /// Per slot: the key's hash and its entry + 1 (0 is empty).
     slots: Vec<(u32, u32)>,
     /// Per entry: where its key starts and ends in the arena, and its hash.
     meta: Vec<(u32, u32, u32)>,
-    counts: Vec<i32>,
+    pub(crate) counts: Vec<i32>,
     arena: Vec<u8>,
 }
 
 impl KeyCounts {
-    fn new(width: usize, entries: usize) -> Self {
+    pub(crate) fn new(width: usize, entries: usize) -> Self {
         let slots = (entries * 2).next_power_of_two();
         KeyCounts {
             width,
@@ -173,7 +173,7 @@ impl KeyCounts {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.meta.len()
     }
 
@@ -182,7 +182,7 @@ impl KeyCounts {
     }
 
     /// The entry of `key`, added with zero counters if it is new.
-    fn entry(&mut self, key: &[u8], hash: u32) -> usize {
+    pub(crate) fn entry(&mut self, key: &[u8], hash: u32) -> usize {
         let mask = self.slots.len() - 1;
         let mut s = Self::slot_of(hash, self.slots.len());
         loop {
@@ -223,7 +223,7 @@ impl KeyCounts {
         self.slots = slots;
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.slots.fill((0, 0));
         self.meta.clear();
         self.counts.clear();

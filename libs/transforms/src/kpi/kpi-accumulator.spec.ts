@@ -140,6 +140,26 @@ describe('KpiAccumulator', () => {
     ).toHaveLength(23);
   });
 
+  it('adds users and sessions counted without ids to those added by id, through merges and snapshots', () => {
+    const cal = new ZoneCalendar('UTC');
+    const day = '2026-03-10';
+    const byId = new KpiAccumulator(cal);
+    byId.addUser(day, 'u-1');
+    byId.addSession(day, 's-1', 1 | 8);
+    const counted = new KpiAccumulator(cal);
+    const sessions = new Array<number>(16).fill(0);
+    sessions[0] = 2; // two sessions that reached no funnel step
+    sessions[1 | 2] = 3; // three that viewed a product and added it to a cart
+    sessions[15] = 1; // one that reached every step
+    counted.addCounted(day, 4, sessions);
+    const merged = KpiAccumulator.fromSnapshot(cal, byId.merge(counted).toSnapshot());
+    const { kpis } = merged.kpisPart(day);
+    expect(kpis.dailyActiveUsers).toEqual([{ day, users: 5 }]);
+    expect(kpis.funnelDaily).toEqual([
+      { day, sessions: 7, product_view: 5, add_to_cart: 4, checkout_started: 1, purchase: 2 },
+    ]);
+  });
+
   it('refuses to merge partials of different zones', () => {
     const a = new KpiAccumulator(new ZoneCalendar('UTC'));
     expect(() => a.merge(new KpiAccumulator(new ZoneCalendar('Europe/Berlin')))).toThrow(

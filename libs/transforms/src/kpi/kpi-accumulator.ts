@@ -38,6 +38,13 @@ interface DayState {
    * entry a session instead of one in each of five sets.
    */
   readonly sessions: Map<string, number>;
+  /**
+   * Users and sessions counted without their ids ({@link KpiAccumulator.addCounted}):
+   * disjoint from the sets above and from every other such count.
+   */
+  countedUsers: number;
+  /** Such sessions by the funnel steps they reached: index = FUNNEL_STEP bits. */
+  readonly countedSessions: number[];
   /** Refunds by event_id, so merging partials that share events never adds one twice. */
   readonly refunds: Map<string, { readonly currency: string; readonly amountCents: number }>;
 }
@@ -81,19 +88,27 @@ function newDay(): DayState {
     valid: 0,
     users: new Set(),
     sessions: new Map(),
+    countedUsers: 0,
+    countedSessions: new Array<number>(16).fill(0),
     refunds: new Map(),
   };
 }
 
-function funnelRow(day: string, sessions: ReadonlyMap<string, number>) {
+function funnelRow(day: string, sessions: ReadonlyMap<string, number>, counted: readonly number[]) {
   const reached = { product_view: 0, add_to_cart: 0, checkout_started: 0, purchase: 0 };
-  for (const steps of sessions.values()) {
-    if (steps & FUNNEL_STEP.product_view) reached.product_view++;
-    if (steps & FUNNEL_STEP.add_to_cart) reached.add_to_cart++;
-    if (steps & FUNNEL_STEP.checkout_started) reached.checkout_started++;
-    if (steps & FUNNEL_STEP.purchase) reached.purchase++;
+  const add = (steps: number, n: number) => {
+    if (steps & FUNNEL_STEP.product_view) reached.product_view += n;
+    if (steps & FUNNEL_STEP.add_to_cart) reached.add_to_cart += n;
+    if (steps & FUNNEL_STEP.checkout_started) reached.checkout_started += n;
+    if (steps & FUNNEL_STEP.purchase) reached.purchase += n;
+  };
+  for (const steps of sessions.values()) add(steps, 1);
+  let total = sessions.size;
+  for (const [steps, n] of counted.entries()) {
+    add(steps, n);
+    total += n;
   }
-  return { day, sessions: sessions.size, ...reached };
+  return { day, sessions: total, ...reached };
 }
 
 /** Distinct members of segments that may overlap. */
@@ -287,6 +302,8 @@ export class KpiAccumulator {
       addAll(ours.users, theirs.users);
       for (const [session, steps] of theirs.sessions)
         ours.sessions.set(session, (ours.sessions.get(session) ?? 0) | steps);
+      ours.countedUsers += theirs.countedUsers;
+      for (const [steps, n] of theirs.countedSessions.entries()) ours.countedSessions[steps]! += n;
       for (const [id, refund] of theirs.refunds) ours.refunds.set(id, refund);
     }
     for (const [orderId, theirs] of other.#orders) {
@@ -445,7 +462,7 @@ export class KpiAccumulator {
         duplicate_events: state.valid - distinctIds(state.ids),
         duplicate_orders: duplicateOrders,
       },
-      dailyActiveUsers: [{ day, users: state.users.size }],
+      dailyActiveUsers: [{ day, users: state.users.size + state.countedUsers }],
       revenueByCategory: [...categories.values()].sort(byKeys('category', 'currency')),
       productSales: [...products.values()].sort(byKeys('product_id', 'category', 'currency')),
       ordersPerHour: hours.map((h) => ({
@@ -454,7 +471,7 @@ export class KpiAccumulator {
         orders: ordersByHour.get(h) ?? 0,
       })),
       revenueDaily: [...revenue.values()].sort(byKeys('currency')),
-      funnelDaily: [funnelRow(day, state.sessions)],
+      funnelDaily: [funnelRow(day, state.sessions, state.countedSessions)],
     };
     return { kpis, names: namedAt };
   }
@@ -462,6 +479,17 @@ export class KpiAccumulator {
   /** Adds a distinct user of `day` (a partial keyed by user, see kpisPart). */
   addUser(day: string, userId: string): void {
     this.#day(day).users.add(userId);
+  }
+
+  /**
+   * Adds `users` users and, per FUNNEL_STEP bits `steps`, `sessions[steps]` sessions of
+   * `day`, counted elsewhere by their ids: none of them may be one that {@link addUser},
+   * {@link addSession} or another call adds (the batch's buckets partition them by key).
+   */
+  addCounted(day: string, users: number, sessions: ArrayLike<number>): void {
+    const state = this.#day(day);
+    state.countedUsers += users;
+    for (let steps = 0; steps < 16; steps++) state.countedSessions[steps]! += sessions[steps] ?? 0;
   }
 
   /** Adds the funnel steps (FUNNEL_STEP bits) a session of `day` reached. */
