@@ -1,4 +1,9 @@
-import { readParquetDay, replaceParquetDay, type ObjectStore } from '@shoplens/storage';
+import {
+  parquetDayParts,
+  readParquetDay,
+  replaceParquetDay,
+  type ObjectStore,
+} from '@shoplens/storage';
 import {
   daySummaryOf,
   daySummaryTable,
@@ -196,13 +201,12 @@ export async function readEarlierDays(
   let events = 0;
   try {
     for (const d of days) {
-      for (const part of await readParquetDay(store, {
-        zone: 'index',
-        dataset: 'event_ids',
-        day: d,
-        tz,
-      }).catch(read)) {
-        for (const keys of eventIdKeys(part)) {
+      // Part by part: the earlier day's ids go straight to the spill buckets.
+      const parts = parquetDayParts(store, { zone: 'index', dataset: 'event_ids', day: d, tz });
+      for (;;) {
+        const next = await parts.next().catch(read);
+        if (next.done === true) break;
+        for (const keys of eventIdKeys(next.value)) {
           const bytes = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
           for (let at = 0; at < bytes.length; at += 16) {
             key[0] = bytes.readInt32BE(at);

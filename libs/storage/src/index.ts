@@ -31,7 +31,12 @@ export {
 export type { QuarantineRecord } from './lake/quarantine.js';
 export { landRecords } from './lake/land-records.js';
 export { decodeParquet, encodeParquet } from './parquet/parquet-codec.js';
-export { readParquetDay, replaceParquetDay, writeParquet } from './parquet/parquet-files.js';
+export {
+  parquetDayParts,
+  readParquetDay,
+  replaceParquetDay,
+  writeParquet,
+} from './parquet/parquet-files.js';
 
 // The PostgreSQL warehouse.
 export type {

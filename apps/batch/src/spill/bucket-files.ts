@@ -1,4 +1,12 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { RecordBuffer } from './event-record.js';
 import { bytesHash } from './key-counts.js';
@@ -84,6 +92,44 @@ export function readBucket(dir: string, names: readonly string[], bucket: number
     if (existsSync(path)) out.push(readFileSync(path));
   }
   return out;
+}
+
+/**
+ * {@link readBucket} into buffers kept from bucket to bucket, one per file of a bucket,
+ * grown as needed: a pass reads a bucket's files, done with them before the next bucket,
+ * without leaving each file's memory to the garbage collector (which let a worker's
+ * peak RSS swing by about 100 MB at 10 M events). What {@link read} returns is valid
+ * until its next call.
+ */
+export class BucketReader {
+  readonly #buffers: Buffer[] = [];
+
+  read(dir: string, names: readonly string[], bucket: number): Buffer[] {
+    const out: Buffer[] = [];
+    for (const name of names) {
+      const path = bucketPath(dir, name, bucket);
+      if (!existsSync(path)) continue;
+      const fd = openSync(path, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        let buf = this.#buffers[out.length];
+        if (buf === undefined || buf.length < size) {
+          buf = Buffer.allocUnsafeSlow(Math.max(size, Math.floor((buf?.length ?? 0) * 1.5)));
+          this.#buffers[out.length] = buf;
+        }
+        let at = 0;
+        while (at < size) {
+          const n = readSync(fd, buf, at, size - at, at);
+          if (n === 0) break;
+          at += n;
+        }
+        out.push(buf.subarray(0, at));
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return out;
+  }
 }
 
 /** The bucket (of `buckets`) of a string key by its UTF-8 bytes `src[start, end)`. */

@@ -4,7 +4,13 @@ import { CuratedWriter } from '../curated-writer.js';
 import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
 import { nativeAddon, type DedupPass } from '@shoplens/native';
 import { EVENT_TYPES } from '@shoplens/schemas';
-import { BucketWriter, readBucket, SPILL_CHUNK_BYTES, stringBucket } from './bucket-files.js';
+import {
+  BucketReader,
+  BucketWriter,
+  readBucket,
+  SPILL_CHUNK_BYTES,
+  stringBucket,
+} from './bucket-files.js';
 import { CopyTally, TALLY_KEYS } from './copy-tally.js';
 import {
   decodeEvent,
@@ -78,9 +84,10 @@ export async function dedupBuckets(
   let repeatCount = 0;
   let crossShare = 0;
   let indexEvents = 0;
+  const reader = new BucketReader();
   try {
     for (const bucket of buckets) {
-      const chunks = readBucket(spill.dir, options.scanWriters, bucket);
+      const chunks = reader.read(spill.dir, options.scanWriters, bucket);
       pass.begin(
         bucket,
         Buffer.concat(readBucket(spill.dir, ['earlier'], bucket)),

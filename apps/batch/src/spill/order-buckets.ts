@@ -10,7 +10,7 @@ import {
 } from '@shoplens/transforms';
 import { CuratedWriter, OrderItemsWriter } from '../curated-writer.js';
 import { addStringsFingerprint, type FingerprintSums } from '../day-index.js';
-import { readBucket } from './bucket-files.js';
+import { BucketReader } from './bucket-files.js';
 import { decodePurchase } from './event-record.js';
 import { bytesHash, KeyCounts } from './key-counts.js';
 import { KEYED, KEYED_HEADER, SESSION_COUNTS, keyedString } from './keyed-record.js';
@@ -74,9 +74,10 @@ export async function orderBuckets(
   // Users and sessions summed by the addon when it is built (keyed_counts.rs).
   const compiled = (options.engine ?? 'native') === 'native' ? nativeKeyedCounts() : undefined;
   const counted = new Float64Array(17);
+  const reader = new BucketReader();
   for (const bucket of buckets) {
     const acc = new KpiAccumulator(calendar);
-    const chunks = readBucket(spill.dir, options.keyedWriters, bucket);
+    const chunks = reader.read(spill.dir, options.keyedWriters, bucket);
     if (compiled !== undefined) {
       for (const chunk of chunks) {
         for (let at = compiled.add(chunk, 0); at < chunk.length; at = compiled.add(chunk, at))
