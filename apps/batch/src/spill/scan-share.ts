@@ -68,11 +68,8 @@ export async function scanShare(
   const { startMs, endMs } = options;
   const ownHour = hoursOfDay(startMs, endMs);
   const spill = (options.engine ?? 'native') === 'native' ? nativeSpill(options) : undefined;
-  const script = spill === undefined ? new ScriptSink(options) : undefined;
-  const sink: Sink = script ?? new NativeSink(spill!);
+  const pass: FirstPass = spill === undefined ? new ScriptPass(options) : new NativePass(spill);
   const key = new Int32Array(4);
-  const scanner = spill === undefined ? new LineScanner() : undefined;
-  const state = new Float64Array(4);
   // One file at a time, each piece done with before the next: one buffer for all of them.
   const pieces = rawPiecesBuffer();
   const buckets = options.spill.buckets;
@@ -82,9 +79,12 @@ export async function scanShare(
     for (const file of files) {
       const invalid: QuarantineRecord[] = [];
       let offset = 0;
+      const accepted = (n: number) => {
+        lines += n;
+        offset += n;
+      };
       /** A line the fast path declined: judged by parseEventLine. */
-      const judge = (data: Buffer, lineStart: number, end: number) => {
-        lines++;
+      const declined = (data: Buffer, lineStart: number, end: number) => {
         const line = data.subarray(lineStart, end);
         const result = parseEventLine(line);
         if (!result.ok) {
@@ -104,63 +104,16 @@ export async function scanShare(
           if (ofDay || result.event.event_type === 'purchase') {
             parseUuid(result.event.event_id, key);
             const bucket = uuidBucket(key, buckets);
-            const out = sink.target(bucket);
+            const out = pass.target(bucket);
             const at = out.at;
             encodeEvent(out, key, result.event, t, options.writeCurated);
-            sink.written(bucket, at, ofDay ? stepOf(result.event.event_type) : -1);
+            pass.written(bucket, at, ofDay ? stepOf(result.event.event_type) : -1);
           }
         }
-        offset++;
+        accepted(1);
       };
-      for await (const data of readRawPieces(store, file, pieces)) {
-        if (spill !== undefined) {
-          for (let from = 0; ; from = state[2]!) {
-            const declined = spill.scan(data, from, state);
-            lines += state[3]!;
-            offset += state[3]!;
-            if (!declined) break;
-            judge(data, state[0]!, state[1]!);
-          }
-          continue;
-        }
-        for (let start = 0; start < data.length;) {
-          let end = data.indexOf(NEWLINE, start);
-          if (end < 0) end = data.length;
-          if (end === start) {
-            start = end + 1;
-            continue;
-          }
-          const lineStart = start;
-          start = end + 1;
-          const code = scanner!.scan(data, lineStart, end);
-          if (code < 0) {
-            judge(data, lineStart, end);
-            continue;
-          }
-          lines++;
-          offset++;
-          const t = scanner!.timeMs;
-          const ofDay = t >= startMs && t < endMs;
-          if (!ofDay && !scanner!.isPurchase) continue;
-          const bucket = uuidBucket(scanner!.key, buckets);
-          const out = sink.target(bucket);
-          const at = out.at;
-          scanner!.encode(out, data, code, options.writeCurated);
-          if (ofDay) {
-            const { start: s, end: e } = scanner!;
-            script!.tally.addKeys(
-              data,
-              s[USER]!,
-              e[USER]!,
-              s[SESSION]!,
-              e[SESSION]!,
-              STEP_OF_CODE[code]!,
-              1,
-            );
-          }
-          sink.written(bucket, at, -1);
-        }
-      }
+      for await (const data of readRawPieces(store, file, pieces))
+        pass.scan(data, accepted, declined);
       if (invalid.length > 0 && ownHour(file)) {
         // Keyed by the raw file, so a re-run rewrites the same quarantine object.
         await writeQuarantineFile(
@@ -176,11 +129,11 @@ export async function scanShare(
         quarantined += invalid.length;
       }
     }
-    sink.finish();
+    pass.finish();
   } finally {
-    sink.close();
+    pass.close();
   }
-  return { lines, quarantined, spiltBytes: sink.bytes };
+  return { lines, quarantined, spiltBytes: pass.bytes };
 }
 
 /** The compiled first pass (spill_scan.rs), if the addon is built. */
@@ -205,8 +158,16 @@ function nativeSpill(options: ScanOptions): SpillScan | undefined {
   });
 }
 
-/** Where a scan's records go: encoded into {@link target}, then {@link written}. */
-interface Sink {
+/** A line the fast path declined, `data[start, end)`, for parseEventLine. */
+type Declined = (data: Buffer, start: number, end: number) => void;
+
+/**
+ * The first pass by either engine: it scans a piece's lines, counting each it takes
+ * (`accepted`) and handing each it declines, in line order, to `declined`, which encodes
+ * a valid one's record into {@link target}, then calls {@link written}.
+ */
+interface FirstPass {
+  scan(data: Buffer, accepted: (lines: number) => void, declined: Declined): void;
   target(bucket: number): RecordBuffer;
   /** The record from `at` is done; a `step` of 0 or more counts its copy (of the day). */
   written(bucket: number, at: number, step: number): void;
@@ -215,17 +176,50 @@ interface Sink {
   readonly bytes: number;
 }
 
-/** The TypeScript first pass: bucket files and a tally of its own. */
-class ScriptSink implements Sink {
+/** The TypeScript first pass: LineScanner, bucket files and a tally of its own. */
+class ScriptPass implements FirstPass {
+  readonly #options: ScanOptions;
+  readonly #scanner = new LineScanner();
   readonly #writer: BucketWriter;
   readonly #tallyWriter: BucketWriter;
-  readonly tally: CopyTally;
+  readonly #tally: CopyTally;
 
   constructor(options: ScanOptions) {
     const { dir, buckets } = options.spill;
+    this.#options = options;
     this.#writer = new BucketWriter(dir, options.writer, buckets);
     this.#tallyWriter = new BucketWriter(dir, options.tallyWriter, buckets);
-    this.tally = new CopyTally(this.#tallyWriter, buckets);
+    this.#tally = new CopyTally(this.#tallyWriter, buckets);
+  }
+
+  scan(data: Buffer, accepted: (lines: number) => void, declined: Declined): void {
+    const { startMs, endMs, writeCurated } = this.#options;
+    const buckets = this.#options.spill.buckets;
+    const scanner = this.#scanner;
+    for (let start = 0; start < data.length;) {
+      let end = data.indexOf(NEWLINE, start);
+      if (end < 0) end = data.length;
+      const lineStart = start;
+      start = end + 1;
+      if (end === lineStart) continue;
+      const code = scanner.scan(data, lineStart, end);
+      if (code < 0) {
+        declined(data, lineStart, end);
+        continue;
+      }
+      accepted(1);
+      const t = scanner.timeMs;
+      const ofDay = t >= startMs && t < endMs;
+      if (!ofDay && !scanner.isPurchase) continue;
+      const bucket = uuidBucket(scanner.key, buckets);
+      scanner.encode(this.#writer.target(bucket), data, code, writeCurated);
+      if (ofDay) {
+        const { start: s, end: e } = scanner;
+        const step = STEP_OF_CODE[code]!;
+        this.#tally.addKeys(data, s[USER]!, e[USER]!, s[SESSION]!, e[SESSION]!, step, 1);
+      }
+      this.#writer.written(bucket);
+    }
   }
 
   target(bucket: number): RecordBuffer {
@@ -233,12 +227,12 @@ class ScriptSink implements Sink {
   }
 
   written(bucket: number, at: number, step: number): void {
-    if (step >= 0) this.tally.add(this.#writer.target(bucket).buf, at, step, 1);
+    if (step >= 0) this.#tally.add(this.#writer.target(bucket).buf, at, step, 1);
     this.#writer.written(bucket);
   }
 
   finish(): void {
-    this.tally.flush();
+    this.#tally.flush();
   }
 
   close(): void {
@@ -251,13 +245,24 @@ class ScriptSink implements Sink {
   }
 }
 
-/** The compiled pass's files: a declined line's record is encoded here, then pushed. */
-class NativeSink implements Sink {
+/** The compiled pass: a declined line's record is encoded here, then pushed to it. */
+class NativePass implements FirstPass {
   readonly #spill: SpillScan;
   readonly #record = new RecordBuffer(4096);
+  readonly #state = new Float64Array(4);
 
   constructor(spill: SpillScan) {
     this.#spill = spill;
+  }
+
+  scan(data: Buffer, accepted: (lines: number) => void, declined: Declined): void {
+    const state = this.#state;
+    for (let from = 0; ; from = state[2]!) {
+      const stopped = this.#spill.scan(data, from, state);
+      accepted(state[3]!);
+      if (!stopped) return;
+      declined(data, state[0]!, state[1]!);
+    }
   }
 
   target(): RecordBuffer {
