@@ -80,8 +80,9 @@ export async function orderBuckets(
     const chunks = reader.read(spill.dir, options.keyedWriters, bucket);
     if (compiled !== undefined) {
       for (const chunk of chunks) {
-        for (let at = compiled.add(chunk, 0); at < chunk.length; at = compiled.add(chunk, at))
-          at = addOrderRecord(chunk, at, day, acc);
+        // The addon sums users and sessions up to each refund or purchase, read here.
+        let at = compiled.add(chunk, 0);
+        while (at < chunk.length) at = compiled.add(chunk, addOrderRecord(chunk, at, day, acc));
       }
       compiled.take(counted);
       acc.addCounted(day, counted[0]!, counted.subarray(1));
