@@ -135,6 +135,47 @@ export interface KeyedCounts {
   take(out: Float64Array): void;
 }
 
+/** A column of the batch's curated Parquet, and where a spill record holds its value. */
+export interface CuratedColumn {
+  readonly name: string;
+  readonly kind: 'utf8' | 'int32' | 'int64' | 'timestamp_ms';
+  readonly nullable: boolean;
+  /** Dictionary-encoded (columns of few distinct values); plain otherwise. */
+  readonly dictionary: boolean;
+  /**
+   * The record's string or number `index`, an item's (order items), the event time, the
+   * event type's name, or the item's position in its order.
+   */
+  readonly source: 'string' | 'number' | 'item_string' | 'item_number' | 'time' | 'type' | 'line';
+  readonly index: number;
+}
+
+export interface CuratedParquetOptions {
+  readonly columns: readonly CuratedColumn[];
+  /** A row per line item of each record (order items), instead of a row per record. */
+  readonly perItem: boolean;
+  readonly recordStrings: number;
+  /** Event type names by code. */
+  readonly typeNames: readonly string[];
+  readonly createdBy: string;
+  /** zstd's level; 1 unless given. */
+  readonly zstdLevel?: number;
+}
+
+/**
+ * Parquet files of spill records (libs/native/crate/src/curated_parquet.rs): one row group
+ * a file, zstd, as arrow-rs writes the same table.
+ */
+export interface CuratedParquet {
+  /** Adds the record at `buf[at]` (a row, or a row per item): the rows held now. */
+  append(buf: Uint8Array, at: number): number;
+  /** Adds the records at `offsets[from, to)`: the rows held now. */
+  appendMany(buf: Uint8Array, offsets: Float64Array, from: number, to: number): number;
+  /** The file of the rows held; the writer starts empty again. */
+  finish(): Buffer;
+  readonly rows: number;
+}
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -152,6 +193,7 @@ export interface NativeAddon {
   SpillScan: new (options: SpillScanOptions) => SpillScan;
   DedupPass: new (options: DedupPassOptions) => DedupPass;
   KeyedCounts: new () => KeyedCounts;
+  CuratedParquet: new (options: CuratedParquetOptions) => CuratedParquet;
 }
 
 /** Whether the addon is in use, and if not, why. */

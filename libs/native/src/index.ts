@@ -9,6 +9,9 @@ export {
   type DedupPass,
   type DedupPassOptions,
   type KeyedCounts,
+  type CuratedColumn,
+  type CuratedParquet,
+  type CuratedParquetOptions,
   type SpillScan,
   type SpillScanOptions,
 } from './addon.js';

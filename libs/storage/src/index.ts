@@ -36,6 +36,7 @@ export {
   readParquetDay,
   replaceParquetDay,
   writeParquet,
+  putParquet,
 } from './parquet/parquet-files.js';
 
 // The PostgreSQL warehouse.

@@ -70,7 +70,11 @@ export async function dedupBuckets(
   options: DedupOptions,
 ): Promise<DedupResult> {
   const { day, tz, spill } = options;
-  const curated = new CuratedWriter(store, { day, tz }, { prefix: options.partPrefix });
+  const curated = new CuratedWriter(
+    store,
+    { day, tz },
+    { prefix: options.partPrefix, engine: options.engine },
+  );
   const writeCurated = options.writeCurated ? curated : undefined;
   const compiled = (options.engine ?? 'native') === 'native' ? nativeDedup(options) : undefined;
   const pass: BucketPass =
@@ -304,10 +308,7 @@ class NativePass implements BucketPass {
     for (let at = 0; at < chunk.length;) {
       at = this.#pass.records(chunk, at, kept, this.#state);
       const named = this.#state[0]!;
-      for (let i = 0; i < named; i++) {
-        const written = this.#curated!.appendRecord(chunk, kept![i]!);
-        if (written !== undefined) await written;
-      }
+      if (named > 0) await this.#curated!.appendRecords(chunk, kept!, named);
     }
   }
 

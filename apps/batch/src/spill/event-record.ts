@@ -19,7 +19,11 @@ import type { Purchase } from '@shoplens/transforms';
 export const RECORD_STRINGS = SCANNED_STRINGS;
 /** Strings a KPI-only run needs: the rest is written only for the curated zone. */
 export const KPI_STRINGS = 5;
-const NUMBERS = ['price_cents', 'quantity', 'amount_cents'] as const;
+export const RECORD_NUMBERS = ['price_cents', 'quantity', 'amount_cents'] as const;
+const NUMBERS = RECORD_NUMBERS;
+/** A purchase's line item in a record: its strings, then its numbers. */
+export const ITEM_STRINGS = ['product_id', 'category', 'product_name'] as const;
+export const ITEM_NUMBERS = ['price_cents', 'quantity'] as const;
 const ABSENT = 0xffffffff;
 const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
 export const HEADER_BYTES = 29;

@@ -62,8 +62,9 @@ export async function orderBuckets(
 ): Promise<OrderResult> {
   const { day, spill, earlier } = options;
   const where = { day, tz: calendar.timeZone };
-  const curated = new CuratedWriter(store, where, { prefix: options.partPrefix });
-  const items = new OrderItemsWriter(store, where, { prefix: options.partPrefix });
+  const parts = { prefix: options.partPrefix, engine: options.engine };
+  const curated = new CuratedWriter(store, where, parts);
+  const items = new OrderItemsWriter(store, where, parts);
   const tz = calendar.timeZone;
   const hours = calendar.hoursOf(day);
   let part: DayKpisPart | undefined;

@@ -6,9 +6,11 @@
 //! Each function here has a JavaScript counterpart that gives the same result, used when
 //! the addon is not built; the library's tests hold the two to each other.
 
+mod curated_parquet;
 mod dedup_pass;
 mod event_scanner;
 mod keyed_counts;
+mod parquet_writer;
 mod spill_scan;
 
 use libdeflater::{CompressionLvl, Compressor};

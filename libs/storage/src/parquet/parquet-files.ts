@@ -12,9 +12,12 @@ export async function writeParquet(
   table: Table,
   options?: ParquetWriteOptions,
 ): Promise<void> {
-  await store.put(key, encodeParquet(table, options), {
-    contentType: 'application/vnd.apache.parquet',
-  });
+  await putParquet(store, key, encodeParquet(table, options));
+}
+
+/** Writes a Parquet file encoded beforehand as one object. */
+export async function putParquet(store: ObjectStore, key: string, file: Uint8Array): Promise<void> {
+  await store.put(key, file, { contentType: 'application/vnd.apache.parquet' });
 }
 
 /** Reads one Parquet object into an Arrow table. */
@@ -44,8 +47,7 @@ export async function replaceParquetDay(
   const keys: string[] = [];
   for (const [index, table] of tables.entries()) {
     const key = parquetKey(where, index);
-    if (table instanceof Uint8Array)
-      await store.put(key, table, { contentType: 'application/vnd.apache.parquet' });
+    if (table instanceof Uint8Array) await putParquet(store, key, table);
     else await writeParquet(store, key, table, options);
     keys.push(key);
   }

@@ -4,6 +4,8 @@ import {
   Int64,
   makeData,
   makeVector,
+  RecordBatch,
+  Struct,
   Table,
   Timestamp,
   Utf8,
@@ -171,7 +173,22 @@ export function finishTable(schema: Schema, columns: ReadonlyMap<string, ColumnB
     if (column === undefined) throw new TypeError(`no builder for column ${field.name}`);
     vectors[field.name] = makeVector(column.finish() as Data);
   }
-  return new Table(vectors).select(schema.fields.map((f) => f.name));
+  return tableOfVectors(schema, vectors);
+}
+
+/**
+ * A table of `schema`'s fields as they are declared (nullability included: `new Table`
+ * of vectors would make every field nullable, and Parquet every column optional).
+ */
+export function tableOfVectors(schema: Schema, vectors: Readonly<Record<string, Vector>>): Table {
+  const children = schema.fields.map((field) => {
+    const vector = vectors[field.name];
+    if (vector?.data.length !== 1) throw new TypeError(`column ${field.name}: not one chunk`);
+    return vector.data[0]!;
+  });
+  const length = children[0]?.length ?? 0;
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
+  return new Table([new RecordBatch(schema, data)]);
 }
 
 export function columnBuilder(field: Field): ColumnBuilder {

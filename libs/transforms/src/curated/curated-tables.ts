@@ -1,6 +1,6 @@
 import { curatedEventsSchema, curatedOrderItemsSchema, type ShopEvent } from '@shoplens/schemas';
-import { Table, type Schema, type Vector } from 'apache-arrow';
-import { columnOf } from './arrow-columns.js';
+import type { Schema, Table, Vector } from 'apache-arrow';
+import { columnOf, tableOfVectors } from './arrow-columns.js';
 import type { Purchase } from '../kpi/kpi-accumulator.js';
 
 type Row = Record<string, unknown>;
@@ -14,7 +14,7 @@ function tableOf(schema: Schema, rows: Iterable<Row>): Table {
       field,
       all.map((r) => r[field.name]),
     );
-  return new Table(columns).select(schema.fields.map((f) => f.name));
+  return tableOfVectors(schema, columns);
 }
 
 function eventRow(event: ShopEvent, eventTimeMs: number): Row {

@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import { nativeStatus } from '@shoplens/native';
+import { CURATED_DATASETS, type ShopEvent } from '@shoplens/schemas';
+import { sampleEvents, validEventArb } from '@shoplens/schemas/testing';
+import { CURATED_DICTIONARY_COLUMNS } from '@shoplens/schemas';
+import { decodeParquet, encodeParquet } from '@shoplens/storage';
+import {
+  curatedEventsTable,
+  orderItemsTable,
+  parseUuid,
+  type Purchase,
+} from '@shoplens/transforms';
+import { curatedColumns, nativeCuratedParquet } from './curated-parquet.js';
+import { decodePurchase, encodeEvent, RecordBuffer } from './event-record.js';
+
+type Row = { event: ShopEvent; eventTimeMs: number };
+type Decoded = ReturnType<typeof decodeParquet>;
+
+/** The table as parquet-wasm writes it and reads it back: what the script engine's files hold. */
+const viaParquetWasm = (t: Decoded, dataset: 'events' | 'order_items') =>
+  decodeParquet(encodeParquet(t, { dictionaryColumns: CURATED_DICTIONARY_COLUMNS[dataset] }));
+const json = (t: Decoded) => t.toArray().map((r) => r.toJSON() as Record<string, unknown>);
+const fieldsOf = (t: {
+  schema: { fields: { name: string; type: unknown; nullable: boolean }[] };
+}) => t.schema.fields.map((f) => `${f.name}: ${String(f.type)}${f.nullable ? ' null' : ''}`);
+
+/** The rows as spill records, one after the other, and where each starts. */
+function records(rows: readonly Row[]): { buf: Buffer; offsets: Float64Array } {
+  const out = new RecordBuffer(256);
+  const key = new Int32Array(4);
+  const offsets = new Float64Array(rows.length);
+  rows.forEach(({ event, eventTimeMs }, i) => {
+    offsets[i] = out.at;
+    parseUuid(event.event_id, key);
+    encodeEvent(out, key, event, eventTimeMs, true);
+  });
+  return { buf: out.buf, offsets };
+}
+
+/** What the compiled writer made of the records, read back by arrow-rs (parquet-wasm). */
+function compiled(dataset: 'events' | 'order_items', rows: readonly Row[], batch = 7): Decoded[] {
+  const writer = nativeCuratedParquet(dataset)!;
+  const { buf, offsets } = records(rows);
+  // Some records one by one, the rest in batches: both ways into one file.
+  const single = Math.floor(rows.length / 3);
+  for (let i = 0; i < single; i++) writer.append(buf, offsets[i]!);
+  for (let i = single; i < rows.length; i += batch)
+    writer.appendMany(buf, offsets, i, Math.min(rows.length, i + batch));
+  const first = decodeParquet(writer.finish());
+  // The writer starts empty again: the same rows give the same file.
+  writer.appendMany(buf, offsets, 0, rows.length);
+  return [first, decodeParquet(writer.finish())];
+}
+
+function purchasesOf(rows: readonly Row[]): Purchase[] {
+  const { buf, offsets } = records(rows);
+  return rows.flatMap((r, i) =>
+    r.event.event_type === 'purchase' ? [decodePurchase(buf, offsets[i]!)] : [],
+  );
+}
+
+const rowArb = fc
+  .tuple(validEventArb(), fc.integer({ min: -1e12, max: 4e12 }))
+  .map(([event, eventTimeMs]): Row => ({ event, eventTimeMs }));
+
+/** Many rows, for pages and dictionaries past their limits: long URLs, a product per row. */
+function manyRows(n: number): Row[] {
+  const base = Date.parse('2026-03-10T00:00:00Z');
+  const types = ['page_view', 'product_view', 'add_to_cart', 'purchase'] as const;
+  return Array.from({ length: n }, (_, i) => {
+    const event = structuredClone(sampleEvents[types[i % types.length]!]) as Record<
+      string,
+      unknown
+    >;
+    event['event_id'] = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    event['user_id'] = `user-${i % 997}`;
+    if ('page_url' in event) event['page_url'] = `/p/${'x'.repeat(i % 300)}/${i}`;
+    if ('product_id' in event)
+      event['product_id'] = `${'product-with-a-rather-long-id-'.repeat(2)}${i}`;
+    if (i % 5 === 0) delete event['device'];
+    return { event: event as unknown as ShopEvent, eventTimeMs: base + i * 997 };
+  });
+}
+
+describe('curatedColumns', () => {
+  it('maps every curated column to where a spill record holds it', () => {
+    for (const dataset of ['events', 'order_items'] as const) {
+      const columns = curatedColumns(dataset);
+      expect(columns.map((c) => c.name)).toEqual(
+        CURATED_DATASETS[dataset].fields.map((f) => f.name),
+      );
+    }
+    expect(curatedColumns('order_items').find((c) => c.name === 'line')).toMatchObject({
+      source: 'line',
+      kind: 'int32',
+      nullable: false,
+    });
+  });
+});
+
+describe('CuratedParquet (compiled)', () => {
+  it('is built (the tests run what users run)', () => {
+    expect(nativeStatus()).toEqual({ loaded: true });
+  });
+
+  it('writes the curated events curatedEventsTable holds, as parquet-wasm reads them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 9 }),
+        (rows, batch) => {
+          const expected = viaParquetWasm(curatedEventsTable(rows), 'events');
+          for (const table of compiled('events', rows, batch)) {
+            expect(fieldsOf(table)).toEqual(fieldsOf(expected));
+            expect(json(table)).toEqual(json(expected));
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('writes a row per line of each purchase, as orderItemsTable does', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 60 }), (rows) => {
+        const expected = viaParquetWasm(orderItemsTable(purchasesOf(rows)), 'order_items');
+        for (const table of compiled('order_items', rows)) {
+          expect(fieldsOf(table)).toEqual(fieldsOf(expected));
+          expect(json(table)).toEqual(json(expected));
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('splits pages and falls back from a dictionary past their limits, rows intact', () => {
+    const rows = manyRows(25_000);
+    const [table] = compiled('events', rows, 4096);
+    const expected = curatedEventsTable(rows);
+    expect(table!.numRows).toBe(rows.length);
+    const text = (t: Decoded) =>
+      JSON.stringify(json(t), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    expect(text(table!) === text(expected)).toBe(true);
+  });
+
+  it('writes an empty part as a file of no rows', () => {
+    const writer = nativeCuratedParquet('events')!;
+    const table = decodeParquet(writer.finish());
+    expect(table.numRows).toBe(0);
+    expect(fieldsOf(table)).toEqual(fieldsOf(viaParquetWasm(curatedEventsTable([]), 'events')));
+  });
+
+  it('refuses a record cut short, and a record without a value its column requires', () => {
+    const writer = nativeCuratedParquet('events')!;
+    const { buf } = records([{ event: sampleEvents.page_view, eventTimeMs: 0 }]);
+    expect(() => writer.append(buf.subarray(0, 40), 0)).toThrow(/cut short/);
+    const noUser = { ...sampleEvents.page_view, user_id: undefined } as unknown as ShopEvent;
+    const broken = records([{ event: noUser, eventTimeMs: 0 }]);
+    expect(() => writer.append(broken.buf, 0)).toThrow(/has no user_id, which cannot be null/);
+  });
+});
