@@ -1,10 +1,12 @@
 /**
  * A side of the batch bench: the bundled batch CLI itself (worker threads, KPI Parquet;
  * with `full`, curated Parquet too), timed from outside; its checksum is read back from
- * the KPI Parquet it wrote, so the figures compared are the ones the job publishes.
+ * the KPI Parquet it wrote, so the figures compared are the ones the job publishes, and
+ * with `full` from its curated Parquet, read by DuckDB.
  */
 import { spawnSync } from 'node:child_process';
 import { createLocalObjectStore, readParquetDay } from '@shoplens/storage';
+import { curatedChecksum } from './curated-checksum.js';
 
 const [dir, day, mode] = process.argv.slice(2) as [string, string, 'kpis' | 'full'];
 const args = ['dist/apps/batch/main.js', '--date', day, '--tz', 'UTC', '--no-warehouse'];
@@ -18,10 +20,7 @@ const run = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, 
 });
 const ms = performance.now() - started;
 if (run.status !== 0) throw new Error(`batch CLI failed (${run.status}): ${run.stderr}`);
-const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
-  input: number;
-  curatedRows: number;
-};
+const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { input: number };
 const maxRssMb = Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024;
 
 const store = createLocalObjectStore({ root: dir });
@@ -44,6 +43,11 @@ const checksum = {
   orders: hours.reduce((s, r) => s + n(r['orders']), 0),
   sessions: n(funnel[0]?.['sessions'] ?? 0),
   purchaseSessions: n(funnel[0]?.['purchase'] ?? 0),
-  ...(mode === 'full' ? { curated: summary.curatedRows } : {}),
+  ...(mode === 'full'
+    ? await curatedChecksum(
+        `${dir}/curated/events/tz=UTC/dt=${day}/*.parquet`,
+        `${dir}/curated/order_items/tz=UTC/dt=${day}/*.parquet`,
+      )
+    : {}),
 };
 process.stdout.write(JSON.stringify({ lines: summary.input, ms, maxRssMb, checksum }) + '\n');

@@ -9,6 +9,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { curatedChecksum } from './curated-checksum.js';
 
 const [dir, day, mode] = process.argv.slice(2) as [string, string, 'kpis' | 'full'];
 const out = join(dir, 'duckdb-out');
@@ -79,7 +80,6 @@ for (const table of [
 ]) {
   await db.run(`COPY ${table} TO '${out}/${table}.parquet' (FORMAT parquet, COMPRESSION zstd)`);
 }
-let curated = 0;
 if (mode === 'full') {
   const columns = `event_id, event_type, ts AS event_time, user_id, session_id, device, country,
     page_url, referrer, product_id, category, price_cents, quantity, currency, cart_id, order_id,
@@ -92,10 +92,6 @@ if (mode === 'full') {
                  category, price_cents, quantity FROM lines)
       TO '${out}/curated-order-items.parquet' (FORMAT parquet, COMPRESSION zstd);
   `);
-  const rows = await db.runAndReadAll(
-    `SELECT (SELECT count(*) FROM events WHERE event_type <> 'purchase') + (SELECT count(*) FROM orders) AS n`,
-  );
-  curated = Number(rows.getRowObjectsJS()[0]!['n']);
 }
 const one = async (sql: string) =>
   (await (await db.runAndReadAll(sql)).getRowObjectsJS())[0] as Record<string, unknown>;
@@ -116,7 +112,9 @@ const checksum = {
   orders: Number(orders['o']),
   sessions: Number(funnel['sessions']),
   purchaseSessions: Number(funnel['purchase']),
-  ...(mode === 'full' ? { curated } : {}),
+  ...(mode === 'full'
+    ? await curatedChecksum(`${out}/curated-events.parquet`, `${out}/curated-order-items.parquet`)
+    : {}),
 };
 rmSync(out, { recursive: true, force: true });
 process.stdout.write(

@@ -1,19 +1,13 @@
 import fc from 'fast-check';
 import { nativeStatus } from '@shoplens/native';
-import { CURATED_DATASETS, type ShopEvent } from '@shoplens/schemas';
-import { sampleEvents, validEventArb } from '@shoplens/schemas/testing';
-import { CURATED_DICTIONARY_COLUMNS } from '@shoplens/schemas';
+import { CURATED_DATASETS, CURATED_DICTIONARY_COLUMNS, type ShopEvent } from '@shoplens/schemas';
+import { sampleEvents } from '@shoplens/schemas/testing';
 import { decodeParquet, encodeParquet } from '@shoplens/storage';
-import {
-  curatedEventsTable,
-  orderItemsTable,
-  parseUuid,
-  type Purchase,
-} from '@shoplens/transforms';
+import { curatedEventsTable, orderItemsTable, type Purchase } from '@shoplens/transforms';
 import { curatedColumns, nativeCuratedParquet } from './curated-parquet.js';
-import { decodePurchase, encodeEvent, RecordBuffer } from './event-record.js';
+import { manyRows, records, rowArb, type Row } from './curated-rows.arbitrary.js';
+import { decodePurchase } from './event-record.js';
 
-type Row = { event: ShopEvent; eventTimeMs: number };
 type Decoded = ReturnType<typeof decodeParquet>;
 
 /** The table as parquet-wasm writes it and reads it back: what the script engine's files hold. */
@@ -23,19 +17,6 @@ const json = (t: Decoded) => t.toArray().map((r) => r.toJSON() as Record<string,
 const fieldsOf = (t: {
   schema: { fields: { name: string; type: unknown; nullable: boolean }[] };
 }) => t.schema.fields.map((f) => `${f.name}: ${String(f.type)}${f.nullable ? ' null' : ''}`);
-
-/** The rows as spill records, one after the other, and where each starts. */
-function records(rows: readonly Row[]): { buf: Buffer; offsets: Float64Array } {
-  const out = new RecordBuffer(256);
-  const key = new Int32Array(4);
-  const offsets = new Float64Array(rows.length);
-  rows.forEach(({ event, eventTimeMs }, i) => {
-    offsets[i] = out.at;
-    parseUuid(event.event_id, key);
-    encodeEvent(out, key, event, eventTimeMs, true);
-  });
-  return { buf: out.buf, offsets };
-}
 
 /** What the compiled writer made of the records, read back by arrow-rs (parquet-wasm). */
 function compiled(dataset: 'events' | 'order_items', rows: readonly Row[], batch = 7): Decoded[] {
@@ -57,29 +38,6 @@ function purchasesOf(rows: readonly Row[]): Purchase[] {
   return rows.flatMap((r, i) =>
     r.event.event_type === 'purchase' ? [decodePurchase(buf, offsets[i]!)] : [],
   );
-}
-
-const rowArb = fc
-  .tuple(validEventArb(), fc.integer({ min: -1e12, max: 4e12 }))
-  .map(([event, eventTimeMs]): Row => ({ event, eventTimeMs }));
-
-/** Many rows, for pages and dictionaries past their limits: long URLs, a product per row. */
-function manyRows(n: number): Row[] {
-  const base = Date.parse('2026-03-10T00:00:00Z');
-  const types = ['page_view', 'product_view', 'add_to_cart', 'purchase'] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const event = structuredClone(sampleEvents[types[i % types.length]!]) as Record<
-      string,
-      unknown
-    >;
-    event['event_id'] = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    event['user_id'] = `user-${i % 997}`;
-    if ('page_url' in event) event['page_url'] = `/p/${'x'.repeat(i % 300)}/${i}`;
-    if ('product_id' in event)
-      event['product_id'] = `${'product-with-a-rather-long-id-'.repeat(2)}${i}`;
-    if (i % 5 === 0) delete event['device'];
-    return { event: event as unknown as ShopEvent, eventTimeMs: base + i * 997 };
-  });
 }
 
 describe('curatedColumns', () => {
