@@ -135,10 +135,13 @@ export interface KeyedCounts {
   take(out: Float64Array): void;
 }
 
+/** Column types of the compiled Parquet writer (fixed16: FIXED_LEN_BYTE_ARRAY(16)). */
+export type ParquetKind = 'utf8' | 'int32' | 'int64' | 'timestamp_ms' | 'fixed16';
+
 /** A column of the batch's curated Parquet, and where a spill record holds its value. */
 export interface CuratedColumn {
   readonly name: string;
-  readonly kind: 'utf8' | 'int32' | 'int64' | 'timestamp_ms';
+  readonly kind: Exclude<ParquetKind, 'fixed16'>;
   readonly nullable: boolean;
   /** Dictionary-encoded (columns of few distinct values); plain otherwise. */
   readonly dictionary: boolean;
@@ -176,6 +179,20 @@ export interface CuratedParquet {
   readonly rows: number;
 }
 
+/** A column given whole to {@link NativeAddon.encodeParquetTable}: values by its kind. */
+export interface ParquetColumnValues {
+  readonly name: string;
+  readonly kind: ParquetKind;
+  readonly nullable: boolean;
+  readonly dictionary: boolean;
+  /** A utf8 column's values (null: absent). */
+  readonly strings?: readonly (string | null)[];
+  /** An integer column's (NaN: null). */
+  readonly numbers?: Float64Array;
+  /** A fixed16 column's, packed. */
+  readonly bytes?: Uint8Array;
+}
+
 /** What the compiled addon (libs/native/crate) exports. */
 export interface NativeAddon {
   gzip(input: Buffer, level: number): Promise<Buffer>;
@@ -194,6 +211,8 @@ export interface NativeAddon {
   DedupPass: new (options: DedupPassOptions) => DedupPass;
   KeyedCounts: new () => KeyedCounts;
   CuratedParquet: new (options: CuratedParquetOptions) => CuratedParquet;
+  /** One Parquet file (one row group, zstd) of columns of one length. */
+  encodeParquetTable(columns: readonly ParquetColumnValues[], createdBy: string): Buffer;
 }
 
 /** Whether the addon is in use, and if not, why. */

@@ -12,6 +12,8 @@ export {
   type CuratedColumn,
   type CuratedParquet,
   type CuratedParquetOptions,
+  type ParquetColumnValues,
+  type ParquetKind,
   type SpillScan,
   type SpillScanOptions,
 } from './addon.js';

@@ -9,7 +9,9 @@ export {
   daySummaryOf,
   daySummaryTable,
   eventIdKeys,
+  eventIdsSchema,
   eventIdsTable,
+  orderIndexSchema,
   orderIndexTable,
 } from './dedupe/day-index-tables.js';
 export type { DayIndexSummary, IndexedOrder } from './dedupe/day-index-tables.js';

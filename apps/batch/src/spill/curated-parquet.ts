@@ -4,7 +4,12 @@ import {
   EVENT_TYPES,
   type CuratedDataset,
 } from '@shoplens/schemas';
-import { nativeAddon, type CuratedColumn, type CuratedParquet } from '@shoplens/native';
+import {
+  nativeAddon,
+  type CuratedColumn,
+  type CuratedParquet,
+  type ParquetKind,
+} from '@shoplens/native';
 import { DataType, type Field } from 'apache-arrow';
 import { ITEM_NUMBERS, ITEM_STRINGS, RECORD_NUMBERS, RECORD_STRINGS } from './event-record.js';
 
@@ -31,12 +36,20 @@ function sourceOf(
   return undefined;
 }
 
-function kindOf(field: Field): CuratedColumn['kind'] {
+/** How the compiled writer holds a column of an Arrow field's type. */
+export function parquetKind(field: Field): ParquetKind {
   if (DataType.isUtf8(field.type)) return 'utf8';
+  if (DataType.isFixedSizeBinary(field.type) && field.type.byteWidth === 16) return 'fixed16';
   if (DataType.isTimestamp(field.type)) return 'timestamp_ms';
   if (DataType.isInt(field.type) && field.type.bitWidth === 32) return 'int32';
   if (DataType.isInt(field.type) && field.type.bitWidth === 64) return 'int64';
   throw new Error(`curated column ${field.name}: no Parquet kind for ${String(field.type)}`);
+}
+
+function curatedKind(field: Field): CuratedColumn['kind'] {
+  const kind = parquetKind(field);
+  if (kind === 'fixed16') throw new Error(`curated column ${field.name}: no fixed-size columns`);
+  return kind;
 }
 
 /**
@@ -52,7 +65,7 @@ export function curatedColumns(dataset: CuratedDataset): CuratedColumn[] {
       throw new Error(`curated column ${field.name}: a spill record does not hold it`);
     return {
       name: field.name,
-      kind: kindOf(field),
+      kind: curatedKind(field),
       nullable: field.nullable,
       dictionary: dictionary.has(field.name),
       ...source,

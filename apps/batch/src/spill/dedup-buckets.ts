@@ -1,5 +1,5 @@
-import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
-import { eventIdsTable, stepOf, UuidSet } from '@shoplens/transforms';
+import { parquetKey, putParquet, type ObjectStore } from '@shoplens/storage';
+import { stepOf, UuidSet } from '@shoplens/transforms';
 import { CuratedWriter } from '../curated-writer.js';
 import { addKeysFingerprint, type FingerprintSums } from '../day-index.js';
 import { nativeAddon, type DedupPass } from '@shoplens/native';
@@ -12,6 +12,7 @@ import {
   stringBucket,
 } from './bucket-files.js';
 import { CopyTally, TALLY_KEYS } from './copy-tally.js';
+import { eventIdsFile } from './index-files.js';
 import {
   decodeEvent,
   RECORD_STRINGS,
@@ -106,7 +107,7 @@ export async function dedupBuckets(
       const dayIds = counts.ids;
       if (dayIds.length > 0) {
         const part = parquetKey({ zone: 'index', dataset: 'event_ids', day, tz }, bucket);
-        await writeParquet(store, part, eventIdsTable(dayIds), { dictionaryColumns: [] });
+        await putParquet(store, part, eventIdsFile(dayIds, options.engine));
         indexKeys.push(part);
         indexEvents += dayIds.length / 16;
         addKeysFingerprint(dayIds, fingerprint);

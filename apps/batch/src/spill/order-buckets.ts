@@ -1,9 +1,8 @@
 import { nativeAddon, type KeyedCounts } from '@shoplens/native';
-import { parquetKey, writeParquet, type ObjectStore } from '@shoplens/storage';
+import { parquetKey, putParquet, type ObjectStore } from '@shoplens/storage';
 import {
   KpiAccumulator,
   mergeDayKpisParts,
-  orderIndexTable,
   type DayKpisPart,
   type EarlierCounted,
   type ZoneCalendar,
@@ -12,6 +11,7 @@ import { CuratedWriter, OrderItemsWriter } from '../curated-writer.js';
 import { addStringsFingerprint, type FingerprintSums } from '../day-index.js';
 import { BucketReader } from './bucket-files.js';
 import { decodePurchase } from './event-record.js';
+import { orderIndexFile } from './index-files.js';
 import { bytesHash, KeyCounts } from './key-counts.js';
 import { KEYED, KEYED_HEADER, SESSION_COUNTS, keyedString } from './keyed-record.js';
 import type { SpillPlan } from './spill-plan.js';
@@ -99,7 +99,7 @@ export async function orderBuckets(
     for (const o of orders) if (earlier.orders.has(o.orderId)) crossDayDuplicateOrders++;
     if (orders.length > 0) {
       const key = parquetKey({ zone: 'index', dataset: 'orders', day, tz }, bucket);
-      await writeParquet(store, key, orderIndexTable(orders), { dictionaryColumns: [] });
+      await putParquet(store, key, orderIndexFile(orders, options.engine));
       indexKeys.push(key);
       indexOrders += orders.length;
       addStringsFingerprint(

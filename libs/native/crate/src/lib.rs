@@ -10,6 +10,7 @@ mod curated_parquet;
 mod dedup_pass;
 mod event_scanner;
 mod keyed_counts;
+mod parquet_table;
 mod parquet_writer;
 mod spill_scan;
 

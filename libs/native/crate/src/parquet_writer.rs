@@ -18,6 +18,7 @@ const DICTIONARY_BYTES: usize = 1 << 20;
 const TYPE_INT32: i32 = 1;
 const TYPE_INT64: i32 = 2;
 const TYPE_BYTE_ARRAY: i32 = 6;
+const TYPE_FIXED_LEN_BYTE_ARRAY: i32 = 7;
 const REQUIRED: i32 = 0;
 const OPTIONAL: i32 = 1;
 const CONVERTED_UTF8: i32 = 0;
@@ -36,6 +37,8 @@ pub enum Kind {
     Int64,
     /// Milliseconds since the epoch, UTC (INT64, TIMESTAMP(MILLIS, true)).
     TimestampMs,
+    /// 16 bytes (FIXED_LEN_BYTE_ARRAY(16)): a UUID's bits.
+    Fixed16,
 }
 
 impl Kind {
@@ -45,7 +48,17 @@ impl Kind {
             "int32" => Some(Kind::Int32),
             "int64" => Some(Kind::Int64),
             "timestamp_ms" => Some(Kind::TimestampMs),
+            "fixed16" => Some(Kind::Fixed16),
             _ => None,
+        }
+    }
+
+    fn physical(self) -> i32 {
+        match self {
+            Kind::Utf8 => TYPE_BYTE_ARRAY,
+            Kind::Int32 => TYPE_INT32,
+            Kind::Int64 | Kind::TimestampMs => TYPE_INT64,
+            Kind::Fixed16 => TYPE_FIXED_LEN_BYTE_ARRAY,
         }
     }
 }
@@ -61,7 +74,7 @@ pub struct ColumnSpec {
 /// The values of one column of the part being filled.
 pub struct Column {
     pub spec: ColumnSpec,
-    /// Strings: their bytes one after the other, and where each ends.
+    /// Strings: their bytes one after the other, and where each ends (fixed: bytes only).
     bytes: Vec<u8>,
     ends: Vec<u32>,
     ints: Vec<i64>,
@@ -89,6 +102,15 @@ impl Column {
         }
     }
 
+    /// Values of a fixed column, 16 bytes each, none null.
+    pub fn push_fixed(&mut self, packed: &[u8]) {
+        self.bytes.extend_from_slice(packed);
+        if self.spec.nullable {
+            self.present
+                .resize(self.present.len() + packed.len() / 16, 1);
+        }
+    }
+
     #[inline]
     pub fn push_int(&mut self, v: i64) {
         self.ints.push(v);
@@ -104,14 +126,17 @@ impl Column {
     }
 
     fn values(&self) -> usize {
-        if self.spec.kind == Kind::Utf8 {
-            self.ends.len()
-        } else {
-            self.ints.len()
+        match self.spec.kind {
+            Kind::Utf8 => self.ends.len(),
+            Kind::Fixed16 => self.bytes.len() / 16,
+            _ => self.ints.len(),
         }
     }
 
     fn string(&self, i: usize) -> &[u8] {
+        if self.spec.kind == Kind::Fixed16 {
+            return &self.bytes[16 * i..16 * i + 16];
+        }
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.bytes[start..self.ends[i] as usize]
     }
@@ -479,6 +504,7 @@ impl ParquetWriter {
                         (true, _) => 1,
                         (false, Kind::Utf8) => 4 + column.string(value).len(),
                         (false, Kind::Int32) => 4,
+                        (false, Kind::Fixed16) => 16,
                         (false, _) => 8,
                     };
                     value += 1;
@@ -503,6 +529,7 @@ impl ParquetWriter {
                             page.extend_from_slice(&(v.len() as u32).to_le_bytes());
                             page.extend_from_slice(v);
                         }
+                        Kind::Fixed16 => page.extend_from_slice(column.string(i)),
                         Kind::Int32 => {
                             page.extend_from_slice(&(column.ints[i] as i32).to_le_bytes())
                         }
@@ -541,12 +568,10 @@ impl ParquetWriter {
         for column in &self.columns {
             let spec = &column.spec;
             t.begin(None);
-            let physical = match spec.kind {
-                Kind::Utf8 => TYPE_BYTE_ARRAY,
-                Kind::Int32 => TYPE_INT32,
-                Kind::Int64 | Kind::TimestampMs => TYPE_INT64,
-            };
-            t.i32(1, physical);
+            t.i32(1, spec.kind.physical());
+            if spec.kind == Kind::Fixed16 {
+                t.i32(2, 16);
+            }
             t.i32(3, if spec.nullable { OPTIONAL } else { REQUIRED });
             t.binary(4, spec.name.as_bytes());
             match spec.kind {
@@ -567,7 +592,7 @@ impl ParquetWriter {
                     t.end();
                     t.end();
                 }
-                Kind::Int32 | Kind::Int64 => {}
+                Kind::Int32 | Kind::Int64 | Kind::Fixed16 => {}
             }
             t.end();
         }
@@ -584,12 +609,7 @@ impl ParquetWriter {
                 t.begin(None);
                 t.i64(2, chunk_start as i64);
                 t.begin(Some(3));
-                let physical = match column.spec.kind {
-                    Kind::Utf8 => TYPE_BYTE_ARRAY,
-                    Kind::Int32 => TYPE_INT32,
-                    Kind::Int64 | Kind::TimestampMs => TYPE_INT64,
-                };
-                t.i32(1, physical);
+                t.i32(1, column.spec.kind.physical());
                 let encodings: &[i32] = if chunk.dictionary {
                     &[ENCODING_PLAIN, ENCODING_RLE, ENCODING_RLE_DICTIONARY]
                 } else {
@@ -693,7 +713,7 @@ fn stats(column: &Column, dictionary: &[&[u8]], values: usize) -> Option<Stats> 
         return None;
     }
     match column.spec.kind {
-        Kind::Utf8 => {
+        Kind::Utf8 | Kind::Fixed16 => {
             let (mut min, mut max): (&[u8], &[u8]);
             if dictionary.is_empty() {
                 min = column.string(0);

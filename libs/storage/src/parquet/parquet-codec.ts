@@ -7,9 +7,13 @@ import { StorageError } from '../errors.js';
 /**
  * parquet-wasm's Node build is CommonJS: required, not imported, so that Node does not
  * lex its 100 KB of glue for named exports in every thread that loads it (about 0.1 s of
- * compiling per thread, measured in the batch's workers).
+ * compiling per thread, measured in the batch's workers). And required on first use: a
+ * thread that writes its Parquet with the compiled addon never compiles its 5 MB of
+ * WebAssembly.
  */
-const wasm = createRequire(import.meta.url)('parquet-wasm') as typeof ParquetWasm;
+let loaded: typeof ParquetWasm | undefined;
+const parquetWasm = () =>
+  (loaded ??= createRequire(import.meta.url)('parquet-wasm') as typeof ParquetWasm);
 
 export interface ParquetWriteOptions {
   /** Rows per row group (default 122,880, DuckDB's: a few MB per column chunk). */
@@ -29,6 +33,7 @@ export interface ParquetWriteOptions {
  * files in the tests. See docs/storage.md for the measurement behind the choice.
  */
 export function encodeParquet(table: Table, options: ParquetWriteOptions = {}): Uint8Array {
+  const wasm = parquetWasm();
   const input = wasm.Table.fromIPCStream(tableToIPC(table, 'stream'));
   let builder = new wasm.WriterPropertiesBuilder()
     .setCompression(wasm.Compression.ZSTD)
@@ -52,7 +57,7 @@ export function encodeParquet(table: Table, options: ParquetWriteOptions = {}): 
 /** Decodes a Parquet file into an Arrow table (optionally only some columns). */
 export function decodeParquet(bytes: Uint8Array, columns?: readonly string[]): Table {
   try {
-    const table = tableFromIPC(wasm.readParquet(bytes).intoIPCStream());
+    const table = tableFromIPC(parquetWasm().readParquet(bytes).intoIPCStream());
     return columns ? table.select([...columns]) : table;
   } catch (error) {
     throw new StorageError('PARQUET_FAILED', `reading Parquet failed: ${String(error)}`, {

@@ -1,24 +1,29 @@
 import {
+  Field,
   FixedSizeBinary,
   Int64,
+  Schema,
   Table,
   Utf8,
   makeData,
   makeVector,
   vectorFromArray,
 } from 'apache-arrow';
+import { tableOfVectors } from '../curated/arrow-columns.js';
 
 /**
  * Arrow tables of the batch's cross-day index (docs/batch.md): a day's event ids as
  * 16-byte keys (the UUIDs' own bytes, as UuidSet.toBytes packs them), its orders, and a
  * one-row summary.
  */
+export const eventIdsSchema = new Schema([new Field('event_id', new FixedSizeBinary(16), false)]);
+
 export function eventIdsTable(keys: Uint8Array): Table {
   if (keys.length % 16 !== 0)
     throw new TypeError(`packed UUIDs are 16 bytes each, got ${keys.length} bytes`);
   const type = new FixedSizeBinary(16);
   const data = makeData({ type, length: keys.length / 16, nullCount: 0, data: keys });
-  return new Table({ event_id: makeVector(data) });
+  return tableOfVectors(eventIdsSchema, { event_id: makeVector(data) });
 }
 
 /** The packed 16-byte keys of an {@link eventIdsTable} read back, one array per chunk. */
@@ -38,8 +43,14 @@ export interface IndexedOrder {
   readonly timeMs: number;
 }
 
+export const orderIndexSchema = new Schema([
+  new Field('order_id', new Utf8(), false),
+  new Field('event_id', new Utf8(), false),
+  new Field('event_time_ms', new Int64(), false),
+]);
+
 export function orderIndexTable(orders: readonly IndexedOrder[]): Table {
-  return new Table({
+  return tableOfVectors(orderIndexSchema, {
     order_id: vectorFromArray(
       orders.map((o) => o.orderId),
       new Utf8(),
