@@ -133,6 +133,35 @@ impl Column {
         }
     }
 
+    /// Values (rows not null) of the rows `[from, to)`.
+    fn values_in(&self, from: usize, to: usize) -> usize {
+        if self.spec.nullable {
+            self.present[from..to].iter().map(|&b| b as usize).sum()
+        } else {
+            to - from
+        }
+    }
+
+    /// Bytes of values `[from, to)` plain-encoded.
+    fn plain_bytes(&self, from: usize, to: usize) -> usize {
+        let n = to - from;
+        match self.spec.kind {
+            Kind::Utf8 if n > 0 => {
+                let start = if from == 0 {
+                    0
+                } else {
+                    self.ends[from - 1] as usize
+                };
+                4 * n + self.ends[to - 1] as usize - start
+            }
+            Kind::Utf8 => 0,
+            Kind::Int32 => 4 * n,
+            Kind::Fixed16 => 16 * n,
+            Kind::Int64 | Kind::TimestampMs => 8 * n,
+        }
+    }
+
+    #[inline]
     fn string(&self, i: usize) -> &[u8] {
         if self.spec.kind == Kind::Fixed16 {
             return &self.bytes[16 * i..16 * i + 16];
@@ -495,21 +524,20 @@ impl ParquetWriter {
         let mut value = 0;
         while row < self.rows {
             let first_value = value;
-            let mut end = row;
-            let mut bytes = 0;
-            while end < self.rows && end - row < PAGE_ROWS && bytes < PAGE_BYTES {
-                let has = !column.spec.nullable || column.present[end] == 1;
-                if has {
-                    bytes += match (dictionary_encoded, column.spec.kind) {
-                        (true, _) => 1,
-                        (false, Kind::Utf8) => 4 + column.string(value).len(),
-                        (false, Kind::Int32) => 4,
-                        (false, Kind::Fixed16) => 16,
-                        (false, _) => 8,
-                    };
-                    value += 1;
+            // As many rows as a page holds; halved while their values are too many bytes.
+            let mut end = self.rows.min(row + PAGE_ROWS);
+            loop {
+                let values = column.values_in(row, end);
+                let bytes = if dictionary_encoded {
+                    values
+                } else {
+                    column.plain_bytes(first_value, first_value + values)
+                };
+                if bytes <= PAGE_BYTES || end - row == 1 {
+                    value += values;
+                    break;
                 }
-                end += 1;
+                end = row + (end - row) / 2;
             }
             page.clear();
             if column.spec.nullable {
