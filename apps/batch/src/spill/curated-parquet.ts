@@ -13,8 +13,6 @@ import {
 import { DataType, type Field } from 'apache-arrow';
 import { ITEM_NUMBERS, ITEM_STRINGS, RECORD_NUMBERS, RECORD_STRINGS } from './event-record.js';
 
-const indexIn = (names: readonly string[], name: string) => names.indexOf(name);
-
 /** Where a spill record holds the value of a curated column (`perItem`: of an order item). */
 function sourceOf(
   name: string,
@@ -22,17 +20,21 @@ function sourceOf(
 ): Pick<CuratedColumn, 'source' | 'index'> | undefined {
   if (name === 'event_time') return { source: 'time', index: 0 };
   if (name === 'event_type') return { source: 'type', index: 0 };
-  if (perItem) {
-    if (name === 'line') return { source: 'line', index: 0 };
-    if (indexIn(ITEM_STRINGS, name) >= 0)
-      return { source: 'item_string', index: indexIn(ITEM_STRINGS, name) };
-    if (indexIn(ITEM_NUMBERS, name) >= 0)
-      return { source: 'item_number', index: indexIn(ITEM_NUMBERS, name) };
+  if (perItem && name === 'line') return { source: 'line', index: 0 };
+  const lists = [
+    ...(perItem
+      ? ([
+          ['item_string', ITEM_STRINGS],
+          ['item_number', ITEM_NUMBERS],
+        ] as const)
+      : []),
+    ['string', RECORD_STRINGS],
+    ['number', RECORD_NUMBERS],
+  ] as const;
+  for (const [source, names] of lists) {
+    const index = (names as readonly string[]).indexOf(name);
+    if (index >= 0) return { source, index };
   }
-  if (indexIn(RECORD_STRINGS, name) >= 0)
-    return { source: 'string', index: indexIn(RECORD_STRINGS, name) };
-  if (indexIn(RECORD_NUMBERS, name) >= 0)
-    return { source: 'number', index: indexIn(RECORD_NUMBERS, name) };
   return undefined;
 }
 
@@ -43,7 +45,7 @@ export function parquetKind(field: Field): ParquetKind {
   if (DataType.isTimestamp(field.type)) return 'timestamp_ms';
   if (DataType.isInt(field.type) && field.type.bitWidth === 32) return 'int32';
   if (DataType.isInt(field.type) && field.type.bitWidth === 64) return 'int64';
-  throw new Error(`curated column ${field.name}: no Parquet kind for ${String(field.type)}`);
+  throw new Error(`column ${field.name}: no Parquet kind for ${String(field.type)}`);
 }
 
 function curatedKind(field: Field): CuratedColumn['kind'] {

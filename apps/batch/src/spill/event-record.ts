@@ -20,7 +20,6 @@ export const RECORD_STRINGS = SCANNED_STRINGS;
 /** Strings a KPI-only run needs: the rest is written only for the curated zone. */
 export const KPI_STRINGS = 5;
 export const RECORD_NUMBERS = ['price_cents', 'quantity', 'amount_cents'] as const;
-const NUMBERS = RECORD_NUMBERS;
 /** A purchase's line item in a record: its strings, then its numbers. */
 export const ITEM_STRINGS = ['product_id', 'category', 'product_name'] as const;
 export const ITEM_NUMBERS = ['price_cents', 'quantity'] as const;
@@ -107,7 +106,7 @@ export function encodeEvent(
   const strings = curated ? RECORD_STRINGS.length : KPI_STRINGS;
   for (let i = 0; i < RECORD_STRINGS.length; i++)
     out.str(i < strings ? e[RECORD_STRINGS[i]!] : undefined);
-  for (const name of NUMBERS) {
+  for (const name of RECORD_NUMBERS) {
     const v = e[name];
     out.f64(typeof v === 'number' ? v : Number.NaN);
   }
@@ -193,7 +192,7 @@ export function decodeEvent(buf: Buffer, at: number): ShopEvent {
     const v = c.str();
     if (v !== undefined) e[name] = v;
   }
-  for (const name of NUMBERS) {
+  for (const name of RECORD_NUMBERS) {
     const v = c.f64();
     if (v !== undefined) e[name] = v;
   }

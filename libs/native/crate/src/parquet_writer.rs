@@ -395,7 +395,6 @@ struct ChunkMeta {
     data_offset: usize,
     uncompressed: usize,
     compressed: usize,
-    dictionary: bool,
     nulls: usize,
     stats: Option<Stats>,
 }
@@ -463,7 +462,6 @@ impl ParquetWriter {
             data_offset: start,
             uncompressed: 0,
             compressed: 0,
-            dictionary: false,
             nulls,
             stats: None,
         };
@@ -510,7 +508,6 @@ impl ParquetWriter {
             let (u, z) = write_page(&mut self.zstd, file, &page, &mut packed, kind)?;
             meta.uncompressed += u;
             meta.compressed += z;
-            meta.dictionary = true;
         }
         meta.data_offset = file.len();
         let bits = if dictionary_encoded {
@@ -638,7 +635,7 @@ impl ParquetWriter {
                 t.i64(2, chunk_start as i64);
                 t.begin(Some(3));
                 t.i32(1, column.spec.kind.physical());
-                let encodings: &[i32] = if chunk.dictionary {
+                let encodings: &[i32] = if chunk.dictionary_offset.is_some() {
                     &[ENCODING_PLAIN, ENCODING_RLE, ENCODING_RLE_DICTIONARY]
                 } else {
                     &[ENCODING_PLAIN, ENCODING_RLE]
