@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { nativeStatus } from '@shoplens/native';
+import { nativeAddon, nativeStatus } from '@shoplens/native';
 import { CURATED_DATASETS, CURATED_DICTIONARY_COLUMNS, type ShopEvent } from '@shoplens/schemas';
 import { sampleEvents } from '@shoplens/schemas/testing';
 import { decodeParquet, encodeParquet } from '@shoplens/storage';
@@ -115,5 +115,24 @@ describe('CuratedParquet (compiled)', () => {
     const noUser = { ...sampleEvents.page_view, user_id: undefined } as unknown as ShopEvent;
     const broken = records([{ event: noUser, eventTimeMs: 0 }]);
     expect(() => writer.append(broken.buf, 0)).toThrow(/has no user_id, which cannot be null/);
+  });
+
+  it('refuses columns a spill record does not hold, or of a kind their source is not', () => {
+    const addon = nativeAddon()!;
+    const options = { perItem: false, recordStrings: 13, typeNames: [], createdBy: 'test' };
+    const column = { name: 'c', nullable: true, dictionary: false } as const;
+    const make = (c: object, perItem = false) =>
+      new addon.CuratedParquet({ ...options, perItem, columns: [{ ...column, ...c } as never] });
+    expect(() => make({ kind: 'utf8', source: 'string', index: 13 })).toThrow(
+      /column c: no such source in a record/,
+    );
+    expect(() => make({ kind: 'int32', source: 'line', index: 0 })).toThrow(/no such source/);
+    expect(() => make({ kind: 'int64', source: 'string', index: 0 })).toThrow(
+      /its kind does not match its source/,
+    );
+    expect(() => make({ kind: 'utf8', source: 'item_string', index: 0 }, true)).not.toThrow();
+    expect(() => new addon.CuratedParquet({ ...options, recordStrings: 0, columns: [] })).toThrow(
+      /a record holds 1 to 16 strings, not 0/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { nativeAddon } from '@shoplens/native';
 import { decodeParquet } from '@shoplens/storage';
 import { eventIdKeys } from '@shoplens/transforms';
 import { eventIdsFile, orderIndexFile } from './index-files.js';
@@ -39,5 +40,39 @@ describe('the day index files, by either engine', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the compiled table writer, given columns it cannot write', () => {
+  const addon = nativeAddon()!;
+  const column = { name: 'c', nullable: false, dictionary: false } as const;
+  it('refuses values of another kind, nulls in a required column, and uneven columns', () => {
+    expect(() =>
+      addon.encodeParquetTable([{ ...column, kind: 'int64', strings: ['a'] }], 'test'),
+    ).toThrow(/column c: its values do not match its kind/);
+    expect(() =>
+      addon.encodeParquetTable([{ ...column, kind: 'utf8', strings: ['a', null] }], 'test'),
+    ).toThrow(/column c: a null in a column that cannot be null/);
+    expect(() =>
+      addon.encodeParquetTable(
+        [{ ...column, kind: 'int64', numbers: Float64Array.of(1, Number.NaN) }],
+        'test',
+      ),
+    ).toThrow(/a null in a column that cannot be null/);
+    expect(() =>
+      addon.encodeParquetTable([{ ...column, kind: 'fixed16', bytes: Buffer.alloc(15) }], 'test'),
+    ).toThrow(/its values do not match its kind/);
+    expect(() =>
+      addon.encodeParquetTable(
+        [
+          { ...column, kind: 'utf8', strings: ['a', 'b'] },
+          { ...column, name: 'd', kind: 'int32', numbers: Float64Array.of(1) },
+        ],
+        'test',
+      ),
+    ).toThrow(/column d: columns of different lengths/);
+    expect(() =>
+      addon.encodeParquetTable([{ ...column, kind: 'float' as never, strings: [] }], 'test'),
+    ).toThrow(/unknown kind/);
   });
 });
